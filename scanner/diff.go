@@ -1,0 +1,333 @@
+package scanner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// A diff is read line by line and never held whole: the parser keeps the
+// current commit, file and hunk counters, and hands each added line to a
+// diffSink. It understands the output of git diff, git log -p, git show and
+// git format-patch (several commits and files), combined diffs of merges
+// (@@@), and the hunk-only patch field of GitHub's API.
+//
+// Why not a library: bluekeyes/go-gitdiff, the well-kept parser, reads the
+// whole input into memory, does not accept the hunk-only patches GitHub
+// returns, and does not attribute files to the commits of a git log -p
+// stream. What we need of a diff (added lines, their new-file numbers, the
+// file and the commit) is a small state machine; it is differentially tested
+// against go-gitdiff on the fixtures in testdata/diffs.
+
+// diffSink receives what the parser finds.
+type diffSink interface {
+	commit(sha string)
+	file(path string, binary bool)
+	added(num, col int, text []byte)
+	endFile()
+}
+
+var (
+	commitRe   = regexp.MustCompile(`^(?:commit|From) ([0-9a-f]{40}|[0-9a-f]{64})\b`)
+	hunkRe     = regexp.MustCompile(`^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @{2,}`)
+	oldRangeRe = regexp.MustCompile(`-\d+(?:,(\d+))?`)
+)
+
+// Limits of the line reader. A line longer than maxLine is scanned in pieces
+// of maxLine bytes that overlap by lineOverlap, so a secret straddling two
+// pieces is still seen whole, and memory stays bounded.
+const (
+	maxLine     = 1 << 20
+	lineOverlap = 8 << 10
+)
+
+type diffParser struct {
+	sink diffSink
+
+	inFile  bool
+	path    string // best path so far for the current file
+	binary  bool
+	started bool // sink.file called for the current file
+
+	inHunk    bool
+	parents   int // 1 for a normal diff, n for an n-parent combined diff
+	oldLeft   []int
+	newLeft   int
+	newLine   int
+	hunkOnly  bool // a GitHub patch: no headers, path known up front
+	lastAdded bool // the last hunk line was an added one (for long-line pieces)
+}
+
+// parseDiff streams r through the parser. patchPath, when not empty, means r
+// is a hunk-only patch of that file.
+func parseDiff(ctx context.Context, r io.Reader, sink diffSink, patchPath string) error {
+	p := &diffParser{sink: sink}
+	if patchPath != "" {
+		p.hunkOnly = true
+		p.beginFile(patchPath)
+	}
+	err := readLines(ctx, r, p.line)
+	p.endFile()
+	return err
+}
+
+// readLines calls fn for each line of r without its line ending. A line
+// longer than maxLine comes in overlapping pieces: cont is false for the
+// first piece, and col is the 1-based column at which the piece starts.
+func readLines(ctx context.Context, r io.Reader, fn func(text []byte, cont bool, col int)) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var long []byte
+	cont, col, n := false, 1, 0
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if n++; n&1023 == 0 {
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			long = append(long, chunk...)
+			if len(long) >= maxLine {
+				fn(long, cont, col)
+				col += runeCount(long[:len(long)-lineOverlap])
+				long = append(long[:0], long[len(long)-lineOverlap:]...)
+				cont = true
+			}
+			continue
+		case err != nil && !errors.Is(err, io.EOF):
+			return fmt.Errorf("read diff: %w", err)
+		}
+		line := chunk
+		if long != nil {
+			line = append(long, chunk...)
+		}
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) > 0 || len(chunk) > 0 {
+			fn(line, cont, col)
+		}
+		long, cont, col = long[:0], false, 1
+		if err != nil {
+			return nil
+		}
+	}
+}
+
+// line handles one line (or a later piece of a long one).
+func (p *diffParser) line(text []byte, cont bool, col int) {
+	if cont {
+		if p.inHunk && p.lastAdded {
+			p.sink.added(p.newLine-1, col, text)
+		}
+		return
+	}
+	if p.inHunk && p.hunkLine(text) {
+		return
+	}
+	p.header(text)
+}
+
+// hunkLine consumes a line inside a hunk and reports whether it belonged to
+// it. The counters from the hunk header decide where the hunk ends, so a
+// removed line that reads "--- a" is never mistaken for a header.
+func (p *diffParser) hunkLine(text []byte) bool {
+	p.lastAdded = false
+	if len(text) > 0 && text[0] == '\\' { // "\ No newline at end of file"
+		return true
+	}
+	if !p.hunkRemaining() {
+		p.inHunk = false
+		return false
+	}
+	prefix := text
+	if len(prefix) > p.parents {
+		prefix = prefix[:p.parents]
+	}
+	if len(prefix) < p.parents { // an empty context line whose space was stripped
+		prefix = bytes.Repeat([]byte{' '}, p.parents)
+	}
+	removed, added := false, false
+	for _, c := range prefix {
+		switch c {
+		case '-':
+			removed = true
+		case '+':
+			added = true
+		case ' ':
+		default:
+			p.inHunk = false
+			return false
+		}
+	}
+	for i, c := range prefix {
+		if c != '+' { // present in parent i
+			p.oldLeft[i]--
+		}
+	}
+	if removed {
+		return true
+	}
+	p.newLeft--
+	if added {
+		p.sink.added(p.newLine, 1, text[min(len(text), p.parents):])
+		p.lastAdded = true
+	}
+	p.newLine++
+	return true
+}
+
+func (p *diffParser) hunkRemaining() bool {
+	if p.newLeft > 0 {
+		return true
+	}
+	for _, n := range p.oldLeft {
+		if n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// header handles a line outside any hunk.
+func (p *diffParser) header(text []byte) {
+	s := string(text)
+	switch {
+	case strings.HasPrefix(s, "@@"):
+		p.startHunk(s)
+	case p.hunkOnly:
+		// A GitHub patch has nothing but hunks.
+	case strings.HasPrefix(s, "diff --git ") || strings.HasPrefix(s, "diff --cc ") || strings.HasPrefix(s, "diff --combined "):
+		p.endFile()
+		p.inFile = true
+		p.path = pathFromDiffLine(s)
+	case commitRe.MatchString(s):
+		p.endFile()
+		p.sink.commit(commitRe.FindStringSubmatch(s)[1])
+	case !p.inFile && strings.HasPrefix(s, "--- "):
+		p.inFile = true // a plain diff -u, without a diff --git line
+	case !p.inFile:
+		// Commit messages, preambles and anything else between files.
+	case strings.HasPrefix(s, "+++ "):
+		if name, ok := diffPath(s[4:]); ok {
+			p.path = name
+		} else {
+			p.path = "" // deleted file: nothing can be added
+		}
+	case strings.HasPrefix(s, "rename to ") || strings.HasPrefix(s, "copy to "):
+		if i := strings.Index(s, " to "); i >= 0 {
+			p.path = unquotePath(s[i+4:])
+		}
+	case strings.HasPrefix(s, "Binary files ") || s == "GIT binary patch":
+		p.binary = true
+		p.beginFile(p.path)
+	}
+}
+
+// startHunk parses "@@ -a,b +c,d @@" (or a combined "@@@ -a,b -c,d +e,f @@@").
+func (p *diffParser) startHunk(s string) {
+	m := hunkRe.FindStringSubmatch(s)
+	if m == nil || (!p.inFile && !p.hunkOnly) {
+		return
+	}
+	if !p.started {
+		p.beginFile(p.path)
+	}
+	p.parents = len(m[1]) - 1
+	p.oldLeft = p.oldLeft[:0]
+	for _, om := range oldRangeRe.FindAllStringSubmatch(m[2], -1) {
+		p.oldLeft = append(p.oldLeft, rangeLen(om[1]))
+	}
+	if len(p.oldLeft) != p.parents {
+		return
+	}
+	p.newLine, _ = strconv.Atoi(m[3])
+	p.newLeft = rangeLen(m[4])
+	p.inHunk = true
+}
+
+func rangeLen(s string) int {
+	if s == "" {
+		return 1
+	}
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+func (p *diffParser) beginFile(path string) {
+	if p.started {
+		return
+	}
+	p.started = true
+	p.inFile = true
+	p.path = path
+	p.sink.file(path, p.binary)
+}
+
+func (p *diffParser) endFile() {
+	if p.started {
+		p.sink.endFile()
+	}
+	p.inFile, p.started, p.binary, p.inHunk, p.path = false, false, false, false, ""
+}
+
+// pathFromDiffLine takes the new path from "diff --git a/x b/x". When the
+// names contain spaces the split is ambiguous; the +++ or rename line that
+// follows corrects it.
+func pathFromDiffLine(s string) string {
+	if strings.HasPrefix(s, "diff --cc ") || strings.HasPrefix(s, "diff --combined ") {
+		return unquotePath(s[strings.Index(s[5:], " ")+6:])
+	}
+	rest := s[len("diff --git "):]
+	if strings.HasPrefix(rest, `"`) {
+		if _, after, ok := strings.Cut(rest[1:], `" `); ok {
+			name, _ := diffPath(after)
+			return name
+		}
+	}
+	// "a/NAME b/NAME": take the second half when both halves agree.
+	if n := len(rest); n%2 == 1 {
+		a, b := rest[:n/2], rest[n/2+1:]
+		if len(a) > 2 && len(b) > 2 && a[2:] == b[2:] {
+			name, _ := diffPath(b)
+			return name
+		}
+	}
+	if i := strings.LastIndex(rest, " b/"); i >= 0 {
+		return rest[i+3:]
+	}
+	return rest
+}
+
+// diffPath strips the a/ or b/ prefix (and git's quoting) from a header path.
+// It reports false for /dev/null.
+func diffPath(s string) (string, bool) {
+	if q, err := strconv.QuotedPrefix(s); err == nil {
+		s = unquotePath(q)
+	} else if i := strings.IndexByte(s, '\t'); i >= 0 {
+		s = s[:i] // "+++ b/file\t2024-01-01 ..." from diff -u
+	}
+	if s == "/dev/null" {
+		return "", false
+	}
+	if len(s) > 2 && (s[0] == 'a' || s[0] == 'b' || s[0] == 'i' || s[0] == 'w' || s[0] == 'c' || s[0] == 'o') && s[1] == '/' {
+		s = s[2:]
+	}
+	return s, true
+}
+
+// unquotePath undoes git's C-style quoting of unusual file names.
+func unquotePath(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		if u, err := strconv.Unquote(s); err == nil {
+			return u
+		}
+	}
+	return s
+}

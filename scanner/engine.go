@@ -1,0 +1,340 @@
+package scanner
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// allDecoys is every shared decoy check.
+const allDecoys = DecoyPlaceholder | DecoyRepeated | DecoySequential | DecoyReference |
+	DecoyDigest | DecoyUUID | DecoyPublicKey | DecoyPublishable
+
+// fileScan runs a ruleset over the scanned lines of one file, in order. Lines
+// need not be contiguous (a diff's added lines skip context), but their
+// numbers must increase. It keeps only a few recent lines, so its memory does
+// not depend on the size of the file.
+type fileScan struct {
+	rs     *Ruleset
+	key    []byte
+	path   string
+	commit string
+	emit   func(Finding)
+
+	lower   []byte
+	mark    []uint64 // per rule: the stamp of the last line it was a candidate on
+	stamp   uint64
+	cands   []int
+	active  []int // per rule with a keyword window: last line number it is active through
+	recent  []recentLine
+	block   *openBlock
+	pending []Finding // findings on the current line, before overlaps are resolved
+	lastNum int
+	seen    map[seenKey]bool // findings already reported on lastNum (long lines come in pieces)
+}
+
+type recentLine struct {
+	num  int
+	col  int
+	text []byte
+	ran  []int // windowed rules already run on this line
+}
+
+type openBlock struct {
+	rule  *compiledRule
+	lines [][]byte
+	first int
+	col   int
+	last  int
+}
+
+type seenKey struct {
+	rule string
+	col  int
+}
+
+func newFileScan(rs *Ruleset, key []byte, path, commit string, emit func(Finding)) *fileScan {
+	return &fileScan{
+		rs: rs, key: key, path: path, commit: commit, emit: emit,
+		mark:   make([]uint64, len(rs.rules)),
+		active: make([]int, len(rs.rules)),
+	}
+}
+
+// line scans one added line. col is the 1-based column at which text starts
+// (above 1 only for the later pieces of a very long line).
+func (f *fileScan) line(num, col int, text []byte) {
+	if num != f.lastNum {
+		f.lastNum = num
+		clear(f.seen)
+	}
+	f.lower = appendLower(f.lower[:0], text)
+	if hasAllowMarker(f.lower) {
+		f.extendBlock(num, text, true)
+		return
+	}
+	f.collectCandidates(num)
+	inBlock := f.extendBlock(num, text, false)
+	for _, ri := range f.cands {
+		r := f.rs.rules[ri]
+		if r.Block != nil {
+			if !inBlock {
+				f.runBlockStart(r, num, col, text)
+			}
+			continue
+		}
+		f.runRule(r, num, col, text)
+	}
+	f.flush()
+	f.remember(num, col, text)
+}
+
+// collectCandidates fills f.cands with the rules whose keywords occur in the
+// current lower-cased line, plus windowed rules active on it, and runs newly
+// activated windowed rules over the recent lines they now cover.
+func (f *fileScan) collectCandidates(num int) {
+	f.stamp++
+	f.cands = f.cands[:0]
+	f.rs.trie.Walk(f.lower, func(_, _, pattern int64) bool {
+		for _, ri := range f.rs.kwRules[pattern] {
+			if f.mark[ri] == f.stamp {
+				continue
+			}
+			f.mark[ri] = f.stamp
+			f.cands = append(f.cands, ri)
+			if w := f.rs.rules[ri].KeywordWindow; w > 0 {
+				f.activate(ri, num, w)
+			}
+		}
+		return true
+	})
+	if f.rs.maxWindow == 0 {
+		return
+	}
+	for ri, through := range f.active {
+		if through >= num && f.mark[ri] != f.stamp {
+			f.mark[ri] = f.stamp
+			f.cands = append(f.cands, ri)
+		}
+	}
+}
+
+// activate makes a windowed rule run on the lines up to w after num, and now
+// on the remembered lines up to w before it.
+func (f *fileScan) activate(ri, num, w int) {
+	f.active[ri] = max(f.active[ri], num+w)
+	r := f.rs.rules[ri]
+	for i := range f.recent {
+		rl := &f.recent[i]
+		if rl.num < num-w || containsInt(rl.ran, ri) {
+			continue
+		}
+		rl.ran = append(rl.ran, ri)
+		f.runRule(r, rl.num, rl.col, rl.text)
+		f.flush()
+	}
+}
+
+// remember keeps the line for windowed rules activated by later lines.
+func (f *fileScan) remember(num, col int, text []byte) {
+	if f.rs.maxWindow == 0 {
+		return
+	}
+	keep := f.recent[:0]
+	for _, rl := range f.recent {
+		if rl.num >= num-f.rs.maxWindow {
+			keep = append(keep, rl)
+		}
+	}
+	f.recent = keep
+	var ran []int
+	for _, ri := range f.cands {
+		if f.rs.rules[ri].KeywordWindow > 0 {
+			ran = append(ran, ri)
+		}
+	}
+	f.recent = append(f.recent, recentLine{num: num, col: col, text: bytes.Clone(text), ran: ran})
+}
+
+// runRule runs a single-line rule over text and queues its findings.
+func (f *fileScan) runRule(r *compiledRule, num, col int, text []byte) {
+	for _, m := range r.re.FindAllSubmatchIndex(text, -1) {
+		s, e := m[2*r.Group], m[2*r.Group+1]
+		if s < 0 {
+			continue
+		}
+		secret := string(text[s:e])
+		if !f.accept(r, secret, text) {
+			continue
+		}
+		f.queue(r, secret, num, num, col+runeCount(text[:s]), col+runeCount(text[:e])-1)
+	}
+}
+
+// accept applies a rule's entropy, validators and the shared decoy checks.
+func (f *fileScan) accept(r *compiledRule, secret string, context []byte) bool {
+	if r.MinEntropy > 0 && entropy(secret) < r.MinEntropy {
+		return false
+	}
+	for _, v := range r.Validators {
+		if !v(secret) {
+			return false
+		}
+	}
+	return decoyReason(secret, context, allDecoys&^r.Exempt) == ""
+}
+
+// queue records a finding on the current line for overlap resolution.
+func (f *fileScan) queue(r *compiledRule, secret string, line, endLine, startCol, endCol int) {
+	f.pending = append(f.pending, Finding{
+		RuleID:      r.ID,
+		Provider:    r.Provider,
+		Description: r.Description,
+		Path:        f.path,
+		Commit:      f.commit,
+		Line:        line,
+		EndLine:     endLine,
+		StartColumn: startCol,
+		EndColumn:   endCol,
+		Confidence:  r.Confidence,
+		Redacted:    Redact(secret),
+		Fingerprint: Fingerprint(f.key, r.ID, secret),
+		secret:      secret,
+	})
+}
+
+// flush resolves overlaps among the pending findings and emits the winners:
+// where two findings on a line overlap, the more confident one wins, and on a
+// tie the rule that comes first.
+func (f *fileScan) flush() {
+	for i, a := range f.pending {
+		if a.RuleID == "" {
+			continue
+		}
+		for j := i + 1; j < len(f.pending); j++ {
+			b := f.pending[j]
+			if b.RuleID == "" || !overlaps(a, b) {
+				continue
+			}
+			if b.Confidence > a.Confidence || b.Confidence == a.Confidence && f.rs.byID[b.RuleID].index < f.rs.byID[a.RuleID].index {
+				f.pending[i].RuleID = ""
+				break
+			}
+			f.pending[j].RuleID = ""
+		}
+	}
+	for _, fd := range f.pending {
+		if fd.RuleID == "" {
+			continue
+		}
+		k := seenKey{fd.RuleID, fd.StartColumn}
+		if fd.Line == f.lastNum {
+			if f.seen[k] {
+				continue
+			}
+			if f.seen == nil {
+				f.seen = map[seenKey]bool{}
+			}
+			f.seen[k] = true
+		}
+		f.emit(fd)
+	}
+	f.pending = f.pending[:0]
+}
+
+func overlaps(a, b Finding) bool {
+	if a.Line != b.Line || a.EndLine != b.EndLine {
+		return a.Line <= b.EndLine && b.Line <= a.EndLine && (a.EndLine > a.Line || b.EndLine > b.Line)
+	}
+	return a.StartColumn <= b.EndColumn && b.StartColumn <= a.EndColumn
+}
+
+// runBlockStart handles a multi-line rule that is a candidate on a line: the
+// whole secret may be on this one line (an escaped PEM in JSON), or the line
+// may open a block.
+func (f *fileScan) runBlockStart(r *compiledRule, num, col int, text []byte) {
+	before := len(f.pending)
+	f.runRule(r, num, col, text)
+	if len(f.pending) > before || f.block != nil {
+		return
+	}
+	loc := r.begin.FindIndex(text)
+	if loc == nil {
+		return
+	}
+	f.block = &openBlock{rule: r, first: num, last: num, col: col + runeCount(text[:loc[0]]), lines: [][]byte{bytes.Clone(text[loc[0]:])}}
+}
+
+// extendBlock adds a line to an open block and reports whether the line
+// belonged to it (other rules still run on such a line). A block closes on its End line, or is dropped when it grows
+// past its limit. Lines of a suppressed (allowed) block are consumed too.
+func (f *fileScan) extendBlock(num int, text []byte, allowed bool) bool {
+	b := f.block
+	if b == nil {
+		return false
+	}
+	if allowed {
+		f.block = nil
+		return true
+	}
+	b.lines = append(b.lines, bytes.Clone(text))
+	b.last = num
+	if len(b.lines) > b.rule.Block.MaxLines {
+		f.block = nil
+		return false
+	}
+	loc := b.rule.end.FindIndex(text)
+	if loc == nil {
+		return true
+	}
+	f.block = nil
+	b.lines[len(b.lines)-1] = b.lines[len(b.lines)-1][:loc[1]]
+	joined := bytes.Join(b.lines, []byte("\n"))
+	r := b.rule
+	for _, m := range r.re.FindAllSubmatchIndex(joined, 1) {
+		s, e := m[2*r.Group], m[2*r.Group+1]
+		if s < 0 {
+			continue
+		}
+		secret := string(joined[s:e])
+		if f.accept(r, secret, joined[:min(len(joined), 200)]) {
+			f.queue(r, secret, b.first, b.last, b.col, runeCount(text[:loc[1]]))
+		}
+	}
+	return true
+}
+
+// finish ends the file. An unterminated block is not a complete key and is
+// dropped.
+func (f *fileScan) finish() {
+	f.block = nil
+	f.flush()
+}
+
+// appendLower appends the ASCII lower-case form of b to dst.
+func appendLower(dst, b []byte) []byte {
+	for _, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func runeCount(b []byte) int {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return utf8.RuneCount(b)
+		}
+	}
+	return len(b)
+}
+
+func containsInt(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

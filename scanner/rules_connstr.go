@@ -1,0 +1,6 @@
+package scanner
+
+// connectionStringRules returns the rules for credentials in connection strings.
+func connectionStringRules() []Rule {
+	return nil
+}
