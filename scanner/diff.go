@@ -166,8 +166,12 @@ func (p *diffParser) hunkLine(text []byte) bool {
 			return false
 		}
 	}
+	if !p.fits(prefix, removed) {
+		p.inHunk = false
+		return false
+	}
 	for i, c := range prefix {
-		if c != '+' { // present in parent i
+		if inParent(c, removed) {
 			p.oldLeft[i]--
 		}
 	}
@@ -181,6 +185,30 @@ func (p *diffParser) hunkLine(text []byte) bool {
 	}
 	p.newLine++
 	return true
+}
+
+// fits reports whether the hunk's counters leave room for a line with this
+// prefix; a line past them means the header lied, and the hunk ends there.
+func (p *diffParser) fits(prefix []byte, removed bool) bool {
+	if !removed && p.newLeft <= 0 {
+		return false
+	}
+	for i, c := range prefix {
+		if inParent(c, removed) && p.oldLeft[i] <= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// inParent reports whether a hunk line whose prefix column for some parent
+// is c exists in that parent. A removed line is in the parents marked '-';
+// a line of the result is in the parents marked ' '.
+func inParent(c byte, removed bool) bool {
+	if removed {
+		return c == '-'
+	}
+	return c == ' '
 }
 
 func (p *diffParser) hunkRemaining() bool {
@@ -248,6 +276,7 @@ func (p *diffParser) startHunk(s string) {
 		return
 	}
 	p.newLine, _ = strconv.Atoi(m[3])
+	p.newLine = max(p.newLine, 1) // "+0,0" for an empty new file
 	p.newLeft = rangeLen(m[4])
 	p.inHunk = true
 }

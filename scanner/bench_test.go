@@ -1,0 +1,144 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// goSourceDiff builds a realistic corpus: a diff that adds, line by line,
+// the Go files under some directories of the Go toolchain's own sources
+// (code, comments, test tables, crypto test vectors and all), up to limit
+// bytes of added text.
+func goSourceDiff(tb testing.TB, limit int) []byte {
+	tb.Helper()
+	root := filepath.Join(runtime.GOROOT(), "src")
+	var buf bytes.Buffer
+	added := 0
+	for _, dir := range []string{"net/http", "crypto", "encoding", "go", "cmd/go/internal", "runtime"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || added >= limit {
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+			rel, _ := filepath.Rel(root, path)
+			fmt.Fprintf(&buf, "diff --git a/%s b/%s\nnew file mode 100644\n--- /dev/null\n+++ b/%s\n@@ -0,0 +1,%d @@\n", rel, rel, rel, len(lines))
+			for _, l := range lines {
+				buf.WriteByte('+')
+				buf.WriteString(l)
+				buf.WriteByte('\n')
+				added += len(l)
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Skipf("Go sources not available: %v", err)
+		}
+	}
+	if added < limit/2 {
+		tb.Skipf("only %d bytes of Go sources found", added)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkScanDiff measures throughput over added-line text with every
+// built-in rule on. SetBytes counts only the added lines' text.
+func BenchmarkScanDiff(b *testing.B) {
+	diff := goSourceDiff(b, 32<<20)
+	sc := New(defaultRules(b), testKey)
+	res, err := sc.ScanDiff(context.Background(), bytes.NewReader(diff))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(res.Bytes)
+	b.ReportMetric(float64(len(res.Findings)), "findings")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := sc.ScanDiff(context.Background(), bytes.NewReader(diff)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScanFile measures whole-file scanning of one large source file.
+func BenchmarkScanFile(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "net", "http", "server.go"))
+	if err != nil {
+		b.Skip(err)
+	}
+	sc := New(defaultRules(b), testKey)
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		if _, err := sc.ScanFile(context.Background(), "server.go", "", bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNewRuleset measures start-up cost: compiling every rule.
+func BenchmarkNewRuleset(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// repeatReader yields a diff header then the same added line n times,
+// without ever holding more than one line.
+type repeatReader struct {
+	head, line []byte
+	n, off     int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if len(r.head) > 0 {
+		k := copy(p, r.head)
+		r.head = r.head[k:]
+		return k, nil
+	}
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	k := copy(p, r.line[r.off:])
+	r.off += k
+	if r.off == len(r.line) {
+		r.off = 0
+		r.n--
+	}
+	return k, nil
+}
+
+// TestScanDiffMemoryBounded streams a 64 MiB diff and checks that the scan
+// allocates far less than the input: the diff is never held whole.
+func TestScanDiffMemoryBounded(t *testing.T) {
+	line := []byte("+\tif err := client.Do(ctx, req, &token); err != nil { return fmt.Errorf(\"secret rotation: %w\", err) }\n")
+	n := (64 << 20) / len(line)
+	src := &repeatReader{head: []byte(fmt.Sprintf("diff --git a/x.go b/x.go\n--- /dev/null\n+++ b/x.go\n@@ -0,0 +1,%d @@\n", n)), line: line, n: n}
+	sc := New(defaultRules(t), testKey)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	res, err := sc.ScanDiff(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if res.Lines != n {
+		t.Fatalf("scanned %d lines, want %d", res.Lines, n)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
+		t.Errorf("scanning 64 MiB allocated %d MiB; the diff must be streamed", alloc>>20)
+	}
+}

@@ -1,0 +1,108 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// addFixtureSeeds seeds a fuzz target with every diff fixture.
+func addFixtureSeeds(f *testing.F) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "diffs", "*"))
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("@@ -1 +1 @@\n+" + tokA + "\n"))
+	f.Add([]byte("diff --git a/k b/k\n@@ -0,0 +1,3 @@\n+-----BEGIN TEST KEY-----\n+QUJD\n+-----END TEST KEY-----\n"))
+}
+
+// FuzzParseDiff: no input makes the parser panic, every added line has a
+// positive number, and within a hunk numbers increase.
+func FuzzParseDiff(f *testing.F) {
+	addFixtureSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s orderSink
+		if err := parseDiff(context.Background(), bytes.NewReader(data), &s, ""); err != nil {
+			t.Fatal(err)
+		}
+		if s.bad != "" {
+			t.Fatal(s.bad)
+		}
+	})
+}
+
+type orderSink struct {
+	last int
+	bad  string
+}
+
+func (s *orderSink) commit(string)     {}
+func (s *orderSink) file(string, bool) { s.last = 0 }
+func (s *orderSink) endFile()          {}
+func (s *orderSink) added(num, col int, text []byte) {
+	if col == 1 && num < 1 && s.bad == "" {
+		s.bad = "added line number below 1"
+	}
+	if col == 1 {
+		s.last = num
+	}
+}
+
+// FuzzScanDiff: no input makes the scanner panic, and every finding lies on
+// added lines and its secret is text of those lines.
+func FuzzScanDiff(f *testing.F) {
+	addFixtureSeeds(f)
+	rs := engineRules(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var rec lineSink
+		if err := parseDiff(context.Background(), bytes.NewReader(data), &rec, ""); err != nil {
+			t.Fatal(err)
+		}
+		res, err := New(rs, testKey).ScanDiff(context.Background(), bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fd := range res.Findings {
+			var text []string
+			for l := fd.Line; l <= fd.EndLine; l++ {
+				lt, ok := rec.lines[lineKey{fd.Path, l}]
+				if !ok && fd.EndLine == fd.Line {
+					t.Fatalf("finding %v is not on an added line", fd)
+				}
+				text = append(text, lt)
+			}
+			joined := strings.Join(text, "\n")
+			if fd.EndLine == fd.Line && !strings.Contains(joined, fd.Secret()) {
+				t.Fatalf("finding %v: secret is not in its line", fd)
+			}
+		}
+	})
+}
+
+type lineKey struct {
+	path string
+	line int
+}
+
+// lineSink records added lines by file and number (last file wins).
+type lineSink struct {
+	path  string
+	lines map[lineKey]string
+}
+
+func (s *lineSink) commit(string)            {}
+func (s *lineSink) file(path string, _ bool) { s.path = path }
+func (s *lineSink) endFile()                 {}
+func (s *lineSink) added(num, col int, text []byte) {
+	if s.lines == nil {
+		s.lines = map[lineKey]string{}
+	}
+	s.lines[lineKey{s.path, num}] += string(text)
+}

@@ -1,0 +1,6 @@
+// Package report renders scan findings for people and tools: Text for a
+// terminal, JSON for scripts, SARIF 2.1.0 for code-scanning dashboards.
+//
+// Every format shows a secret only in its redacted form and identifies it by
+// its keyed fingerprint; none ever calls Finding.Secret.
+package report

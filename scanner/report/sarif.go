@@ -1,0 +1,98 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/pushguard/pushguard/scanner"
+)
+
+// SARIF constants.
+const (
+	SARIFSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
+	SARIFVersion = "2.1.0"
+	// FingerprintKey names pushguard's fingerprint among a result's
+	// partialFingerprints; code-scanning dashboards match results by it.
+	FingerprintKey = "pushguardFingerprint/v1"
+
+	informationURI = "https://github.com/pushguard/pushguard"
+	// securitySeverity is GitHub code scanning's CVSS-like score: a leaked
+	// credential is critical (9.0 and above).
+	securitySeverity = "9.0"
+)
+
+// SARIF writes findings as a SARIF 2.1.0 log with one run. The run's rules
+// are the rules that have results, described from rules (which may be nil);
+// columns count Unicode code points.
+func SARIF(w io.Writer, findings []scanner.Finding, rules *scanner.Ruleset, toolVersion string) error {
+	run := sarifRun{
+		Tool: sarifTool{Driver: sarifDriver{
+			Name: "pushguard", InformationURI: informationURI, Version: toolVersion,
+			Rules: []sarifDescriptor{},
+		}},
+		ColumnKind: "unicodeCodePoints",
+		Results:    []sarifResult{},
+	}
+	index := map[string]int{}
+	for _, id := range ruleIDs(findings) {
+		index[id] = len(run.Tool.Driver.Rules)
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, describeRule(id, findings, rules))
+	}
+	for _, f := range findings {
+		run.Results = append(run.Results, sarifResultOf(f, index[f.RuleID]))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}})
+}
+
+// ruleIDs returns the distinct rule IDs of findings, sorted.
+func ruleIDs(findings []scanner.Finding) []string {
+	var ids []string
+	for _, f := range findings {
+		ids = append(ids, f.RuleID)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+func sarifResultOf(f scanner.Finding, ruleIndex int) sarifResult {
+	msg := fmt.Sprintf("%s secret leaked: %s", f.Provider, f.Redacted)
+	if f.Commit != "" {
+		msg += fmt.Sprintf(" (added in commit %s)", shortSHA(f.Commit))
+	}
+	return sarifResult{
+		RuleID:    f.RuleID,
+		RuleIndex: ruleIndex,
+		Level:     "error",
+		Message:   sarifText{Text: msg},
+		Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+			ArtifactLocation: sarifArtifact{URI: artifactURI(f.Path)},
+			Region: sarifRegion{
+				StartLine: f.Line, EndLine: f.EndLine,
+				// SARIF's endColumn is one past the region; a finding's is its last character.
+				StartColumn: f.StartColumn, EndColumn: f.EndColumn + 1,
+			},
+		}}},
+		PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
+	}
+}
+
+// artifactURI turns a file path into a SARIF artifact URI: relative paths
+// stay relative, with forward slashes and percent-encoding; absolute paths
+// become file: URIs.
+func artifactURI(path string) string {
+	p := strings.TrimPrefix(filepath.ToSlash(path), "./")
+	if filepath.IsAbs(path) {
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p // a Windows drive path
+		}
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
+	return (&url.URL{Path: p}).String()
+}
