@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -151,10 +150,4 @@ func containsString(s []string, v string) bool {
 		}
 	}
 	return false
-}
-
-// ExampleRedact shows the only form in which a secret leaves the scanner.
-func ExampleRedact() {
-	fmt.Println(Redact("ghp_R4nd0mCharactersThatAreNotARealToken1"))
-	// Output: ghp_R4… (41 chars)
 }

@@ -11,6 +11,10 @@ import (
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 )
 
+// engineVersion changes whenever the engine or the shared decoy filter
+// changes what it finds; it is part of every Ruleset's Version.
+const engineVersion = "engine-1"
+
 // Ruleset is a compiled, immutable set of rules with its keyword prefilter.
 // It is safe for concurrent use.
 type Ruleset struct {
@@ -94,6 +98,7 @@ func (rs *Ruleset) Rule(id string) (Rule, bool) {
 // new release), which is the usual case.
 func rulesetVersion(rules []*compiledRule) string {
 	h := sha256.New()
+	h.Write([]byte(engineVersion))
 	for _, r := range rules {
 		fields := []string{
 			r.ID, strings.Join(r.Keywords, ","), strconv.Itoa(r.KeywordWindow), r.Pattern,

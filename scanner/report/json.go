@@ -39,5 +39,6 @@ func JSON(w io.Writer, findings []scanner.Finding) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
 }

@@ -48,6 +48,7 @@ func SARIF(w io.Writer, findings []scanner.Finding, rules *scanner.Ruleset, tool
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}})
 }
 

@@ -1,0 +1,211 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/pushguard/pushguard/scanner"
+	"github.com/pushguard/pushguard/scanner/report"
+)
+
+// Defaults and names of the scan command.
+const (
+	defaultMaxFileSize = 10 << 20
+	// fingerprintKeyEnv names the variable holding the fingerprint key. Set
+	// it to the App's key and the CLI's fingerprints equal the App's.
+	fingerprintKeyEnv = "PUSHGUARD_FINGERPRINT_KEY"
+	// skipTooLarge is the reason given for a file above --max-file-size.
+	skipTooLarge = "too large"
+)
+
+const scanUsage = `Usage:
+  pushguard scan --diff FILE        scan the added lines of a unified diff (- for stdin)
+  pushguard scan --git RANGE        scan the lines each commit in RANGE added
+  pushguard scan PATH...            scan files and directories whole
+
+A git RANGE is one revision range as git log takes it: main..HEAD,
+v1.0..v2.0, HEAD~5.. or a single commit (all its history). Every commit's
+added lines are scanned, so a secret added in one commit and removed in the
+next is still found. A range from the all-zero SHA (what a pre-push hook
+gets for a new branch), 0000...0000..B, scans the commits of B that are on
+no remote yet.
+
+Directories are walked in lexical order; .git directories and symbolic links
+inside them are skipped. Binary files and files above --max-file-size are not
+scanned and are listed on stderr.
+
+Exit status: 0 nothing found, 1 secrets found, 2 usage error or failure.
+
+Fingerprints are keyed with $PUSHGUARD_FINGERPRINT_KEY (set it to the App's
+key to compare fingerprints with the App's); without it, with a random key
+that changes every run.
+
+Flags:
+`
+
+// scanOptions is the parsed scan command line.
+type scanOptions struct {
+	diff        string
+	gitRange    string
+	repo        string
+	paths       []string
+	format      string
+	output      string
+	maxFileSize int64
+}
+
+func parseScan(e *env, args []string) (*scanOptions, error) {
+	o := &scanOptions{}
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.StringVar(&o.diff, "diff", "", "scan the unified diff in `FILE` (- for stdin), added lines only")
+	fs.StringVar(&o.gitRange, "git", "", "scan the commits of git `RANGE` (as git log takes it), added lines only")
+	fs.StringVar(&o.repo, "repo", ".", "the git repository `DIR` for --git")
+	fs.StringVar(&o.format, "format", "text", "output `format`: text, json or sarif")
+	fs.StringVar(&o.output, "output", "", "write the report to `FILE` instead of stdout")
+	fs.Int64Var(&o.maxFileSize, "max-file-size", defaultMaxFileSize, "skip files larger than `BYTES` when scanning paths")
+	paths, err := parseFlags(e, fs, scanUsage, args)
+	if err != nil {
+		return nil, err
+	}
+	o.paths = paths
+	return o, o.validate(fs)
+}
+
+func (o *scanOptions) validate(fs *flag.FlagSet) error {
+	inputs := 0
+	for _, set := range []bool{o.diff != "", o.gitRange != "", len(o.paths) > 0} {
+		if set {
+			inputs++
+		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case inputs == 0:
+		return usagef("nothing to scan: give --diff FILE, --git RANGE or paths")
+	case inputs > 1:
+		return usagef("give only one of --diff, --git and paths")
+	case set["repo"] && o.gitRange == "":
+		return usagef("--repo needs --git")
+	case o.format != "text" && o.format != "json" && o.format != "sarif":
+		return usagef("unknown format %q (want text, json or sarif)", o.format)
+	case o.maxFileSize <= 0:
+		return usagef("--max-file-size must be positive")
+	}
+	return nil
+}
+
+func runScan(ctx context.Context, e *env, args []string) error {
+	o, err := parseScan(e, args)
+	if err != nil {
+		return err
+	}
+	rules, err := scanner.Default()
+	if err != nil {
+		return fmt.Errorf("built-in rules: %w", err)
+	}
+	key, err := fingerprintKey(e.getenv)
+	if err != nil {
+		return err
+	}
+	s := scanner.New(rules, key)
+	var res *scanner.Result
+	switch {
+	case o.diff != "":
+		res, err = scanDiffFile(ctx, s, o.diff, e.stdin)
+	case o.gitRange != "":
+		res, err = scanGit(ctx, s, o.repo, o.gitRange)
+	default:
+		res, err = scanPaths(ctx, s, o.paths, o.maxFileSize)
+	}
+	if err != nil {
+		return err
+	}
+	for _, sk := range res.Skipped {
+		fmt.Fprintf(e.stderr, "pushguard: not scanned: %s\n", report.DescribeSkipped(sk))
+	}
+	if err := writeReport(o, e.stdout, res, rules); err != nil {
+		return err
+	}
+	if len(res.Findings) > 0 {
+		return errFindings
+	}
+	return nil
+}
+
+// fingerprintKey returns the key of the run's fingerprints: the App's key
+// from the environment when set, so fingerprints can be compared with the
+// App's (and dismissed by them), else a random one.
+//
+// There is deliberately no fixed built-in key. A fingerprint is an HMAC of
+// the secret; under a key everyone knows, anyone holding a fingerprint (from
+// a CI log or a SARIF upload) could confirm a guess of a low-entropy secret,
+// such as a password, by hashing candidates until one matches. A random key
+// makes the fingerprints of a run comparable only with each other.
+func fingerprintKey(getenv func(string) string) ([]byte, error) {
+	if k := getenv(fingerprintKeyEnv); k != "" {
+		return []byte(k), nil
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("random fingerprint key: %w", err)
+	}
+	return key, nil
+}
+
+// scanDiffFile scans the diff in the named file, or in stdin for "-".
+func scanDiffFile(ctx context.Context, s *scanner.Scanner, name string, stdin io.Reader) (*scanner.Result, error) {
+	if name == "-" {
+		res, err := s.ScanDiff(ctx, stdin)
+		if err != nil {
+			return nil, fmt.Errorf("read diff from stdin: %w", err)
+		}
+		return res, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	res, err := s.ScanDiff(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("read diff %s: %w", name, err)
+	}
+	return res, nil
+}
+
+// writeReport renders res in the chosen format to --output or stdout. The
+// output file is created only once the scan has succeeded.
+func writeReport(o *scanOptions, stdout io.Writer, res *scanner.Result, rules *scanner.Ruleset) error {
+	w := stdout
+	if o.output != "" && o.output != "-" {
+		f, err := os.Create(o.output)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	var err error
+	switch o.format {
+	case "json":
+		err = report.JSON(w, res.Findings)
+	case "sarif":
+		err = report.SARIF(w, res.Findings, rules, Version)
+	default:
+		err = report.Text(w, res.Findings, res.Skipped, rules)
+	}
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if f, ok := w.(*os.File); ok && f != stdout {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	return nil
+}
