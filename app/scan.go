@@ -34,9 +34,10 @@ next is still found. A range from the all-zero SHA (what a pre-push hook
 gets for a new branch), 0000...0000..B, scans the commits of B that are on
 no remote yet.
 
-Directories are walked in lexical order; .git directories and symbolic links
-inside them are skipped. Binary files and files above --max-file-size are not
-scanned and are listed on stderr.
+Directories are walked in lexical order. .git directories and symbolic links
+met inside a directory are skipped (a link named on the command line is
+followed). Binary files and files above --max-file-size are not scanned and
+are listed on stderr.
 
 Exit status: 0 nothing found, 1 secrets found, 2 usage error or failure.
 
@@ -55,18 +56,18 @@ type scanOptions struct {
 	paths       []string
 	format      string
 	output      string
-	maxFileSize int64
+	maxFileSize byteSize
 }
 
 func parseScan(e *env, args []string) (*scanOptions, error) {
-	o := &scanOptions{}
+	o := &scanOptions{maxFileSize: defaultMaxFileSize}
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.StringVar(&o.diff, "diff", "", "scan the unified diff in `FILE` (- for stdin), added lines only")
 	fs.StringVar(&o.gitRange, "git", "", "scan the commits of git `RANGE` (as git log takes it), added lines only")
 	fs.StringVar(&o.repo, "repo", ".", "the git repository `DIR` for --git")
 	fs.StringVar(&o.format, "format", "text", "output `format`: text, json or sarif")
 	fs.StringVar(&o.output, "output", "", "write the report to `FILE` instead of stdout")
-	fs.Int64Var(&o.maxFileSize, "max-file-size", defaultMaxFileSize, "skip files larger than `BYTES` when scanning paths")
+	fs.Var(&o.maxFileSize, "max-file-size", "skip files larger than `SIZE` (bytes, or with KiB, MiB, GiB) when scanning paths")
 	paths, err := parseFlags(e, fs, scanUsage, args)
 	if err != nil {
 		return nil, err
@@ -120,7 +121,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	case o.gitRange != "":
 		res, err = scanGit(ctx, s, o.repo, o.gitRange)
 	default:
-		res, err = scanPaths(ctx, s, o.paths, o.maxFileSize)
+		res, err = scanPaths(ctx, s, o.paths, int64(o.maxFileSize))
 	}
 	if err != nil {
 		return err
@@ -181,17 +182,27 @@ func scanDiffFile(ctx context.Context, s *scanner.Scanner, name string, stdin io
 // writeReport renders res in the chosen format to --output or stdout. The
 // output file is created only once the scan has succeeded.
 func writeReport(o *scanOptions, stdout io.Writer, res *scanner.Result, rules *scanner.Ruleset) error {
-	w := stdout
-	if o.output != "" && o.output != "-" {
-		f, err := os.Create(o.output)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	if o.output == "" || o.output == "-" {
+		return render(o.format, stdout, res, rules)
 	}
+	f, err := os.Create(o.output)
+	if err != nil {
+		return err
+	}
+	if err := render(o.format, f, res, rules); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// render writes res to w in format.
+func render(format string, w io.Writer, res *scanner.Result, rules *scanner.Ruleset) error {
 	var err error
-	switch o.format {
+	switch format {
 	case "json":
 		err = report.JSON(w, res.Findings)
 	case "sarif":
@@ -201,11 +212,6 @@ func writeReport(o *scanOptions, stdout io.Writer, res *scanner.Result, rules *s
 	}
 	if err != nil {
 		return fmt.Errorf("write report: %w", err)
-	}
-	if f, ok := w.(*os.File); ok && f != stdout {
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("write report: %w", err)
-		}
 	}
 	return nil
 }

@@ -54,10 +54,10 @@ func scanGit(ctx context.Context, s *scanner.Scanner, repo, rng string) (*scanne
 	switch {
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
-	case waitErr != nil:
-		return nil, gitError(rng, stderr.String(), waitErr)
 	case scanErr != nil:
 		return nil, fmt.Errorf("scan git log %s: %w", rng, scanErr)
+	case waitErr != nil:
+		return nil, gitError(rng, stderr.String(), waitErr)
 	}
 	return res, nil
 }

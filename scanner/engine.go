@@ -2,8 +2,12 @@ package scanner
 
 import (
 	"bytes"
+	"math"
 	"unicode/utf8"
 )
+
+// staleLine marks a ring slot left over from a previous file.
+const staleLine = math.MinInt / 2
 
 // allDecoys is every shared decoy check.
 const allDecoys = DecoyPlaceholder | DecoyRepeated | DecoySequential | DecoyReference |
@@ -24,8 +28,9 @@ type fileScan struct {
 	mark    []uint64 // per rule: the stamp of the last line it was a candidate on
 	stamp   uint64
 	cands   []int
-	active  []int // per rule with a keyword window: last line number it is active through
-	recent  []recentLine
+	active  []int        // per rule with a keyword window: last line number it is active through
+	recent  []recentLine // ring of the last lines, for windowed rules
+	next    int          // next slot of the ring to fill
 	block   *openBlock
 	pending []Finding // findings on the current line, before overlaps are resolved
 	lastNum int
@@ -52,12 +57,23 @@ type seenKey struct {
 	col  int
 }
 
-func newFileScan(rs *Ruleset, key []byte, path, commit string, emit func(Finding)) *fileScan {
+func newFileScan(rs *Ruleset, key []byte, emit func(Finding)) *fileScan {
 	return &fileScan{
-		rs: rs, key: key, path: path, commit: commit, emit: emit,
+		rs: rs, key: key, emit: emit,
 		mark:   make([]uint64, len(rs.rules)),
 		active: make([]int, len(rs.rules)),
 	}
+}
+
+// reset readies the scan for a new file, keeping its buffers.
+func (f *fileScan) reset(path, commit string) {
+	f.path, f.commit = path, commit
+	clear(f.active)
+	for i := range f.recent {
+		f.recent[i].num = staleLine
+	}
+	f.block, f.lastNum = nil, 0
+	clear(f.seen)
 }
 
 // line scans one added line. col is the 1-based column at which text starts
@@ -107,11 +123,8 @@ func (f *fileScan) collectCandidates(num int) {
 		}
 		return true
 	})
-	if f.rs.maxWindow == 0 {
-		return
-	}
-	for ri, through := range f.active {
-		if through >= num && f.mark[ri] != f.stamp {
+	for _, ri := range f.rs.windowed {
+		if f.active[ri] >= num && f.mark[ri] != f.stamp {
 			f.mark[ri] = f.stamp
 			f.cands = append(f.cands, ri)
 		}
@@ -125,7 +138,7 @@ func (f *fileScan) activate(ri, num, w int) {
 	r := f.rs.rules[ri]
 	for i := range f.recent {
 		rl := &f.recent[i]
-		if rl.num < num-w || containsInt(rl.ran, ri) {
+		if rl.num < num-w || rl.num >= num || containsInt(rl.ran, ri) {
 			continue
 		}
 		rl.ran = append(rl.ran, ri)
@@ -134,29 +147,32 @@ func (f *fileScan) activate(ri, num, w int) {
 	}
 }
 
-// remember keeps the line for windowed rules activated by later lines.
+// remember keeps the line for windowed rules activated by later lines, in a
+// ring of maxWindow reused buffers: no allocation once the ring is warm.
 func (f *fileScan) remember(num, col int, text []byte) {
 	if f.rs.maxWindow == 0 {
 		return
 	}
-	keep := f.recent[:0]
-	for _, rl := range f.recent {
-		if rl.num >= num-f.rs.maxWindow {
-			keep = append(keep, rl)
-		}
+	if len(f.recent) < f.rs.maxWindow {
+		f.recent = append(f.recent, recentLine{})
 	}
-	f.recent = keep
-	var ran []int
+	rl := &f.recent[f.next%len(f.recent)]
+	f.next++
+	rl.num, rl.col = num, col
+	rl.text = append(rl.text[:0], text...)
+	rl.ran = rl.ran[:0]
 	for _, ri := range f.cands {
 		if f.rs.rules[ri].KeywordWindow > 0 {
-			ran = append(ran, ri)
+			rl.ran = append(rl.ran, ri)
 		}
 	}
-	f.recent = append(f.recent, recentLine{num: num, col: col, text: bytes.Clone(text), ran: ran})
 }
 
 // runRule runs a single-line rule over text and queues its findings.
 func (f *fileScan) runRule(r *compiledRule, num, col int, text []byte) {
+	if r.Precheck != nil && !r.Precheck(text) {
+		return
+	}
 	for _, m := range r.re.FindAllSubmatchIndex(text, -1) {
 		s, e := m[2*r.Group], m[2*r.Group+1]
 		if s < 0 {

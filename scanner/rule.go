@@ -110,6 +110,11 @@ type Rule struct {
 	MinEntropy float64
 	// Validators must all accept the secret.
 	Validators []Validator
+	// Precheck, when set, is a cheap test of the whole line run before the
+	// pattern: when it returns false the line cannot hold a match and the
+	// pattern is skipped. It must never reject a line the rule would
+	// report (the rule's own true positives check this).
+	Precheck func(line []byte) bool
 	// Exempt lists the shared decoy checks that do not apply to this rule
 	// (a provider whose keys are UUIDs exempts DecoyUUID, say).
 	Exempt Decoy

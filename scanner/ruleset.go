@@ -24,6 +24,7 @@ type Ruleset struct {
 	keywords  []string
 	kwRules   [][]int // keyword index -> rule indices
 	maxWindow int
+	windowed  []int // rules with a keyword window
 	version   string
 }
 
@@ -45,6 +46,9 @@ func NewRuleset(rules []Rule) (*Ruleset, error) {
 		rs.rules = append(rs.rules, c)
 		rs.byID[r.ID] = c
 		rs.maxWindow = max(rs.maxWindow, r.KeywordWindow)
+		if r.KeywordWindow > 0 {
+			rs.windowed = append(rs.windowed, c.index)
+		}
 		for _, k := range r.Keywords {
 			i, ok := kwIndex[k]
 			if !ok {

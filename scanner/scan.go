@@ -100,10 +100,11 @@ func IsBinary(data []byte) bool {
 
 // resultSink collects what the diff parser and the engine produce.
 type resultSink struct {
-	s   *Scanner
-	res *Result
-	sha string // the commit being read
-	fs  *fileScan
+	s    *Scanner
+	res  *Result
+	sha  string    // the commit being read
+	fs   *fileScan // the file being scanned, nil between files and for binaries
+	scan *fileScan // reused across files
 }
 
 func (s *Scanner) newSink(commit string) *resultSink {
@@ -118,9 +119,13 @@ func (k *resultSink) file(path string, binary bool) {
 		k.res.Skipped = append(k.res.Skipped, Skipped{Path: path, Commit: k.sha, Reason: SkipBinary})
 		return
 	}
-	k.fs = newFileScan(k.s.rules, k.s.key, path, k.sha, func(f Finding) {
-		k.res.Findings = append(k.res.Findings, f)
-	})
+	if k.scan == nil {
+		k.scan = newFileScan(k.s.rules, k.s.key, func(f Finding) {
+			k.res.Findings = append(k.res.Findings, f)
+		})
+	}
+	k.scan.reset(path, k.sha)
+	k.fs = k.scan
 }
 
 func (k *resultSink) added(num, col int, text []byte) {

@@ -133,3 +133,29 @@ func ValidBase64(min int) Validator {
 		return false
 	}
 }
+
+// HasMixedRun is a Precheck for rules whose secret is a run of at least n
+// token characters (letters, digits and +/=_.~!@#%^-) mixing letters and
+// digits: it finds such a run with one pass over the line and no regexp.
+func HasMixedRun(n int) func(line []byte) bool {
+	return func(line []byte) bool {
+		run, letter, digit := 0, false, false
+		for _, c := range line {
+			switch {
+			case c >= '0' && c <= '9':
+				digit = true
+			case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+				letter = true
+			case strings.IndexByte("+/=_.~!@#%^-", c) >= 0:
+			default:
+				run, letter, digit = 0, false, false
+				continue
+			}
+			run++
+			if run >= n && letter && digit {
+				return true
+			}
+		}
+		return false
+	}
+}

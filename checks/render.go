@@ -1,0 +1,376 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/pushguard/pushguard/scanner"
+)
+
+// GitHub's limits on check-run output.
+const (
+	MaxSummary            = 65535
+	MaxTitle              = 255
+	MaxAnnotationsPerCall = 50
+	maxAnnotationMessage  = 64 << 10
+)
+
+// Output is a rendered check run.
+type Output struct {
+	Title       string
+	Summary     string
+	Conclusion  string
+	Annotations []*github.CheckRunAnnotation
+}
+
+// Render turns a report into check-run output. rules supplies each finding's
+// remediation (a finding whose rule is unknown still renders, without one).
+func Render(r Report, rules *scanner.Ruleset) Output {
+	return Output{
+		Title:       title(r),
+		Summary:     summary(r, rules),
+		Conclusion:  r.Conclusion(),
+		Annotations: annotations(r, rules),
+	}
+}
+
+func title(r Report) string {
+	active := r.Active()
+	switch {
+	case active == 1:
+		return "1 leaked secret: revoke it now"
+	case active > 1:
+		return fmt.Sprintf("%d leaked secrets: revoke them now", active)
+	case len(r.Items) > 0:
+		return fmt.Sprintf("No active secrets (%d dismissed)", len(r.Items))
+	}
+	return "No secrets found"
+}
+
+// summary renders the markdown summary and keeps it within GitHub's limit:
+// sections are added whole while they fit, and what did not fit is counted.
+func summary(r Report, rules *scanner.Ruleset) string {
+	var b strings.Builder
+	b.WriteString(headline(r))
+	table, left := findingsTable(r, MaxSummary/2)
+	b.WriteString(table)
+	if left > 0 {
+		fmt.Fprintf(&b, "\n_…and %d more findings not shown (GitHub limits a summary to %d characters); every one is annotated in the Files changed view._\n", left, MaxSummary)
+	}
+	b.WriteString(removedSection(r))
+	var tail strings.Builder
+	tail.WriteString(skippedSection(r))
+	tail.WriteString(footer(r))
+	budget := MaxSummary - b.Len() - tail.Len()
+	book, omitted := playbooks(r, rules, budget)
+	b.WriteString(book)
+	if omitted > 0 {
+		fmt.Fprintf(&b, "\n_%d more providers' playbooks not shown (summary limit)._\n", omitted)
+	}
+	b.WriteString(tail.String())
+	return truncate(b.String(), MaxSummary)
+}
+
+func headline(r Report) string {
+	scope := fmt.Sprintf("%d commit%s", r.Commits, plural(r.Commits))
+	if r.NetDiff != "" {
+		scope = "the net diff"
+	}
+	active := r.Active()
+	if active == 0 {
+		s := fmt.Sprintf("## ✅ No active secrets in %s\n\n", scope)
+		if len(r.Items) > 0 {
+			s += fmt.Sprintf("All %d findings were dismissed by maintainers; they are listed below for the record.\n\n", len(r.Items))
+		}
+		return s
+	}
+	return fmt.Sprintf("## 🚨 %d leaked secret%s in %s\n\n"+
+		"Anyone who can read this repository's history can use %s. Attackers find keys in pushes within minutes: "+
+		"**revoke first**, then clean up. Deleting the line or force-pushing does not make a key safe.\n\n",
+		active, plural(active), scope, pronoun(active))
+}
+
+// findingsTable renders the findings as a markdown table of at most budget
+// characters and returns how many rows did not fit.
+func findingsTable(r Report, budget int) (string, int) {
+	if len(r.Items) == 0 {
+		return "", 0
+	}
+	var b strings.Builder
+	b.WriteString("| | Where | Provider | Secret (redacted) | Added in | Fingerprint |\n|---|---|---|---|---|---|\n")
+	for i, it := range r.Items {
+		row := tableRow(r, it)
+		if b.Len()+len(row) > budget {
+			return b.String(), len(r.Items) - i
+		}
+		b.WriteString(row)
+	}
+	return b.String(), 0
+}
+
+func tableRow(r Report, it Item) string {
+	status := "🔴"
+	if !it.Active() {
+		status = "⚪ " + it.Dismissed.Reason
+	}
+	where := fmt.Sprintf("`%s:%d`", mdEscape(it.Path), it.Line)
+	if it.AtHead != nil {
+		where = fmt.Sprintf("`%s:%d`", mdEscape(it.AtHead.Path), it.AtHead.Line)
+		if r.BlobURL != nil {
+			where = fmt.Sprintf("[%s](%s)", where, r.BlobURL(it.AtHead.Path, it.AtHead.Line))
+		}
+	} else {
+		where += " (removed since)"
+	}
+	return fmt.Sprintf("| %s | %s | %s | `%s` | %s | `%s` |\n",
+		status, where, mdEscape(it.Provider), mdEscape(it.Redacted), short(it.Commit), short(it.Fingerprint))
+}
+
+// removedSection explains findings no longer at the head.
+func removedSection(r Report) string {
+	n := 0
+	for _, it := range r.Items {
+		if it.AtHead == nil && it.Active() {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("\n> **%d of these secrets were removed by a later commit but remain in the git history.** "+
+		"They are still leaked: revoke them like the others.\n", n)
+}
+
+// playbooks renders one collapsible playbook per provider with active
+// findings, in order of appearance, within budget characters.
+func playbooks(r Report, rules *scanner.Ruleset, budget int) (string, int) {
+	groups := byProvider(r)
+	if len(groups) == 0 {
+		return "", 0
+	}
+	var b strings.Builder
+	b.WriteString("\n### What to do now\n\nFollow these steps for each provider, in order. Do not wait for the pull request to be merged or closed.\n\n")
+	for i, g := range groups {
+		s := playbook(g, rules, r.CommitTimes)
+		if b.Len()+len(s) > budget {
+			return b.String(), len(groups) - i
+		}
+		b.WriteString(s)
+	}
+	return b.String(), 0
+}
+
+type providerGroup struct {
+	provider string
+	items    []Item
+}
+
+func byProvider(r Report) []providerGroup {
+	var groups []providerGroup
+	index := map[string]int{}
+	for _, it := range r.Items {
+		if !it.Active() {
+			continue
+		}
+		i, ok := index[it.Provider]
+		if !ok {
+			i = len(groups)
+			index[it.Provider] = i
+			groups = append(groups, providerGroup{provider: it.Provider})
+		}
+		groups[i].items = append(groups[i].items, it)
+	}
+	return groups
+}
+
+// playbook renders the steps for one provider: revoke, notify, investigate,
+// issue a new key, update the apps, keep it out of the code.
+func playbook(g providerGroup, rules *scanner.Ruleset, times map[string]time.Time) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<details open><summary><b>%s</b>: %d finding%s</summary>\n\n", htmlEscape(g.provider), len(g.items), plural(len(g.items)))
+	for _, ruleID := range ruleIDs(g.items) {
+		rule, ok := rules.Rule(ruleID)
+		if !ok {
+			continue
+		}
+		m := rule.Remediation
+		fmt.Fprintf(&b, "**%s** (`%s`): %s\n\n", mdEscape(ruleTitle(rule)), ruleID, mdEscape(m.What))
+		fmt.Fprintf(&b, "1. **Revoke it now.** %s", m.Revoke)
+		if m.RevokeURL != "" {
+			fmt.Fprintf(&b, " [Open the console](%s).", m.RevokeURL)
+		}
+		b.WriteString("\n")
+		if m.RevokeCommand != "" {
+			fmt.Fprintf(&b, "   ```\n   %s\n   ```\n", strings.ReplaceAll(m.RevokeCommand, "\n", "\n   "))
+		}
+		b.WriteString("2. **Tell your security team** which key leaked, where, and when (the table above has the commit).\n")
+		fmt.Fprintf(&b, "3. **Look for misuse%s.** %s\n", since(g.items, ruleID, times), m.Misuse)
+		fmt.Fprintf(&b, "4. **Issue a new key.** %s\n", m.Rotate)
+		b.WriteString("5. **Update the apps** that used the old key, through their secret store or environment, never the code.\n")
+		b.WriteString("6. **Keep it out of the code next time:** load secrets from a secret manager or the environment, " +
+			"and run `git diff --cached | pushguard scan --diff -` as a pre-commit hook.\n")
+		if m.DocsURL != "" {
+			fmt.Fprintf(&b, "\n[Provider documentation](%s)\n", m.DocsURL)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("</details>\n\n")
+	return b.String()
+}
+
+func ruleTitle(r scanner.Rule) string {
+	d := r.Description
+	if i := strings.IndexAny(d, ".("); i > 0 {
+		d = d[:i]
+	}
+	return strings.TrimSpace(d)
+}
+
+func ruleIDs(items []Item) []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, it := range items {
+		if !seen[it.RuleID] {
+			seen[it.RuleID] = true
+			ids = append(ids, it.RuleID)
+		}
+	}
+	return ids
+}
+
+// since names the earliest commit time of a rule's findings.
+func since(items []Item, ruleID string, times map[string]time.Time) string {
+	var first time.Time
+	for _, it := range items {
+		if t, ok := times[it.Commit]; ok && it.RuleID == ruleID && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	if first.IsZero() {
+		return ""
+	}
+	return " since " + first.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+func skippedSection(r Report) string {
+	if len(r.Skipped) == 0 {
+		return ""
+	}
+	skipped := append([]scanner.Skipped(nil), r.Skipped...)
+	sort.SliceStable(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n### Not scanned (%d file%s)\n\n", len(skipped), plural(len(skipped)))
+	const shown = 50
+	for i, s := range skipped {
+		if i == shown {
+			fmt.Fprintf(&b, "- …and %d more\n", len(skipped)-shown)
+			break
+		}
+		fmt.Fprintf(&b, "- `%s` (%s)", mdEscape(s.Path), s.Reason)
+		if s.Commit != "" {
+			fmt.Fprintf(&b, " in %s", short(s.Commit))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func footer(r Report) string {
+	var b strings.Builder
+	b.WriteString("\n---\n")
+	if r.NetDiff != "" {
+		fmt.Fprintf(&b, "%s\n\n", r.NetDiff)
+	}
+	fmt.Fprintf(&b, "<sub>pushguard scanned the added lines of %d commit%s · rules %s · "+
+		"secrets are shown redacted (a short prefix and the length) and never stored</sub>\n",
+		r.Commits, plural(r.Commits), r.RulesVersion)
+	return b.String()
+}
+
+// annotations puts one failure annotation on each active finding present at
+// the head SHA, and a notice on dismissed ones.
+func annotations(r Report, rules *scanner.Ruleset) []*github.CheckRunAnnotation {
+	var out []*github.CheckRunAnnotation
+	for _, it := range r.Items {
+		if it.AtHead == nil {
+			continue
+		}
+		out = append(out, annotation(it, rules))
+	}
+	return out
+}
+
+func annotation(it Item, rules *scanner.Ruleset) *github.CheckRunAnnotation {
+	loc := it.AtHead
+	level, title := "failure", fmt.Sprintf("Leaked %s secret", it.Provider)
+	msg := fmt.Sprintf("%s (%s) found: %s, added in commit %s. Revoke it now, then remove it from the code.",
+		it.Provider, it.RuleID, it.Redacted, short(it.Commit))
+	if rule, ok := rules.Rule(it.RuleID); ok && rule.Remediation.RevokeURL != "" {
+		msg += "\nRevoke: " + rule.Remediation.RevokeURL
+	}
+	if !it.Active() {
+		level, title = "notice", fmt.Sprintf("Dismissed %s finding (%s)", it.Provider, it.Dismissed.Reason)
+		msg = fmt.Sprintf("%s: dismissed as %s by %s.", it.Redacted, it.Dismissed.Reason, it.Dismissed.By)
+	}
+	a := &github.CheckRunAnnotation{
+		Path:            github.String(loc.Path),
+		StartLine:       github.Int(loc.Line),
+		EndLine:         github.Int(max(loc.EndLine, loc.Line)),
+		AnnotationLevel: github.String(level),
+		Title:           github.String(truncate(title, MaxTitle)),
+		Message:         github.String(truncate(msg, maxAnnotationMessage)),
+		RawDetails:      github.String(fmt.Sprintf("rule: %s\nfingerprint: %s\nconfidence: %s", it.RuleID, it.Fingerprint, it.Confidence)),
+	}
+	if loc.EndLine <= loc.Line && loc.StartColumn > 0 && loc.EndColumn >= loc.StartColumn {
+		a.StartColumn, a.EndColumn = github.Int(loc.StartColumn), github.Int(loc.EndColumn)
+	}
+	return a
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, saying so.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const note = "\n\n_(truncated to GitHub's limit)_"
+	cut := n - len(note)
+	for cut > 0 && (s[cut]&0xC0) == 0x80 {
+		cut--
+	}
+	return s[:cut] + note
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+var mdReplacer = strings.NewReplacer("|", `\|`, "`", "'", "\n", " ", "\r", " ")
+
+// mdEscape keeps user-controlled text (paths, provider names) from breaking
+// the markdown table.
+func mdEscape(s string) string { return mdReplacer.Replace(s) }
+
+var htmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func htmlEscape(s string) string { return htmlReplacer.Replace(s) }

@@ -1,0 +1,89 @@
+package checks
+
+import (
+	"time"
+
+	"github.com/pushguard/pushguard/scanner"
+)
+
+// Name is the check run's name. Required status checks match it: never
+// change it.
+const Name = "pushguard"
+
+// Item is one finding as the check run shows it.
+type Item struct {
+	// Finding is where the secret was added: its commit, path and line.
+	scanner.Finding
+	// AtHead is where the secret is at the check run's head SHA, or nil when
+	// a later commit removed it (it is still in the history, so still leaked).
+	AtHead *Location
+	// Dismissed, when set, is a maintainer's decision that keeps the finding
+	// from failing the check.
+	Dismissed *Dismissal
+}
+
+// Location is a place in a file at the head SHA.
+type Location struct {
+	Path                   string
+	Line, EndLine          int
+	StartColumn, EndColumn int
+}
+
+// Dismissal records why a maintainer set a finding aside.
+type Dismissal struct {
+	Reason string
+	By     string
+	At     time.Time
+}
+
+// Active reports whether the finding fails the check.
+func (it Item) Active() bool { return it.Dismissed == nil }
+
+// Report is everything a completed check run shows.
+type Report struct {
+	// Items are the findings, in scan order.
+	Items []Item
+	// Skipped are files that were not scanned, with the reason.
+	Skipped []scanner.Skipped
+	// Commits is the number of commits scanned one by one.
+	Commits int
+	// NetDiff, when set, says why the net diff was scanned instead of each
+	// commit (a push past the per-commit limit, say).
+	NetDiff string
+	// CommitTimes maps commit SHAs to their commit dates, so the playbook
+	// can say since when to look for misuse.
+	CommitTimes map[string]time.Time
+	// RulesVersion identifies the ruleset.
+	RulesVersion string
+	// BlobURL, when set, links a path at the head SHA: it is called with the
+	// path and line and returns the URL.
+	BlobURL func(path string, line int) string
+}
+
+// Active counts the findings that fail the check.
+func (r Report) Active() int {
+	n := 0
+	for _, it := range r.Items {
+		if it.Active() {
+			n++
+		}
+	}
+	return n
+}
+
+// Conclusion is failure while any finding is active and success otherwise.
+// A scan that could not finish is concluded by Incomplete instead.
+func (r Report) Conclusion() string {
+	if r.Active() > 0 {
+		return ConclusionFailure
+	}
+	return ConclusionSuccess
+}
+
+// Check-run conclusions pushguard uses. Required checks pass only on
+// success, neutral or skipped, so a found secret is never neutral.
+const (
+	ConclusionSuccess        = "success"
+	ConclusionFailure        = "failure"
+	ConclusionActionRequired = "action_required"
+)

@@ -1,0 +1,199 @@
+package queue_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/redis/go-redis/v9"
+)
+
+func TestEnqueueIsHandledOnce(t *testing.T) {
+	q := newQueue(t, queue.Options{})
+	ctx := context.Background()
+	job := testJob("d-once")
+	if err := q.Enqueue(ctx, job); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	var r recorder
+	startWorkers(t, q, r.handler(), r.options())
+	waitFor(t, 10*time.Second, "the job's result", func() bool { _, done, _ := r.snapshot(); return len(done) == 1 })
+	time.Sleep(5 * pollInterval) // room for a second, wrong, run
+
+	calls, done, _ := r.snapshot()
+	if len(calls) != 1 || done[0] != nil {
+		t.Fatalf("handled %d times with %v, want once with nil", len(calls), done)
+	}
+	if got := calls[0].job; !reflect.DeepEqual(got, job) {
+		t.Errorf("handler got %+v, want %+v", got, job)
+	}
+	if got, err := q.Stats(ctx); err != nil || got != (queue.Stats{}) {
+		t.Errorf("Stats = %+v, %v; want all zero", got, err)
+	}
+}
+
+func TestEnqueueDuplicateDelivery(t *testing.T) {
+	q := newQueue(t, queue.Options{})
+	ctx := context.Background()
+	if err := q.Enqueue(ctx, testJob("d-dup")); err != nil {
+		t.Fatalf("first Enqueue: %v", err)
+	}
+	if err := q.Enqueue(ctx, testJob("d-dup")); !errors.Is(err, queue.ErrDuplicate) {
+		t.Fatalf("second Enqueue = %v, want ErrDuplicate", err)
+	}
+	var r recorder
+	startWorkers(t, q, r.handler(), r.options())
+	waitFor(t, 10*time.Second, "the job's result", func() bool { _, done, _ := r.snapshot(); return len(done) == 1 })
+	time.Sleep(5 * pollInterval)
+	if calls, _, _ := r.snapshot(); len(calls) != 1 {
+		t.Errorf("handled %d times, want 1", len(calls))
+	}
+	// Still a duplicate after the job is done: GitHub redelivers for days.
+	if err := q.Enqueue(ctx, testJob("d-dup")); !errors.Is(err, queue.ErrDuplicate) {
+		t.Errorf("Enqueue after the job ran = %v, want ErrDuplicate", err)
+	}
+}
+
+func TestEnqueueInvalidJob(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*queue.Job)
+	}{
+		{"no kind", func(j *queue.Job) { j.Kind = "" }},
+		{"no delivery id", func(j *queue.Job) { j.DeliveryID = "" }},
+		{"no repository", func(j *queue.Job) { j.Repo = "" }},
+		{"no head sha", func(j *queue.Job) { j.HeadSHA = "" }},
+	}
+	q := newQueue(t, queue.Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			job := testJob("d-invalid")
+			tt.edit(&job)
+			if err := q.Enqueue(context.Background(), job); !errors.Is(err, queue.ErrInvalidJob) {
+				t.Errorf("Enqueue = %v, want ErrInvalidJob", err)
+			}
+		})
+	}
+	if got, err := q.Stats(context.Background()); err != nil || got != (queue.Stats{}) {
+		t.Errorf("Stats = %+v, %v; want nothing stored", got, err)
+	}
+}
+
+// failScripts makes every Lua script call fail, as asynq's enqueue is one.
+type failScripts struct{}
+
+func (failScripts) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (failScripts) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if name := cmd.Name(); name == "evalsha" || name == "eval" {
+			return errors.New("injected failure")
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (failScripts) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+func TestEnqueueFailureForgetsDelivery(t *testing.T) {
+	ok := newQueue(t, queue.Options{})
+	// A second client to the same server, on which asynq's enqueue script fails.
+	broken := redis.NewClient(ok.rdb.(*redis.Client).Options())
+	t.Cleanup(func() { _ = broken.Close() })
+	broken.AddHook(failScripts{})
+	ctx := context.Background()
+
+	err := queue.New(broken, ok.opts).Enqueue(ctx, testJob("d-fail"))
+	if !errors.Is(err, queue.ErrUnavailable) {
+		t.Fatalf("Enqueue with failing scripts = %v, want ErrUnavailable", err)
+	}
+	if err := ok.Enqueue(ctx, testJob("d-fail")); err != nil {
+		t.Fatalf("Enqueue of the redelivery = %v, want nil", err)
+	}
+}
+
+func TestUnavailable(t *testing.T) {
+	closed := redis.NewClient(queuetest.Options(t))
+	_ = closed.Close()
+	tests := []struct {
+		name string
+		rdb  redis.UniversalClient
+	}{
+		{"closed client", closed},
+		{"server gone", queuetest.Unreachable(t)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := queue.New(tt.rdb, queue.Options{Name: "pgtest-unavailable"})
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			calls := map[string]func() error{
+				"Enqueue": func() error { return q.Enqueue(ctx, testJob("d-down")) },
+				"Ping":    func() error { return q.Ping(ctx) },
+				"Stats":   func() error { _, err := q.Stats(ctx); return err },
+				"Dead":    func() error { _, err := q.Dead(ctx, 10); return err },
+				"Requeue": func() error { return q.Requeue(ctx, "x") },
+				"Run": func() error {
+					return q.Run(ctx, func(context.Context, queue.Job) error { return nil }, queue.WorkerOptions{})
+				},
+			}
+			for op, call := range calls {
+				if err := call(); !errors.Is(err, queue.ErrUnavailable) {
+					t.Errorf("%s = %v, want ErrUnavailable", op, err)
+				}
+			}
+		})
+	}
+}
+
+func TestStoredPayloadIsJustTheJob(t *testing.T) {
+	q := newQueue(t, queue.Options{})
+	ctx := context.Background()
+	job := testJob("d-payload")
+	job.PR = 7
+	job.BaseSHA = "3333333333333333333333333333333333333333"
+	if err := q.Enqueue(ctx, job); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	info, err := asynq.NewInspectorFromRedisClient(q.rdb).GetTaskInfo(q.opts.Name, job.DeliveryID)
+	if err != nil {
+		t.Fatalf("GetTaskInfo: %v", err)
+	}
+	want, _ := json.Marshal(job)
+	if string(info.Payload) != string(want) {
+		t.Errorf("payload = %s, want the job's JSON %s", info.Payload, want)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(info.Payload, &fields); err != nil {
+		t.Fatalf("payload is not a JSON object: %v", err)
+	}
+	allowed := jobFields()
+	for k := range fields {
+		if !allowed[k] {
+			t.Errorf("payload has field %q, which Job does not declare", k)
+		}
+		if strings.Contains(strings.ToLower(k), "diff") || strings.Contains(strings.ToLower(k), "patch") {
+			t.Errorf("payload has field %q: jobs hold no diff text", k)
+		}
+	}
+}
+
+// jobFields returns the JSON names of Job's fields.
+func jobFields() map[string]bool {
+	names := map[string]bool{}
+	typ := reflect.TypeFor[queue.Job]()
+	for i := range typ.NumField() {
+		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+		names[name] = true
+	}
+	return names
+}

@@ -1,0 +1,40 @@
+package queue
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+)
+
+// Log keys.
+const (
+	keyJobID         = "job_id"
+	keyPreviousJobID = "previous_job_id"
+	keyDeliveryID    = "delivery_id"
+	keyKind          = "kind"
+	keyRepo          = "repo"
+	keyAttempt       = "attempt"
+	keyRetryAt       = "retry_at"
+	keyError         = "error"
+	keyDedupeKey     = "dedupe_key"
+	keyComponent     = "component"
+)
+
+// jobAttrs are the log attributes that identify a job.
+func jobAttrs(id string, job Job) []any {
+	return []any{keyJobID, id, keyDeliveryID, job.DeliveryID, keyKind, string(job.Kind), keyRepo, job.Repository()}
+}
+
+// asynqLogger hands asynq's own log lines to slog. asynq's Fatal level is
+// logged as an error: the process is not ours to end.
+type asynqLogger struct{ log *slog.Logger }
+
+func (l asynqLogger) Debug(args ...any) { l.emit(slog.LevelDebug, args) }
+func (l asynqLogger) Info(args ...any)  { l.emit(slog.LevelInfo, args) }
+func (l asynqLogger) Warn(args ...any)  { l.emit(slog.LevelWarn, args) }
+func (l asynqLogger) Error(args ...any) { l.emit(slog.LevelError, args) }
+func (l asynqLogger) Fatal(args ...any) { l.emit(slog.LevelError, args) }
+
+func (l asynqLogger) emit(level slog.Level, args []any) {
+	l.log.Log(context.Background(), level, "asynq: "+fmt.Sprint(args...), keyComponent, "asynq")
+}

@@ -1,0 +1,204 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/pushguard/pushguard/queue"
+)
+
+// MaxBodyBytes is GitHub's limit on a webhook payload (25 MB); a larger body
+// is refused with 413 before its signature is checked.
+const MaxBodyBytes = 25 << 20
+
+// Log keys, stable across the code base.
+const (
+	logDelivery     = "delivery_id"
+	logEvent        = "event"
+	logInstallation = "installation_id"
+	logRepo         = "repo"
+	logOutcome      = "outcome"
+	logStatus       = "status"
+	logError        = "error"
+)
+
+// Outcomes of a delivery, as logged and counted.
+const (
+	OutcomeAccepted     = "accepted"
+	OutcomeIgnored      = "ignored"
+	OutcomeDuplicate    = "duplicate"
+	OutcomePing         = "ping"
+	OutcomeBadSignature = "bad_signature"
+	OutcomeMalformed    = "malformed"
+	OutcomeTooLarge     = "too_large"
+	OutcomeUnavailable  = "unavailable"
+)
+
+// Enqueuer is what the handler needs of the queue.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, job queue.Job) error
+}
+
+// Observer is told the outcome of every delivery (for metrics). It may be nil.
+type Observer func(event, outcome string, elapsed time.Duration)
+
+// Handler is the webhook endpoint.
+type Handler struct {
+	secret  []byte
+	queue   Enqueuer
+	log     *slog.Logger
+	observe Observer
+	events  map[string]eventFunc
+}
+
+// New returns a Handler. It refuses an empty secret: an unsigned webhook
+// endpoint would let anyone enqueue work.
+func New(secret []byte, q Enqueuer, log *slog.Logger, observe Observer) (*Handler, error) {
+	if len(secret) == 0 {
+		return nil, errors.New("webhook: empty webhook secret")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if observe == nil {
+		observe = func(string, string, time.Duration) {}
+	}
+	return &Handler{secret: secret, queue: q, log: log, observe: observe, events: events()}, nil
+}
+
+var (
+	errMalformed    = errors.New("malformed delivery")
+	errBadSignature = errors.New("bad signature")
+)
+
+// ServeHTTP handles one delivery.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	event, delivery := github.WebHookType(r), github.DeliveryID(r)
+	log := h.log.With(logDelivery, delivery, logEvent, event)
+	outcome, jobs, err := h.handle(w, r, event, delivery)
+	status := statusOf(outcome)
+	h.observe(event, outcome, time.Since(start))
+	if len(jobs) > 0 {
+		log = log.With(logInstallation, jobs[0].InstallationID, logRepo, jobs[0].Repository())
+	}
+	level := slog.LevelInfo
+	if status >= 400 {
+		level = slog.LevelWarn
+	}
+	if err != nil {
+		log = log.With(logError, err.Error())
+	}
+	log.Log(r.Context(), level, "webhook", logOutcome, outcome, logStatus, status)
+	http.Error(w, outcome, status)
+}
+
+// handle runs a delivery through validation, decoding and enqueueing, and
+// says how it ended.
+func (h *Handler) handle(w http.ResponseWriter, r *http.Request, event, delivery string) (string, []queue.Job, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	payload, err := h.validate(r)
+	if err != nil {
+		return outcomeOf(err), nil, err
+	}
+	if event == "" || delivery == "" {
+		return OutcomeMalformed, nil, fmt.Errorf("%w: missing X-GitHub-Event or X-GitHub-Delivery", errMalformed)
+	}
+	if event == "ping" {
+		return OutcomePing, nil, nil
+	}
+	toJobs, ok := h.events[event]
+	if !ok {
+		return OutcomeIgnored, nil, nil
+	}
+	parsed, err := github.ParseWebHook(event, payload)
+	if err != nil {
+		return OutcomeMalformed, nil, fmt.Errorf("%w: %v", errMalformed, err)
+	}
+	jobs, err := toJobs(delivery, parsed)
+	switch {
+	case errors.Is(err, errIgnored):
+		return OutcomeIgnored, nil, nil
+	case err != nil:
+		return OutcomeMalformed, nil, err
+	}
+	return h.enqueue(r.Context(), jobs)
+}
+
+// validate reads the capped body and checks its signature. Only
+// X-Hub-Signature-256 is accepted: the SHA-1 header is not enough.
+func (h *Handler) validate(r *http.Request) ([]byte, error) {
+	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (ct != "application/json" && ct != "application/x-www-form-urlencoded") {
+		return nil, fmt.Errorf("%w: content type %q", errMalformed, r.Header.Get("Content-Type"))
+	}
+	sig := r.Header.Get(github.SHA256SignatureHeader)
+	if sig == "" {
+		return nil, fmt.Errorf("%w: no %s header", errBadSignature, github.SHA256SignatureHeader)
+	}
+	payload, err := github.ValidatePayloadFromBody(ct, r.Body, sig, h.secret)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v", errBadSignature, err)
+	}
+	return payload, nil
+}
+
+// enqueue hands the jobs to the queue; the delivery is a duplicate when the
+// queue has seen its ID.
+func (h *Handler) enqueue(ctx context.Context, jobs []queue.Job) (string, []queue.Job, error) {
+	for _, j := range jobs {
+		if err := j.Validate(); err != nil {
+			return OutcomeMalformed, jobs, fmt.Errorf("%w: %v", errMalformed, err)
+		}
+	}
+	for _, j := range jobs {
+		err := h.queue.Enqueue(ctx, j)
+		switch {
+		case errors.Is(err, queue.ErrDuplicate):
+			return OutcomeDuplicate, jobs, nil
+		case err != nil:
+			return OutcomeUnavailable, jobs, fmt.Errorf("enqueue %s: %w", j.Kind, err)
+		}
+	}
+	return OutcomeAccepted, jobs, nil
+}
+
+// outcomeOf classifies a validation error.
+func outcomeOf(err error) string {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return OutcomeTooLarge
+	case errors.Is(err, errBadSignature):
+		return OutcomeBadSignature
+	}
+	return OutcomeMalformed
+}
+
+// statusOf is the one table from outcome to HTTP status.
+func statusOf(outcome string) int {
+	switch outcome {
+	case OutcomePing:
+		return http.StatusOK
+	case OutcomeAccepted, OutcomeIgnored, OutcomeDuplicate:
+		return http.StatusAccepted
+	case OutcomeBadSignature:
+		return http.StatusUnauthorized
+	case OutcomeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case OutcomeUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusBadRequest
+}
