@@ -1782,8 +1782,8 @@ func devToolRules() []Rule {
 	sourcegraphRem := Remediation{
 		What:          "A Sourcegraph access token that acts as its user on the Sourcegraph API: code search over every repository the user can read.",
 		RevokeURL:     "https://sourcegraph.com/user/settings/tokens",
-		Revoke:        "Delete the token in User settings > Access tokens (site admins can delete any user's tokens).",
-		RevokeCommand: "",
+		Revoke:        "Delete the token in User settings > Access tokens (site admins can delete any user's tokens), or with the GraphQL API authenticated by the token itself.",
+		RevokeCommand: `src api -query 'mutation { deleteAccessToken(byToken: "<TOKEN>") { alwaysNil } }'`,
 		Rotate:        "Create a new token and update SRC_ACCESS_TOKEN in the tools that use it.",
 		Misuse:        "Review the instance's security event logs (Site admin > Analytics > Security events) for the user.",
 		DocsURL:       "https://sourcegraph.com/docs/cli/how-tos/creating_an_access_token",
