@@ -79,6 +79,7 @@ func BenchmarkScanFile(b *testing.B) {
 	}
 	sc := New(defaultRules(b), testKey)
 	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := sc.ScanFile(context.Background(), "server.go", "", bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
