@@ -54,6 +54,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "scan", summary: "scan a diff, a git history range, or files for leaked secrets", run: runScan},
+		{name: "serve", summary: "run the GitHub App: webhook server and workers", run: runServe},
+		{name: "worker", summary: "run GitHub App workers only, against a shared Redis", run: runWorkerCmd},
 		{name: "version", summary: "print the version of pushguard and of its rules", run: runVersion},
 	}
 }

@@ -18,8 +18,6 @@ const (
 	// fingerprintKeyEnv names the variable holding the fingerprint key. Set
 	// it to the App's key and the CLI's fingerprints equal the App's.
 	fingerprintKeyEnv = "PUSHGUARD_FINGERPRINT_KEY"
-	// skipTooLarge is the reason given for a file above --max-file-size.
-	skipTooLarge = "too large"
 )
 
 const scanUsage = `Usage:

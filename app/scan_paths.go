@@ -68,7 +68,7 @@ func scanPath(ctx context.Context, s *scanner.Scanner, path string, info fs.File
 		total.Skipped = append(total.Skipped, scanner.Skipped{Path: path, Reason: "not a regular file"})
 		return nil
 	case info.Size() > maxSize:
-		total.Skipped = append(total.Skipped, scanner.Skipped{Path: path, Reason: skipTooLarge})
+		total.Skipped = append(total.Skipped, scanner.Skipped{Path: path, Reason: scanner.SkipTooLarge})
 		return nil
 	}
 	f, err := os.Open(path)

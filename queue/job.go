@@ -35,6 +35,8 @@ type Job struct {
 	Owner          string `json:"owner,omitempty"`
 	Repo           string `json:"repo,omitempty"`
 	DefaultBranch  string `json:"default_branch,omitempty"`
+	// HTMLURL is the repository's web page, for links in the check run.
+	HTMLURL string `json:"html_url,omitempty"`
 
 	// Push.
 	Ref     string `json:"ref,omitempty"`

@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"math"
+	"sort"
 	"unicode/utf8"
 )
 
@@ -33,8 +34,6 @@ type fileScan struct {
 	next    int          // next slot of the ring to fill
 	block   *openBlock
 	pending []Finding // findings on the current line, before overlaps are resolved
-	lastNum int
-	seen    map[seenKey]bool // findings already reported on lastNum (long lines come in pieces)
 }
 
 type recentLine struct {
@@ -52,11 +51,6 @@ type openBlock struct {
 	last  int
 }
 
-type seenKey struct {
-	rule string
-	col  int
-}
-
 func newFileScan(rs *Ruleset, key []byte, emit func(Finding)) *fileScan {
 	return &fileScan{
 		rs: rs, key: key, emit: emit,
@@ -72,17 +66,13 @@ func (f *fileScan) reset(path, commit string) {
 	for i := range f.recent {
 		f.recent[i].num = staleLine
 	}
-	f.block, f.lastNum = nil, 0
-	clear(f.seen)
+	f.block = nil
+	f.pending = f.pending[:0]
 }
 
 // line scans one added line. col is the 1-based column at which text starts
 // (above 1 only for the later pieces of a very long line).
 func (f *fileScan) line(num, col int, text []byte) {
-	if num != f.lastNum {
-		f.lastNum = num
-		clear(f.seen)
-	}
 	f.lower = appendLower(f.lower[:0], text)
 	if hasAllowMarker(f.lower) {
 		f.extendBlock(num, text, true)
@@ -100,7 +90,7 @@ func (f *fileScan) line(num, col int, text []byte) {
 		}
 		f.runRule(r, num, col, text)
 	}
-	f.flush()
+	f.flush(num - f.rs.maxWindow)
 	f.remember(num, col, text)
 }
 
@@ -143,7 +133,6 @@ func (f *fileScan) activate(ri, num, w int) {
 		}
 		rl.ran = append(rl.ran, ri)
 		f.runRule(r, rl.num, rl.col, rl.text)
-		f.flush()
 	}
 }
 
@@ -218,11 +207,39 @@ func (f *fileScan) queue(r *compiledRule, secret string, line, endLine, startCol
 	})
 }
 
-// flush resolves overlaps among the pending findings and emits the winners:
-// where two findings on a line overlap, the more confident one wins, and on a
-// tie the rule that comes first.
-func (f *fileScan) flush() {
-	for i, a := range f.pending {
+// flush resolves overlaps among the pending findings and emits those on
+// lines before line: where two findings overlap, the more confident one wins,
+// and on a tie the rule that comes first. Findings wait until no windowed
+// rule can still add a finding on their line (maxWindow lines later), so a
+// late windowed match competes with the others on its line.
+func (f *fileScan) flush(line int) {
+	if len(f.pending) == 0 {
+		return
+	}
+	f.resolveOverlaps()
+	sort.SliceStable(f.pending, func(i, j int) bool {
+		a, b := f.pending[i], f.pending[j]
+		return a.Line < b.Line || a.Line == b.Line && a.StartColumn < b.StartColumn
+	})
+	keep := f.pending[:0]
+	for _, fd := range f.pending {
+		switch {
+		case fd.RuleID == "":
+		case fd.Line < line:
+			f.emit(fd)
+		default:
+			keep = append(keep, fd)
+		}
+	}
+	clear(f.pending[len(keep):])
+	f.pending = keep
+}
+
+// resolveOverlaps blanks (empty RuleID) each pending finding that overlaps
+// a better one.
+func (f *fileScan) resolveOverlaps() {
+	for i := range f.pending {
+		a := f.pending[i]
 		if a.RuleID == "" {
 			continue
 		}
@@ -238,23 +255,6 @@ func (f *fileScan) flush() {
 			f.pending[j].RuleID = ""
 		}
 	}
-	for _, fd := range f.pending {
-		if fd.RuleID == "" {
-			continue
-		}
-		k := seenKey{fd.RuleID, fd.StartColumn}
-		if fd.Line == f.lastNum {
-			if f.seen[k] {
-				continue
-			}
-			if f.seen == nil {
-				f.seen = map[seenKey]bool{}
-			}
-			f.seen[k] = true
-		}
-		f.emit(fd)
-	}
-	f.pending = f.pending[:0]
 }
 
 func overlaps(a, b Finding) bool {
@@ -323,7 +323,7 @@ func (f *fileScan) extendBlock(num int, text []byte, allowed bool) bool {
 // dropped.
 func (f *fileScan) finish() {
 	f.block = nil
-	f.flush()
+	f.flush(math.MaxInt)
 }
 
 // appendLower appends the ASCII lower-case form of b to dst.

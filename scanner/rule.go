@@ -47,6 +47,16 @@ func ParseConfidence(s string) (Confidence, error) {
 // MarshalText renders the level as its name.
 func (c Confidence) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
+// UnmarshalText parses a level's name.
+func (c *Confidence) UnmarshalText(b []byte) error {
+	v, err := ParseConfidence(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
 // Remediation is what a maintainer must do once a credential has leaked. It is
 // shown in check runs and PR comments, so it is specific to the provider and
 // never contains the secret itself.

@@ -44,7 +44,8 @@ type Skipped struct {
 
 // Reasons a file is skipped.
 const (
-	SkipBinary = "binary"
+	SkipBinary   = "binary"
+	SkipTooLarge = "too large" // above the caller's size cap
 )
 
 // ScanDiff scans the added lines of a unified diff: the output of git diff,

@@ -54,6 +54,7 @@ func repoJob(kind queue.Kind, delivery, event string, inst *github.Installation,
 		Owner:          repo.GetOwner().GetLogin(),
 		Repo:           repo.GetName(),
 		DefaultBranch:  repo.GetDefaultBranch(),
+		HTMLURL:        repo.GetHTMLURL(),
 	}, nil
 }
 
@@ -64,7 +65,7 @@ func pushRepoJob(delivery string, e *github.PushEvent) (queue.Job, error) {
 	if owner == "" {
 		owner = r.GetOwner().GetName()
 	}
-	repo := &github.Repository{Name: r.Name, Owner: &github.User{Login: &owner}, DefaultBranch: r.DefaultBranch}
+	repo := &github.Repository{Name: r.Name, Owner: &github.User{Login: &owner}, DefaultBranch: r.DefaultBranch, HTMLURL: r.HTMLURL}
 	return repoJob(queue.KindPush, delivery, "push", e.GetInstallation(), repo)
 }
 

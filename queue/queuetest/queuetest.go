@@ -115,14 +115,13 @@ func deleteMatching(ctx context.Context, rdb redis.UniversalClient, pattern stri
 func slug(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('-')
-		}
 		if b.Len() == 40 {
 			break
+		}
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
 		}
 	}
 	return b.String()

@@ -1,0 +1,173 @@
+package app
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Defaults of the App's configuration.
+const (
+	DefaultAddr    = ":8080"
+	DefaultWorkers = 8
+)
+
+// Config is the App's configuration, read from the environment in one place
+// and validated at start-up with every problem listed at once. Secrets may
+// come from a file (the _FILE variants), as Kubernetes mounts them.
+type Config struct {
+	AppID          int64
+	PrivateKey     []byte // PEM
+	WebhookSecret  []byte
+	APIURL         string // with a trailing slash
+	RedisURL       string // empty: an embedded, in-memory Redis
+	Addr           string
+	Workers        int
+	FingerprintKey []byte
+	// FingerprintKeyGenerated is set when the key was made up at start-up
+	// (embedded mode only): fingerprints and dismissals do not survive a
+	// restart then.
+	FingerprintKeyGenerated bool
+	MaxCommits              int
+	LogLevel                slog.Level
+	LogFormat               string // json or text
+}
+
+// Embedded reports whether the App runs on its embedded in-memory Redis.
+func (c Config) Embedded() bool { return c.RedisURL == "" }
+
+// loadConfig reads the configuration. needWebhook is false for the worker
+// command, which receives no webhooks.
+func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
+	r := envReader{getenv: getenv}
+	c := Config{
+		APIURL:     r.str("GITHUB_API_URL", DefaultGitHubAPIURL),
+		RedisURL:   r.str("REDIS_URL", ""),
+		Addr:       r.str("PUSHGUARD_ADDR", DefaultAddr),
+		Workers:    r.int("PUSHGUARD_WORKERS", DefaultWorkers, 1, 1000),
+		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", DefaultMaxCommits, 1, 10000),
+		LogFormat:  strings.ToLower(r.str("LOG_FORMAT", "json")),
+	}
+	c.AppID = int64(r.int("GITHUB_APP_ID", 0, 1, 1<<62))
+	c.PrivateKey = r.secret("GITHUB_PRIVATE_KEY", true)
+	if needWebhook {
+		c.WebhookSecret = r.secret("GITHUB_WEBHOOK_SECRET", true)
+	}
+	c.FingerprintKey = r.secret("PUSHGUARD_FINGERPRINT_KEY", false)
+	r.check(c.LogFormat == "json" || c.LogFormat == "text", "LOG_FORMAT must be json or text, not %q", c.LogFormat)
+	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
+		r.problem("LOG_LEVEL: %v", err)
+	}
+	c.APIURL = r.apiURL(c.APIURL)
+	if c.RedisURL != "" {
+		u, err := url.Parse(c.RedisURL)
+		r.check(err == nil && (u.Scheme == "redis" || u.Scheme == "rediss"), "REDIS_URL must be a redis:// or rediss:// URL")
+	}
+	switch {
+	case len(c.FingerprintKey) == 0 && c.Embedded():
+		c.FingerprintKey, c.FingerprintKeyGenerated = randomKey(), true
+	case len(c.FingerprintKey) == 0:
+		r.problem("PUSHGUARD_FINGERPRINT_KEY (or PUSHGUARD_FINGERPRINT_KEY_FILE) is required with REDIS_URL: dismissals are keyed by it")
+	case len(c.FingerprintKey) < 16:
+		r.problem("PUSHGUARD_FINGERPRINT_KEY must be at least 16 bytes")
+	}
+	return c, r.err()
+}
+
+// envReader reads variables and collects every problem.
+type envReader struct {
+	getenv   func(string) string
+	problems []string
+}
+
+func (r *envReader) problem(format string, args ...any) {
+	r.problems = append(r.problems, fmt.Sprintf(format, args...))
+}
+
+func (r *envReader) check(ok bool, format string, args ...any) {
+	if !ok {
+		r.problem(format, args...)
+	}
+}
+
+func (r *envReader) err() error {
+	if len(r.problems) == 0 {
+		return nil
+	}
+	return errors.New("configuration: " + strings.Join(r.problems, "; "))
+}
+
+func (r *envReader) str(name, def string) string {
+	if v := strings.TrimSpace(r.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (r *envReader) int(name string, def, lo, hi int) int {
+	v := r.str(name, "")
+	if v == "" {
+		if def == 0 {
+			r.problem("%s is required", name)
+		}
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		r.problem("%s must be a whole number from %d to %d, not %q", name, lo, hi, v)
+		return def
+	}
+	return n
+}
+
+// secret reads NAME, or the file named by NAME_FILE; setting both is a
+// mistake.
+func (r *envReader) secret(name string, required bool) []byte {
+	val, file := r.getenv(name), r.str(name+"_FILE", "")
+	switch {
+	case val != "" && file != "":
+		r.problem("set %s or %s_FILE, not both", name, name)
+		return nil
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			r.problem("%s_FILE: %v", name, err)
+			return nil
+		}
+		val = strings.TrimRight(string(b), "\r\n")
+	}
+	if val == "" && required {
+		r.problem("%s (or %s_FILE) is required and must not be empty", name, name)
+	}
+	if val == "" {
+		return nil
+	}
+	return []byte(val)
+}
+
+// apiURL checks GITHUB_API_URL: https://api.github.com/ or a GitHub
+// Enterprise Server's https://HOST/api/v3/.
+func (r *envReader) apiURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		r.problem("GITHUB_API_URL must be an http(s) URL such as %s or https://ghe.example.com/api/v3/, not %q", DefaultGitHubAPIURL, v)
+		return v
+	}
+	if !strings.HasSuffix(v, "/") {
+		v += "/"
+	}
+	return v
+}
+
+func randomKey() []byte {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return b
+}

@@ -1,0 +1,123 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bradleyfalzon/ghinstallation/v2"
+	"github.com/google/go-github/v60/github"
+)
+
+// DefaultGitHubAPIURL is github.com's REST API.
+const DefaultGitHubAPIURL = "https://api.github.com/"
+
+// githubApp makes GitHub clients: one authenticated as the App (JWT) and one
+// per installation, each with its own cached installation token (ghinstallation
+// renews it shortly before it expires). It works unchanged against
+// api.github.com and a GitHub Enterprise Server API URL.
+type githubApp struct {
+	appID   int64
+	base    *url.URL // the API URL, with a trailing slash
+	apps    *ghinstallation.AppsTransport
+	rt      http.RoundTripper
+	mu      sync.Mutex
+	clients map[int64]*github.Client
+}
+
+// newGitHubApp checks the key and prepares the App's transports.
+func newGitHubApp(appID int64, privateKeyPEM []byte, apiURL string, rt http.RoundTripper) (*githubApp, error) {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	if !strings.HasSuffix(apiURL, "/") {
+		apiURL += "/"
+	}
+	base, err := url.Parse(apiURL)
+	if err != nil {
+		return nil, fmt.Errorf("github api url: %w", err)
+	}
+	apps, err := ghinstallation.NewAppsTransport(rt, appID, privateKeyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("github app private key: %w", err)
+	}
+	apps.BaseURL = strings.TrimSuffix(apiURL, "/")
+	return &githubApp{appID: appID, base: base, apps: apps, rt: rt, clients: map[int64]*github.Client{}}, nil
+}
+
+// newClient returns a go-github client for rt at the configured API URL.
+func (g *githubApp) newClient(rt http.RoundTripper) *github.Client {
+	c := github.NewClient(&http.Client{Transport: rt, Timeout: 60 * time.Second})
+	// The URL is used as given: https://api.github.com/, or a GitHub
+	// Enterprise Server's https://HOST/api/v3/ (validated at start-up).
+	c.BaseURL = g.base
+	c.UploadURL = g.base
+	return c
+}
+
+// App returns a client authenticated as the App itself (for its hook
+// deliveries).
+func (g *githubApp) App() *github.Client { return g.newClient(g.apps) }
+
+// Installation returns the cached client for an installation.
+func (g *githubApp) Installation(id int64) *github.Client {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if c, ok := g.clients[id]; ok {
+		return c
+	}
+	c := g.newClient(ghinstallation.NewFromAppsTransport(g.apps, id))
+	g.clients[id] = c
+	return c
+}
+
+// rateLimitUntil reports when GitHub will accept requests again, if err is a
+// rate-limit refusal: a 429, or a 403 with retry-after or an exhausted
+// x-ratelimit-remaining. go-github recognises only the 403 forms, so the
+// headers are read here for both. It follows GitHub's guidance: honour
+// retry-after, then x-ratelimit-reset, else wait a minute.
+func rateLimitUntil(err error, now time.Time) (time.Time, bool) {
+	var rl *github.RateLimitError
+	if errors.As(err, &rl) {
+		return latest(rl.Rate.Reset.Time, now.Add(time.Second)), true
+	}
+	var abuse *github.AbuseRateLimitError
+	if errors.As(err, &abuse) {
+		if abuse.RetryAfter != nil {
+			return now.Add(*abuse.RetryAfter), true
+		}
+		return now.Add(time.Minute), true
+	}
+	var er *github.ErrorResponse
+	if !errors.As(err, &er) || er.Response == nil {
+		return time.Time{}, false
+	}
+	status, h := er.Response.StatusCode, er.Response.Header
+	if status != http.StatusTooManyRequests && status != http.StatusForbidden {
+		return time.Time{}, false
+	}
+	if s, err := strconv.Atoi(h.Get("Retry-After")); err == nil {
+		return now.Add(time.Duration(s) * time.Second), true
+	}
+	if h.Get("X-Ratelimit-Remaining") == "0" {
+		if reset, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64); err == nil {
+			return latest(time.Unix(reset, 0), now.Add(time.Second)), true
+		}
+	}
+	if status == http.StatusTooManyRequests {
+		return now.Add(time.Minute), true
+	}
+	return time.Time{}, false
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}

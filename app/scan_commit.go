@@ -1,0 +1,146 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/pushguard/pushguard/scanner"
+)
+
+// commitResult is the scan of one commit's added lines, as cached in Redis:
+// redacted findings and fingerprints only (a Finding's secret is not in its
+// JSON).
+type commitResult struct {
+	Findings []scanner.Finding `json:"findings"`
+	Skipped  []scanner.Skipped `json:"skipped,omitempty"`
+	Date     time.Time         `json:"date"`
+}
+
+// commitScan returns a commit's scan, from the cache when this ruleset has
+// scanned it before (a push followed by its pull request's synchronize
+// fetches and scans each commit once).
+func (w *worker) commitScan(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
+	key := w.store.key("scan", w.scanner.Rules().Version(), repo.owner+"/"+repo.name, sha)
+	var cached commitResult
+	if found, err := w.store.getJSON(ctx, key, &cached); err != nil || found {
+		return &cached, err
+	}
+	res, err := w.scanCommit(ctx, repo, sha)
+	if err != nil {
+		return nil, err
+	}
+	return res, w.store.setJSON(ctx, key, res, scanCacheTTL)
+}
+
+// scanCommit fetches a commit's files page by page and scans their added
+// lines.
+func (w *worker) scanCommit(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
+	res := &commitResult{}
+	opts := &github.ListOptions{PerPage: 100}
+	for {
+		c, resp, err := repo.gh.Repositories.GetCommit(ctx, repo.owner, repo.name, sha, opts)
+		if err != nil {
+			return nil, fmt.Errorf("get commit %s: %w", sha, err)
+		}
+		res.Date = c.GetCommit().GetCommitter().GetDate().Time
+		for _, f := range c.Files {
+			if err := w.scanFile(ctx, repo, sha, f, res); err != nil {
+				return nil, err
+			}
+		}
+		if resp.NextPage == 0 || len(c.Files) == 0 {
+			return res, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// scanCompare scans the net diff from base to the head, for changes past
+// the per-commit limit. Findings are attributed to the head commit.
+func (w *worker) scanCompare(ctx context.Context, repo repoRef, base string) (*commitResult, error) {
+	cmp, _, err := repo.gh.Repositories.CompareCommits(ctx, repo.owner, repo.name, base, repo.headSHA, &github.ListOptions{PerPage: 1})
+	if err != nil {
+		return nil, fmt.Errorf("compare %s...%s: %w", base, repo.headSHA, err)
+	}
+	res := &commitResult{}
+	for _, f := range cmp.Files {
+		if err := w.scanFile(ctx, repo, repo.headSHA, f, res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// scanFile scans one file of a commit: its patch when GitHub sent one; the
+// whole blob when it did not (binary or too large a diff), if it is text and
+// within the size cap; otherwise it is listed as not scanned. Nothing is
+// skipped silently.
+func (w *worker) scanFile(ctx context.Context, repo repoRef, sha string, f *github.CommitFile, res *commitResult) error {
+	if f.GetStatus() == "removed" {
+		return nil
+	}
+	var r *scanner.Result
+	var err error
+	if patch := f.GetPatch(); patch != "" {
+		r, err = w.scanner.ScanPatch(ctx, f.GetFilename(), sha, strings.NewReader(patch))
+	} else {
+		r, err = w.scanBlob(ctx, repo, sha, f)
+	}
+	if err != nil {
+		return fmt.Errorf("scan %s in %s: %w", f.GetFilename(), sha, err)
+	}
+	res.Findings = append(res.Findings, r.Findings...)
+	res.Skipped = append(res.Skipped, r.Skipped...)
+	return nil
+}
+
+// scanBlob scans a file GitHub sent no patch for, whole.
+func (w *worker) scanBlob(ctx context.Context, repo repoRef, sha string, f *github.CommitFile) (*scanner.Result, error) {
+	data, skip, err := w.fetchFile(ctx, repo, f.GetFilename(), sha, f.GetSHA())
+	if err != nil {
+		return nil, err
+	}
+	if skip != "" {
+		return &scanner.Result{Skipped: []scanner.Skipped{{Path: f.GetFilename(), Commit: sha, Reason: skip}}}, nil
+	}
+	return w.scanner.ScanFile(ctx, f.GetFilename(), sha, bytes.NewReader(data))
+}
+
+// fetchFile reads a file at a commit, or says why it is not read: missing,
+// or above the size cap.
+func (w *worker) fetchFile(ctx context.Context, repo repoRef, path, ref, blobSHA string) ([]byte, string, error) {
+	fc, _, _, err := repo.gh.Repositories.GetContents(ctx, repo.owner, repo.name, path, &github.RepositoryContentGetOptions{Ref: ref})
+	if isNotFound(err) {
+		return nil, "missing", nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("get contents of %s at %s: %w", path, ref, err)
+	}
+	if fc == nil {
+		return nil, "not a file", nil
+	}
+	if int64(fc.GetSize()) > w.maxBlob {
+		return nil, fmt.Sprintf("%s (%d bytes, cap %d)", scanner.SkipTooLarge, fc.GetSize(), w.maxBlob), nil
+	}
+	if fc.GetEncoding() == "base64" && fc.Content != nil {
+		content, err := fc.GetContent()
+		if err != nil {
+			return nil, "", fmt.Errorf("decode contents of %s: %w", path, err)
+		}
+		return []byte(content), "", nil
+	}
+	// Files above 1 MB come without content: read the blob itself.
+	if blobSHA == "" {
+		blobSHA = fc.GetSHA()
+	}
+	data, _, err := repo.gh.Git.GetBlobRaw(ctx, repo.owner, repo.name, blobSHA)
+	if err != nil {
+		return nil, "", fmt.Errorf("get blob %s of %s: %w", blobSHA, path, err)
+	}
+	return data, "", nil
+}

@@ -1,0 +1,140 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"log/slog"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/pushguard/pushguard/webhook"
+)
+
+// httpShutdownTimeout bounds how long in-flight webhook requests may take
+// once the server stops accepting new ones.
+const httpShutdownTimeout = 10 * time.Second
+
+const serveUsage = `Usage:
+  pushguard serve     the webhook server and in-process workers
+  pushguard worker    workers only, for scaling out against a shared Redis
+
+Both read their configuration from the environment (see the README):
+GITHUB_APP_ID, GITHUB_PRIVATE_KEY[_FILE], GITHUB_WEBHOOK_SECRET[_FILE] (serve),
+GITHUB_API_URL, REDIS_URL, PUSHGUARD_ADDR, PUSHGUARD_WORKERS,
+PUSHGUARD_FINGERPRINT_KEY[_FILE], PUSHGUARD_MAX_COMMITS, LOG_LEVEL, LOG_FORMAT.
+They stop gracefully on SIGINT or SIGTERM.
+`
+
+// runServe is the serve command.
+func runServe(ctx context.Context, e *env, args []string) error {
+	if _, err := parseFlags(e, flag.NewFlagSet("serve", flag.ContinueOnError), serveUsage, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv, true)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	return serve(ctx, cfg, newLogger(cfg, e.stderr), ln, serviceOptions{})
+}
+
+// runWorkerCmd is the worker command.
+func runWorkerCmd(ctx context.Context, e *env, args []string) error {
+	if _, err := parseFlags(e, flag.NewFlagSet("worker", flag.ContinueOnError), serveUsage, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv, false)
+	if err != nil {
+		return err
+	}
+	if cfg.Embedded() {
+		return errors.New("the worker command needs REDIS_URL: an embedded Redis cannot be shared with a server")
+	}
+	s, err := newService(cfg, newLogger(cfg, e.stderr), serviceOptions{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	s.log.Info("workers starting", "workers", cfg.Workers)
+	return s.runWorkers(ctx)
+}
+
+// serve runs the webhook server on ln and the workers until ctx ends, then
+// shuts down in order: stop accepting requests and finish those in flight,
+// then stop the workers (in-flight jobs finish or go back to the queue),
+// then close Redis.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, opts serviceOptions) error {
+	s, err := newService(cfg, log, opts)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer s.Close()
+	hook, err := webhook.New(cfg.WebhookSecret, s.queue, log, nil)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{Handler: s.routes(hook), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
+	workerCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	var workerErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		workerErr = s.runWorkers(workerCtx)
+	}()
+	httpErr := make(chan error, 1)
+	go func() { httpErr <- srv.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String(), "workers", cfg.Workers, "github_api_url", cfg.APIURL)
+
+	select {
+	case <-ctx.Done():
+	case err = <-httpErr:
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), httpShutdownTimeout)
+	defer cancel()
+	if serr := srv.Shutdown(shutdownCtx); serr != nil && err == nil {
+		err = serr
+	}
+	stopWorkers()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return errors.Join(err, workerErr)
+}
+
+// routes is the HTTP surface: the webhook (POST /webhook, and POST / for
+// apps registered with the root URL), liveness and readiness.
+func (s *service) routes(hook http.Handler) http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.Recoverer)
+	r.Post("/webhook", hook.ServeHTTP)
+	r.Post("/", hook.ServeHTTP)
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.ready(ctx); err != nil {
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	return r
+}

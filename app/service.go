@@ -1,0 +1,146 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/scanner"
+)
+
+// service is the running App: Redis, the queue, the GitHub App's clients and
+// the worker. The serve and worker commands build one; so do the end-to-end
+// tests, with a fake GitHub behind transport.
+type service struct {
+	cfg    Config
+	log    *slog.Logger
+	rdb    redis.UniversalClient
+	queue  *queue.Queue
+	gh     *githubApp
+	worker *worker
+	closer []func()
+	// pollInterval is how often idle workers look for jobs (tests shorten it).
+	pollInterval time.Duration
+}
+
+// serviceOptions are what tests change.
+type serviceOptions struct {
+	transport    http.RoundTripper     // GitHub API transport; http.DefaultTransport when nil
+	rdb          redis.UniversalClient // a Redis client to use instead of REDIS_URL
+	queue        queue.Options         // Name and KeyPrefix isolate a test
+	pollInterval time.Duration         // how often idle workers look for jobs
+}
+
+// newService connects to Redis (or starts the embedded one) and builds the
+// queue, the GitHub App's clients and the worker.
+func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, error) {
+	s := &service{cfg: cfg, log: log}
+	rdb := opts.rdb
+	if rdb == nil {
+		var err error
+		if rdb, err = s.connectRedis(); err != nil {
+			return nil, err
+		}
+	}
+	s.rdb = rdb
+	gh, err := newGitHubApp(cfg.AppID, cfg.PrivateKey, cfg.APIURL, opts.transport)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.gh = gh
+	rules, err := scanner.Default()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	qopts := opts.queue
+	qopts.Logger = log
+	s.pollInterval = opts.pollInterval
+	s.queue = queue.New(rdb, qopts)
+	prefix := qopts.KeyPrefix
+	if prefix == "" {
+		prefix = "pushguard:"
+	}
+	s.worker = &worker{
+		gh: gh, appID: cfg.AppID, scanner: scanner.New(rules, cfg.FingerprintKey),
+		store: &store{rdb: rdb, prefix: prefix}, log: log,
+		maxCommits: cfg.MaxCommits, maxBlob: DefaultMaxBlobBytes, now: time.Now,
+	}
+	return s, nil
+}
+
+// connectRedis opens REDIS_URL (redis:// or rediss:// with TLS and a
+// password), or starts an embedded in-memory Redis and says loudly that
+// nothing will survive a restart.
+func (s *service) connectRedis() (redis.UniversalClient, error) {
+	if !s.cfg.Embedded() {
+		opt, err := redis.ParseURL(s.cfg.RedisURL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		rdb := redis.NewClient(opt)
+		s.closer = append(s.closer, func() { rdb.Close() })
+		return rdb, nil
+	}
+	mr, err := miniredis.Run()
+	if err != nil {
+		return nil, fmt.Errorf("start embedded redis: %w", err)
+	}
+	s.log.Warn("REDIS_URL is not set: running on an embedded in-memory Redis. " +
+		"Queued jobs, scan results and maintainers' decisions are lost when this process stops. " +
+		"Set REDIS_URL for production.")
+	if s.cfg.FingerprintKeyGenerated {
+		s.log.Warn("PUSHGUARD_FINGERPRINT_KEY is not set: using a random key for this run; fingerprints change at every restart")
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	s.closer = append(s.closer, func() { rdb.Close() }, mr.Close)
+	return rdb, nil
+}
+
+// runWorkers runs the workers until ctx ends, then hands back what is
+// unfinished.
+func (s *service) runWorkers(ctx context.Context) error {
+	return s.queue.Run(ctx, s.worker.Handle, queue.WorkerOptions{
+		Concurrency:  s.cfg.Workers,
+		Logger:       s.log,
+		OnDead:       s.worker.OnDead,
+		PollInterval: s.pollInterval,
+	})
+}
+
+// ready reports why the service cannot take work, or nil.
+func (s *service) ready(ctx context.Context) error {
+	var errs []error
+	if err := s.queue.Ping(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if s.gh == nil {
+		errs = append(errs, errors.New("github credentials not loaded"))
+	}
+	return errors.Join(errs...)
+}
+
+// Close closes Redis (and stops the embedded one), last.
+func (s *service) Close() {
+	for i := len(s.closer) - 1; i >= 0; i-- {
+		s.closer[i]()
+	}
+}
+
+// newLogger builds the process's logger from LOG_LEVEL and LOG_FORMAT.
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

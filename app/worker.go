@@ -1,0 +1,140 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/pushguard/pushguard/checks"
+	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/scanner"
+)
+
+// Log keys, stable across pushguard's logs so that one push can be followed
+// from its webhook to its check run.
+const (
+	logDelivery     = "delivery_id"
+	logInstallation = "installation_id"
+	logRepo         = "repo"
+	logPR           = "pr"
+	logHeadSHA      = "head_sha"
+	logKind         = "kind"
+	logCheckRun     = "check_run_id"
+	logError        = "error"
+	logFindings     = "findings"
+	logCommits      = "commits"
+	logRetryAt      = "retry_at"
+)
+
+// Defaults of the worker's limits.
+const (
+	// DefaultMaxCommits is how many commits a job scans one by one; past it
+	// the net diff is scanned instead, and the summary says so.
+	DefaultMaxCommits = 250
+	// DefaultMaxBlobBytes caps a file fetched whole because GitHub sent no
+	// patch for it.
+	DefaultMaxBlobBytes = 10 << 20
+	// shaLockTTL bounds how long one head SHA is held by a worker that died.
+	shaLockTTL = 10 * time.Minute
+	// busyRetry is how soon a job whose head SHA is being scanned by another
+	// worker is tried again.
+	busyRetry = 2 * time.Second
+)
+
+// installations gives GitHub clients.
+type installations interface {
+	Installation(id int64) *github.Client
+}
+
+// worker runs jobs: it scans the commits a job names and reports them as
+// the pushguard check run.
+type worker struct {
+	gh         installations
+	appID      int64
+	scanner    *scanner.Scanner
+	store      *store
+	log        *slog.Logger
+	maxCommits int
+	maxBlob    int64
+	now        func() time.Time
+}
+
+// errBusy: another worker is scanning the same head SHA.
+var errBusy = errors.New("head sha is being scanned by another worker")
+
+// Handle runs one job. A rate-limited job is rescheduled for when GitHub
+// will accept requests again, without consuming one of its retries.
+func (w *worker) Handle(ctx context.Context, job queue.Job) error {
+	log := w.jobLog(job)
+	err := w.dispatch(ctx, log, job)
+	if until, ok := rateLimitUntil(err, w.now()); ok {
+		log.Warn("rate limited by GitHub; job rescheduled", logRetryAt, until, logError, err.Error())
+		return queue.RetryAt(err, until)
+	}
+	if errors.Is(err, errBusy) {
+		return queue.RetryAt(err, w.now().Add(busyRetry))
+	}
+	return err
+}
+
+func (w *worker) dispatch(ctx context.Context, log *slog.Logger, job queue.Job) error {
+	switch job.Kind {
+	case queue.KindPush, queue.KindPullRequest, queue.KindRescan:
+		return w.scan(ctx, log, job)
+	case queue.KindAction:
+		if job.Action == checks.ActionRescan {
+			return w.scan(ctx, log, job)
+		}
+		log.Warn("unknown check run action ignored", "action", job.Action)
+		return nil
+	case queue.KindComment:
+		log.Info("pull request comment received", "comment_id", job.CommentID, "sender", job.Sender)
+		return nil
+	case queue.KindInstallation:
+		log.Info("installation changed", "event", job.Event, "action", job.Action, "account", job.Owner)
+		return nil
+	}
+	return queue.Permanent(fmt.Errorf("unknown job kind %q", job.Kind))
+}
+
+// OnDead is called when a job has failed its last try: a scan's check run is
+// concluded action_required (fail closed) with the reason, so a required
+// check cannot pass on a scan that never finished.
+func (w *worker) OnDead(job queue.Job, jobErr error) {
+	log := w.jobLog(job)
+	log.Error("job failed for good; kept in the dead-letter store", logError, jobErr.Error())
+	if job.HeadSHA == "" || job.Kind == queue.KindComment || job.Kind == queue.KindInstallation {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cr := checks.NewClient(w.gh.Installation(job.InstallationID), job.Owner, job.Repo)
+	run, found, err := cr.Find(ctx, job.HeadSHA, w.appID)
+	if err == nil && !found {
+		run, err = cr.Start(ctx, job.HeadSHA, job.DeliveryID)
+	}
+	if err == nil {
+		err = cr.Incomplete(ctx, run, "the scan failed after its last retry ("+jobErr.Error()+")")
+	}
+	if err != nil {
+		log.Error("could not mark the check run incomplete", logError, err.Error())
+	}
+}
+
+func (w *worker) jobLog(job queue.Job) *slog.Logger {
+	attrs := []any{logDelivery, job.DeliveryID, logInstallation, job.InstallationID, logKind, string(job.Kind)}
+	if job.Repo != "" {
+		attrs = append(attrs, logRepo, job.Repository())
+	}
+	if job.PR != 0 {
+		attrs = append(attrs, logPR, job.PR)
+	}
+	if job.HeadSHA != "" {
+		attrs = append(attrs, logHeadSHA, job.HeadSHA)
+	}
+	return w.log.With(attrs...)
+}

@@ -1,0 +1,22 @@
+// Package fakegithub is a fake GitHub REST API for end-to-end tests of the
+// pushguard GitHub App.
+//
+// A Server runs in an httptest.Server and behaves like api.github.com (or,
+// with Options.Enterprise, like GitHub Enterprise Server under /api/v3/):
+//
+//   - every request is validated against GitHub's own OpenAPI description
+//     (testdata/openapi-subset.json plus testdata/openapi-additions.json);
+//     a request that does not validate, or that names an operation the
+//     description lacks, is a violation and fails the test at cleanup;
+//   - App authentication is real: an RS256 App JWT signed with the key from
+//     PrivateKeyPEM is required on /app endpoints, and repository endpoints
+//     need an installation token issued by the fake;
+//   - repositories are real git repositories made with the git CLI, so SHAs,
+//     patches and line numbers are exactly what git (and GitHub) produce;
+//   - check runs, comments, reactions, redeliveries and revocations are
+//     recorded for assertions, and faults (5xx, rate limits, delays) can be
+//     injected.
+//
+// Paths given to Inject and reported by Requests never include the /api/v3
+// prefix, so the same test code serves both URL styles.
+package fakegithub

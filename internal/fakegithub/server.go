@@ -1,0 +1,113 @@
+package fakegithub
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Enterprise serves the API under /api/v3/ like GitHub Enterprise
+	// Server. Requests outside that prefix are violations.
+	Enterprise bool
+	// AppID is the GitHub App's ID; 0 picks 4242.
+	AppID int64
+	// AppSlug is the App's slug; "" picks "pushguard". Comments made with an
+	// installation token are authored by "<slug>[bot]".
+	AppSlug string
+}
+
+// defaultAppID and defaultAppSlug are used when Options leaves them unset.
+const (
+	defaultAppID   = 4242
+	defaultAppSlug = "pushguard"
+)
+
+// Server is a fake GitHub REST API. Create it with New; it shuts down and
+// reports violations when the test ends.
+type Server struct {
+	tb      testing.TB
+	opts    Options
+	http    *httptest.Server
+	spec    *spec
+	key     *rsa.PrivateKey
+	keyPEM  []byte
+	started time.Time
+
+	mu    sync.Mutex
+	state state
+}
+
+// New starts a fake GitHub for the test. At cleanup it closes the server and
+// calls tb.Errorf once per violation: a request that did not match GitHub's
+// OpenAPI description, or an operation fakegithub does not implement.
+func New(tb testing.TB, opts Options) *Server {
+	tb.Helper()
+	if opts.AppID == 0 {
+		opts.AppID = defaultAppID
+	}
+	if opts.AppSlug == "" {
+		opts.AppSlug = defaultAppSlug
+	}
+	sp, err := loadSpec()
+	if err != nil {
+		tb.Fatalf("fakegithub: %v", err)
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		tb.Fatalf("fakegithub: generate app key: %v", err)
+	}
+	s := &Server{
+		tb:      tb,
+		opts:    opts,
+		spec:    sp,
+		key:     key,
+		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}),
+		started: time.Now(),
+		state:   newState(),
+	}
+	s.http = httptest.NewServer(s)
+	tb.Cleanup(s.close)
+	return s
+}
+
+// close stops the server and reports every violation to the test.
+func (s *Server) close() {
+	s.http.Close()
+	for _, v := range s.Violations() {
+		s.tb.Errorf("fakegithub: %s", v)
+	}
+}
+
+// URL is the API base URL with a trailing slash: http://127.0.0.1:PORT/ or,
+// with Options.Enterprise, http://127.0.0.1:PORT/api/v3/.
+func (s *Server) URL() string {
+	if s.opts.Enterprise {
+		return s.http.URL + enterprisePrefix + "/"
+	}
+	return s.http.URL + "/"
+}
+
+// AppID is the GitHub App's ID, the issuer its JWTs must carry.
+func (s *Server) AppID() int64 { return s.opts.AppID }
+
+// PrivateKeyPEM is the App's RSA private key in PKCS#1 PEM form, as GitHub
+// hands it out.
+func (s *Server) PrivateKeyPEM() []byte { return append([]byte(nil), s.keyPEM...) }
+
+// apiURL is the absolute URL of an API path such as "repos/o/r".
+func (s *Server) apiURL(path string) string {
+	return s.URL() + strings.TrimPrefix(path, "/")
+}
+
+// htmlURL is the web URL of a path, as html_url fields carry it.
+func (s *Server) htmlURL(path string) string {
+	return s.http.URL + "/" + strings.TrimPrefix(path, "/")
+}
