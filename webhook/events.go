@@ -1,21 +1,28 @@
 package webhook
 
 import (
+	"encoding/json"
 	"errors"
-
-	"github.com/google/go-github/v60/github"
+	"fmt"
 
 	"github.com/pushguard/pushguard/queue"
 )
 
+// Events are decoded into the few fields a job needs, not into go-github's
+// full event types: github.ParseWebHook rejects whole deliveries over fields
+// pushguard never reads (GitHub's own check_run "rerequested" example
+// carries a "2018-04-25 20:42:10" timestamp that go-github v60 cannot
+// parse), and a genuine delivery must never be refused for that.
+
 // errIgnored marks a delivery that is valid but asks nothing of us.
 var errIgnored = errors.New("ignored")
 
-// eventFunc turns one parsed event into the jobs it asks for, or errIgnored.
-type eventFunc func(delivery string, event any) ([]queue.Job, error)
+// eventFunc turns one delivery's payload into the jobs it asks for, or
+// errIgnored.
+type eventFunc func(delivery string, payload []byte) ([]queue.Job, error)
 
 // events is the table of handled events: GitHub's event name to its handler.
-// app.yml's default_events must list exactly these (a test keeps them equal).
+// app.yml's default_events must list exactly these.
 func events() map[string]eventFunc {
 	return map[string]eventFunc{
 		"push":                      pushJobs,
@@ -23,8 +30,8 @@ func events() map[string]eventFunc {
 		"check_suite":               checkSuiteJobs,
 		"check_run":                 checkRunJobs,
 		"issue_comment":             issueCommentJobs,
-		"installation":              installationJobs,
-		"installation_repositories": installationJobs,
+		"installation":              installationJobs("installation"),
+		"installation_repositories": installationJobs("installation_repositories"),
 	}
 }
 
@@ -38,156 +45,238 @@ func HandledEvents() []string {
 	return names
 }
 
+// The parts of payloads that jobs use.
+type (
+	account struct {
+		Login string `json:"login"`
+		Name  string `json:"name"`
+		Type  string `json:"type"`
+	}
+	repository struct {
+		Name          string  `json:"name"`
+		FullName      string  `json:"full_name"`
+		Owner         account `json:"owner"`
+		DefaultBranch string  `json:"default_branch"`
+		HTMLURL       string  `json:"html_url"`
+	}
+	installation struct {
+		ID      int64   `json:"id"`
+		Account account `json:"account"`
+	}
+	common struct {
+		Action       string       `json:"action"`
+		Repository   repository   `json:"repository"`
+		Installation installation `json:"installation"`
+		Sender       account      `json:"sender"`
+	}
+	pullRef struct {
+		Number int `json:"number"`
+	}
+	branchRef struct {
+		SHA  string     `json:"sha"`
+		Ref  string     `json:"ref"`
+		Repo repository `json:"repo"`
+	}
+)
+
+// decode unmarshals a payload, reporting a malformed one.
+func decode(payload []byte, v any) error {
+	if err := json.Unmarshal(payload, v); err != nil {
+		return fmt.Errorf("%w: %v", errMalformed, err)
+	}
+	return nil
+}
+
 // repoJob fills the fields every repository job shares.
-func repoJob(kind queue.Kind, delivery, event string, inst *github.Installation, repo *github.Repository) (queue.Job, error) {
-	if inst.GetID() == 0 {
+func repoJob(kind queue.Kind, delivery, event string, c common) (queue.Job, error) {
+	if c.Installation.ID == 0 {
 		return queue.Job{}, errIgnored // not delivered to an App installation
 	}
-	if repo.GetName() == "" || repo.GetOwner().GetLogin() == "" {
-		return queue.Job{}, errMalformed
+	owner := c.Repository.Owner.Login
+	if owner == "" {
+		owner = c.Repository.Owner.Name // push payloads name the owner
+	}
+	if c.Repository.Name == "" || owner == "" {
+		return queue.Job{}, fmt.Errorf("%w: no repository", errMalformed)
 	}
 	return queue.Job{
-		Kind:           kind,
-		DeliveryID:     delivery,
-		Event:          event,
-		InstallationID: inst.GetID(),
-		Owner:          repo.GetOwner().GetLogin(),
-		Repo:           repo.GetName(),
-		DefaultBranch:  repo.GetDefaultBranch(),
-		HTMLURL:        repo.GetHTMLURL(),
+		Kind: kind, DeliveryID: delivery, Event: event, InstallationID: c.Installation.ID,
+		Owner: owner, Repo: c.Repository.Name, DefaultBranch: c.Repository.DefaultBranch,
+		HTMLURL: c.Repository.HTMLURL, Action: c.Action, Sender: c.Sender.Login,
 	}, nil
 }
 
-// pushRepoJob is repoJob for a push, whose repository has its own type.
-func pushRepoJob(delivery string, e *github.PushEvent) (queue.Job, error) {
-	r := e.GetRepo()
-	owner := r.GetOwner().GetLogin()
-	if owner == "" {
-		owner = r.GetOwner().GetName()
+func pushJobs(delivery string, payload []byte) ([]queue.Job, error) {
+	var e struct {
+		common
+		Ref     string `json:"ref"`
+		Before  string `json:"before"`
+		After   string `json:"after"`
+		Created bool   `json:"created"`
+		Deleted bool   `json:"deleted"`
+		Forced  bool   `json:"forced"`
+		Commits []struct {
+			ID string `json:"id"`
+		} `json:"commits"`
 	}
-	repo := &github.Repository{Name: r.Name, Owner: &github.User{Login: &owner}, DefaultBranch: r.DefaultBranch, HTMLURL: r.HTMLURL}
-	return repoJob(queue.KindPush, delivery, "push", e.GetInstallation(), repo)
-}
-
-func pushJobs(delivery string, event any) ([]queue.Job, error) {
-	e := event.(*github.PushEvent)
-	if e.GetDeleted() || e.GetAfter() == "" || isZeroSHA(e.GetAfter()) {
+	if err := decode(payload, &e); err != nil {
+		return nil, err
+	}
+	if e.Deleted || isZeroSHA(e.After) {
 		return nil, errIgnored // a deleted ref adds nothing
 	}
-	j, err := pushRepoJob(delivery, e)
+	j, err := repoJob(queue.KindPush, delivery, "push", e.common)
 	if err != nil {
 		return nil, err
 	}
-	j.Ref, j.Before, j.HeadSHA = e.GetRef(), e.GetBefore(), e.GetAfter()
-	j.Created, j.Forced = e.GetCreated(), e.GetForced()
+	j.Ref, j.Before, j.HeadSHA, j.Created, j.Forced = e.Ref, e.Before, e.After, e.Created, e.Forced
 	for _, c := range e.Commits {
-		if id := c.GetID(); id != "" {
-			j.Commits = append(j.Commits, id)
+		if c.ID != "" {
+			j.Commits = append(j.Commits, c.ID)
 		}
 	}
 	return []queue.Job{j}, nil
 }
 
-func pullRequestJobs(delivery string, event any) ([]queue.Job, error) {
-	e := event.(*github.PullRequestEvent)
-	switch e.GetAction() {
+func pullRequestJobs(delivery string, payload []byte) ([]queue.Job, error) {
+	var e struct {
+		common
+		Number      int `json:"number"`
+		PullRequest struct {
+			Number int       `json:"number"`
+			Head   branchRef `json:"head"`
+			Base   branchRef `json:"base"`
+		} `json:"pull_request"`
+	}
+	if err := decode(payload, &e); err != nil {
+		return nil, err
+	}
+	switch e.Action {
 	case "opened", "synchronize", "reopened":
 	default:
 		return nil, errIgnored
 	}
-	j, err := repoJob(queue.KindPullRequest, delivery, "pull_request", e.GetInstallation(), e.GetRepo())
+	j, err := repoJob(queue.KindPullRequest, delivery, "pull_request", e.common)
 	if err != nil {
 		return nil, err
 	}
-	pr := e.GetPullRequest()
-	j.PR, j.HeadSHA, j.BaseSHA, j.Action = e.GetNumber(), pr.GetHead().GetSHA(), pr.GetBase().GetSHA(), e.GetAction()
-	if head := pr.GetHead().GetRepo().GetFullName(); head != "" && head != e.GetRepo().GetFullName() {
-		j.HeadRepo = head
-	}
-	if j.PR == 0 {
-		j.PR = pr.GetNumber()
+	pr := e.PullRequest
+	j.PR, j.HeadSHA, j.BaseSHA = max(e.Number, pr.Number), pr.Head.SHA, pr.Base.SHA
+	if head := pr.Head.Repo.FullName; head != "" && head != e.Repository.FullName {
+		j.HeadRepo = head // a fork
 	}
 	return []queue.Job{j}, nil
 }
 
-func checkSuiteJobs(delivery string, event any) ([]queue.Job, error) {
-	e := event.(*github.CheckSuiteEvent)
-	switch e.GetAction() {
-	case "requested", "rerequested":
-	default:
+func checkSuiteJobs(delivery string, payload []byte) ([]queue.Job, error) {
+	var e struct {
+		common
+		CheckSuite struct {
+			HeadSHA      string    `json:"head_sha"`
+			HeadBranch   string    `json:"head_branch"`
+			PullRequests []pullRef `json:"pull_requests"`
+		} `json:"check_suite"`
+	}
+	if err := decode(payload, &e); err != nil {
+		return nil, err
+	}
+	if e.Action != "requested" && e.Action != "rerequested" {
 		return nil, errIgnored
 	}
-	j, err := repoJob(queue.KindRescan, delivery, "check_suite", e.GetInstallation(), e.GetRepo())
+	j, err := repoJob(queue.KindRescan, delivery, "check_suite", e.common)
 	if err != nil {
 		return nil, err
 	}
-	j.HeadSHA, j.Action, j.Sender = e.GetCheckSuite().GetHeadSHA(), e.GetAction(), e.GetSender().GetLogin()
-	j.Ref = qualifyBranch(e.GetCheckSuite().GetHeadBranch())
-	if prs := e.GetCheckSuite().PullRequests; len(prs) > 0 {
-		j.PR = prs[0].GetNumber()
+	j.HeadSHA, j.Ref = e.CheckSuite.HeadSHA, qualifyBranch(e.CheckSuite.HeadBranch)
+	if len(e.CheckSuite.PullRequests) > 0 {
+		j.PR = e.CheckSuite.PullRequests[0].Number
 	}
 	return []queue.Job{j}, nil
 }
 
-func checkRunJobs(delivery string, event any) ([]queue.Job, error) {
-	e := event.(*github.CheckRunEvent)
+func checkRunJobs(delivery string, payload []byte) ([]queue.Job, error) {
+	var e struct {
+		common
+		CheckRun struct {
+			ID           int64     `json:"id"`
+			HeadSHA      string    `json:"head_sha"`
+			PullRequests []pullRef `json:"pull_requests"`
+			CheckSuite   struct {
+				HeadBranch string `json:"head_branch"`
+			} `json:"check_suite"`
+		} `json:"check_run"`
+		RequestedAction struct {
+			Identifier string `json:"identifier"`
+		} `json:"requested_action"`
+	}
+	if err := decode(payload, &e); err != nil {
+		return nil, err
+	}
 	kind := queue.KindRescan
-	switch e.GetAction() {
+	switch e.Action {
 	case "rerequested":
 	case "requested_action":
 		kind = queue.KindAction
 	default:
 		return nil, errIgnored
 	}
-	j, err := repoJob(kind, delivery, "check_run", e.GetInstallation(), e.GetRepo())
+	j, err := repoJob(kind, delivery, "check_run", e.common)
 	if err != nil {
 		return nil, err
 	}
-	run := e.GetCheckRun()
-	j.HeadSHA, j.CheckRunID, j.Sender = run.GetHeadSHA(), run.GetID(), e.GetSender().GetLogin()
-	j.Action = e.GetAction()
+	j.HeadSHA, j.CheckRunID, j.Ref = e.CheckRun.HeadSHA, e.CheckRun.ID, qualifyBranch(e.CheckRun.CheckSuite.HeadBranch)
 	if kind == queue.KindAction {
-		j.Action = e.GetRequestedAction().Identifier
+		j.Action = e.RequestedAction.Identifier
 	}
-	j.Ref = qualifyBranch(run.GetCheckSuite().GetHeadBranch())
-	if prs := run.PullRequests; len(prs) > 0 {
-		j.PR = prs[0].GetNumber()
+	if len(e.CheckRun.PullRequests) > 0 {
+		j.PR = e.CheckRun.PullRequests[0].Number
 	}
 	return []queue.Job{j}, nil
 }
 
-func issueCommentJobs(delivery string, event any) ([]queue.Job, error) {
-	e := event.(*github.IssueCommentEvent)
-	if e.GetAction() != "created" || !e.GetIssue().IsPullRequest() {
+func issueCommentJobs(delivery string, payload []byte) ([]queue.Job, error) {
+	var e struct {
+		common
+		Issue struct {
+			Number      int              `json:"number"`
+			PullRequest *json.RawMessage `json:"pull_request"`
+		} `json:"issue"`
+		Comment struct {
+			ID   int64   `json:"id"`
+			User account `json:"user"`
+		} `json:"comment"`
+	}
+	if err := decode(payload, &e); err != nil {
+		return nil, err
+	}
+	if e.Action != "created" || e.Issue.PullRequest == nil {
 		return nil, errIgnored // only comments on pull requests carry commands
 	}
-	if e.GetSender().GetType() == "Bot" || e.GetComment().GetUser().GetType() == "Bot" {
+	if e.Sender.Type == "Bot" || e.Comment.User.Type == "Bot" {
 		return nil, errIgnored // our own comments and other bots'
 	}
-	j, err := repoJob(queue.KindComment, delivery, "issue_comment", e.GetInstallation(), e.GetRepo())
+	j, err := repoJob(queue.KindComment, delivery, "issue_comment", e.common)
 	if err != nil {
 		return nil, err
 	}
-	j.PR, j.CommentID, j.Sender = e.GetIssue().GetNumber(), e.GetComment().GetID(), e.GetSender().GetLogin()
+	j.PR, j.CommentID = e.Issue.Number, e.Comment.ID
 	return []queue.Job{j}, nil
 }
 
-func installationJobs(delivery string, event any) ([]queue.Job, error) {
-	var inst *github.Installation
-	var action, name string
-	switch e := event.(type) {
-	case *github.InstallationEvent:
-		inst, action, name = e.GetInstallation(), e.GetAction(), "installation"
-	case *github.InstallationRepositoriesEvent:
-		inst, action, name = e.GetInstallation(), e.GetAction(), "installation_repositories"
+func installationJobs(event string) eventFunc {
+	return func(delivery string, payload []byte) ([]queue.Job, error) {
+		var e common
+		if err := decode(payload, &e); err != nil {
+			return nil, err
+		}
+		if e.Installation.ID == 0 {
+			return nil, fmt.Errorf("%w: no installation", errMalformed)
+		}
+		return []queue.Job{{
+			Kind: queue.KindInstallation, DeliveryID: delivery, Event: event,
+			InstallationID: e.Installation.ID, Owner: e.Installation.Account.Login, Action: e.Action,
+		}}, nil
 	}
-	if inst.GetID() == 0 {
-		return nil, errMalformed
-	}
-	return []queue.Job{{
-		Kind: queue.KindInstallation, DeliveryID: delivery, Event: name,
-		InstallationID: inst.GetID(), Owner: inst.GetAccount().GetLogin(), Action: action,
-	}}, nil
 }
 
 func isZeroSHA(sha string) bool {

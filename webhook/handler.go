@@ -118,11 +118,7 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, event, delivery
 	if !ok {
 		return OutcomeIgnored, nil, nil
 	}
-	parsed, err := github.ParseWebHook(event, payload)
-	if err != nil {
-		return OutcomeMalformed, nil, fmt.Errorf("%w: %v", errMalformed, err)
-	}
-	jobs, err := toJobs(delivery, parsed)
+	jobs, err := toJobs(delivery, payload)
 	switch {
 	case errors.Is(err, errIgnored):
 		return OutcomeIgnored, nil, nil

@@ -1,0 +1,95 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/queue/queuetest"
+)
+
+// realQueue is the queue on the test Redis (REDIS_URL, or miniredis).
+func realQueue(t testing.TB) *queue.Queue {
+	rdb := queuetest.Redis(t)
+	name := queuetest.Name(t, rdb)
+	return queue.New(rdb, queue.Options{Name: name, KeyPrefix: name + ":"})
+}
+
+// TestRealQueue runs deliveries into the real queue: a redelivered webhook
+// makes one job, and an unreachable Redis answers 503.
+func TestRealQueue(t *testing.T) {
+	q := realQueue(t)
+	h := newHandler(t, q)
+	body := payload(t, "push/with-new-branch.payload.json")
+	for i := 0; i < 3; i++ {
+		if got := serve(h, delivery("push", "redelivered", body)); got != http.StatusAccepted {
+			t.Fatalf("status %d", got)
+		}
+	}
+	st, err := q.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Pending != 1 {
+		t.Errorf("%d pending jobs for one delivery, want 1", st.Pending)
+	}
+
+	down := queue.New(queuetest.Unreachable(t), queue.Options{Name: "down"})
+	if got := serve(newHandler(t, down), delivery("push", "d-down", body)); got != http.StatusServiceUnavailable {
+		t.Errorf("status %d with Redis down, want 503", got)
+	}
+}
+
+// FuzzEvents feeds arbitrary payloads to every event decoder: none panics,
+// and every job it makes is valid.
+func FuzzEvents(f *testing.F) {
+	for _, name := range []string{"push/with-new-branch.payload.json", "pull_request/opened.payload.json",
+		"check_run/requested_action.payload.json", "check_suite/requested.payload.json", "installation/created.payload.json"} {
+		f.Add(payload(f, name))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for name, fn := range events() {
+			jobs, err := fn("d", body)
+			if err != nil {
+				continue
+			}
+			for _, j := range jobs {
+				if j.Kind == queue.KindInstallation {
+					continue
+				}
+				if j.InstallationID == 0 || j.Owner == "" || j.Repo == "" {
+					t.Fatalf("%s made an unusable job %+v", name, j)
+				}
+			}
+		}
+	})
+}
+
+// BenchmarkWebhook measures a signed push delivery from request to job
+// enqueued in Redis, and reports the latency percentiles.
+func BenchmarkWebhook(b *testing.B) {
+	h := newHandler(b, realQueue(b))
+	body := payload(b, "push/with-new-branch.payload.json")
+	lat := make([]time.Duration, 0, b.N)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := delivery("push", fmt.Sprintf("bench-%d", i), body)
+		w := httptest.NewRecorder()
+		start := time.Now()
+		h.ServeHTTP(w, r)
+		lat = append(lat, time.Since(start))
+		if w.Code != http.StatusAccepted {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
