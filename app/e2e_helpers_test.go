@@ -50,6 +50,7 @@ type e2e struct {
 
 // e2eConfig changes a run's configuration.
 type e2eConfig struct {
+	workers    int
 	maxCommits int
 	rdb        redis.UniversalClient
 	enterprise bool
@@ -73,6 +74,9 @@ func startE2E(t *testing.T, c e2eConfig) *e2e {
 	}
 	if cfg.MaxCommits == 0 {
 		cfg.MaxCommits = DefaultMaxCommits
+	}
+	if c.workers > 0 {
+		cfg.Workers = c.workers
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

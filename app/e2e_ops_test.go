@@ -1,0 +1,120 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pushguard/pushguard/internal/fakegithub"
+	"github.com/pushguard/pushguard/queue"
+)
+
+// TestE2ERedisRestart restarts Redis while one job is in flight and another
+// waits in the queue: both complete, and the webhook works again after.
+func TestE2ERedisRestart(t *testing.T) {
+	mr := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	e := startE2E(t, e2eConfig{rdb: rdb, workers: 1})
+	s := plant(t, 20)
+	e.gh.Inject(fakegithub.Fault{Method: "POST", PathRegexp: `/check-runs$`, Times: 1, Delay: 500 * time.Millisecond})
+	before := e.repo.Head()
+	c1 := e.repo.Commit("one", map[string]string{"one.env": "GITHUB_TOKEN=" + s.github + "\n"})
+	e.send("push", e.push("refs/heads/main", before, c1, false, false, c1))
+	c2 := e.repo.Commit("two", map[string]string{"two.txt": "clean\n"})
+	e.send("push", e.push("refs/heads/main", c1, c2, false, false, c2))
+	mr.Restart()
+	if got := e.waitRun(c1).Conclusion; got != "failure" {
+		t.Errorf("in-flight job: conclusion %q", got)
+	}
+	if got := e.waitRun(c2).Conclusion; got != "success" {
+		t.Errorf("queued job: conclusion %q", got)
+	}
+	c3 := e.repo.Commit("three", map[string]string{"three.txt": "clean\n"})
+	if got := e.send("push", e.push("refs/heads/main", c2, c3, false, false, c3)); got != 202 {
+		t.Errorf("webhook after the restart: status %d", got)
+	}
+	e.waitRun(c3)
+}
+
+// TestE2EEnterpriseServer runs against a GitHub Enterprise Server URL
+// (https://HOST/api/v3/), unchanged.
+func TestE2EEnterpriseServer(t *testing.T) {
+	e := startE2E(t, e2eConfig{enterprise: true})
+	if !strings.HasSuffix(e.gh.URL(), "/api/v3/") {
+		t.Fatalf("fake URL %s is not an Enterprise Server URL", e.gh.URL())
+	}
+	s := plant(t, 21)
+	before := e.repo.Head()
+	c := e.repo.Commit("key", map[string]string{"k.env": "GITHUB_TOKEN=" + s.github + "\n"})
+	e.send("push", e.push("refs/heads/main", before, c, false, false, c))
+	if run := e.waitRun(c); run.Conclusion != "failure" || len(annotationsAt(run)) != 1 {
+		t.Errorf("conclusion %q, annotations %v", run.Conclusion, annotationsAt(run))
+	}
+}
+
+// TestE2ETokenCached: many jobs of one installation share one token.
+func TestE2ETokenCached(t *testing.T) {
+	e := startE2E(t, e2eConfig{})
+	prev := e.repo.Head()
+	for i := 0; i < 3; i++ {
+		c := e.repo.Commit("c", map[string]string{"f.txt": strings.Repeat("x", i+1) + "\n"})
+		e.send("push", e.push("refs/heads/main", prev, c, false, false, c))
+		e.waitRun(c)
+		prev = c
+	}
+	if n := e.gh.TokenIssues(); n != 1 {
+		t.Errorf("%d installation tokens issued for 3 jobs, want 1 (cached)", n)
+	}
+}
+
+// TestE2EDeadLetter: a job that fails every try ends in the dead-letter
+// store with its error, and its check run fails closed (action_required).
+func TestE2EDeadLetter(t *testing.T) {
+	e := startE2E(t, e2eConfig{})
+	before := e.repo.Head()
+	c := e.repo.Commit("c", map[string]string{"f.txt": "x\n"})
+	e.gh.Inject(fakegithub.Fault{Method: "GET", PathRegexp: `^/repos/[^/]+/[^/]+/commits/[0-9a-f]{40}$`, Status: 500})
+	e.send("push", e.push("refs/heads/main", before, c, false, false, c))
+	run := e.waitRun(c)
+	if run.Conclusion != "action_required" || !strings.Contains(run.Output.Summary, "could not finish") {
+		t.Errorf("conclusion %q; summary:\n%s", run.Conclusion, run.Output.Summary)
+	}
+	dead, err := queue.New(e.rdb, queue.Options{Name: e.qname, KeyPrefix: e.prefix}).Dead(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dead) != 1 || !strings.Contains(dead[0].LastError, "500") || dead[0].Job.HeadSHA != c {
+		t.Errorf("dead jobs %+v, want the push with its 500", dead)
+	}
+	if !strings.Contains(e.logs.String(), "dead-letter") {
+		t.Errorf("the dead job was not logged")
+	}
+}
+
+// TestE2EMissingPatch: a file GitHub sends without a patch is fetched and
+// scanned whole; a binary one is listed as not scanned.
+func TestE2EMissingPatch(t *testing.T) {
+	e := startE2E(t, e2eConfig{})
+	s := plant(t, 22)
+	e.gh.DropPatch("generated/big.env")
+	e.gh.DropPatch("assets/logo.png")
+	before := e.repo.Head()
+	c := e.repo.Commit("big", map[string]string{
+		"generated/big.env": strings.Repeat("X=1\n", 50) + "GITHUB_TOKEN=" + s.github + "\n",
+		"assets/logo.png":   "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+	})
+	e.send("push", e.push("refs/heads/main", before, c, false, false, c))
+	run := e.waitRun(c)
+	if got := strings.Join(annotationsAt(run), " "); got != "generated/big.env:51" {
+		t.Errorf("annotations %q, want generated/big.env:51", got)
+	}
+	if !strings.Contains(run.Output.Summary, "Not scanned") || !strings.Contains(run.Output.Summary, "assets/logo.png") {
+		t.Errorf("the binary file is not listed as not scanned:\n%s", run.Output.Summary)
+	}
+	e.assertNoSecret(s.github)
+}
