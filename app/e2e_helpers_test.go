@@ -36,7 +36,7 @@ const (
 // e2e is one end-to-end run: the real server on :0, real Redis (REDIS_URL,
 // or miniredis), and the fake GitHub serving a real git repository.
 type e2e struct {
-	t        *testing.T
+	t        testing.TB
 	gh       *fakegithub.Server
 	repo     *fakegithub.Repo
 	url      string
@@ -54,9 +54,12 @@ type e2eConfig struct {
 	maxCommits int
 	rdb        redis.UniversalClient
 	enterprise bool
+	transport  http.RoundTripper
 }
 
-func startE2E(t *testing.T, c e2eConfig) *e2e {
+func startE2E(t *testing.T, c e2eConfig) *e2e { return startE2EWith(t, c) }
+
+func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	t.Helper()
 	gh := fakegithub.New(t, fakegithub.Options{Enterprise: c.enterprise})
 	repo := gh.AddRepo(e2eOwner, e2eRepo, e2eInstallation)
@@ -85,7 +88,7 @@ func startE2E(t *testing.T, c e2eConfig) *e2e {
 	e.url = "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	opts := serviceOptions{rdb: rdb, queue: queue.Options{Name: qname, KeyPrefix: e.prefix, Backoff: func(int) time.Duration { return 100 * time.Millisecond }, MaxRetry: 3}, pollInterval: 20 * time.Millisecond}
+	opts := serviceOptions{transport: c.transport, rdb: rdb, queue: queue.Options{Name: qname, KeyPrefix: e.prefix, Backoff: func(int) time.Duration { return 100 * time.Millisecond }, MaxRetry: 3}, pollInterval: 20 * time.Millisecond}
 	go func() { done <- serve(ctx, cfg, newLogger(cfg, e.logs), ln, opts) }()
 	e.stop = func() {
 		cancel()

@@ -15,7 +15,7 @@ type secrets struct {
 	github, awsID, awsSecret, stripe string
 }
 
-func plant(t *testing.T, seed int64) secrets {
+func plant(t testing.TB, seed int64) secrets {
 	r := rand.New(rand.NewSource(seed))
 	pick := func(alphabet string, n int) string {
 		b := make([]byte, n)

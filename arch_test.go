@@ -1,0 +1,73 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/pushguard/pushguard"
+
+// allowedImports is the one-way flow of the layout: each package may import
+// only these of ours. app wires everything; main only calls app.
+func allowedImports() map[string][]string {
+	return map[string][]string{
+		"":                    {"app"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks"},
+		"checks":              {"scanner"},
+		"queue":               {},
+		"scanner":             {},
+		"scanner/report":      {"scanner"},
+		"webhook":             {"queue"},
+		"internal/fakegithub": {},
+		"queue/queuetest":     {},
+	}
+}
+
+// TestImportDirection reads `go list` and fails when a package imports one
+// of ours that the layout does not allow (tests may use the fakes).
+func TestImportDirection(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	allowed := allowedImports()
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for {
+		var p struct {
+			ImportPath string
+			Imports    []string
+		}
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
+		ok, known := allowed[name]
+		if !known {
+			t.Errorf("package %q is not in the layout's import table", name)
+			continue
+		}
+		for _, imp := range p.Imports {
+			if !strings.HasPrefix(imp, module+"/") {
+				continue
+			}
+			dep := strings.TrimPrefix(imp, module+"/")
+			if !contains(ok, dep) {
+				t.Errorf("%s imports %s, which the layout forbids", p.ImportPath, dep)
+			}
+		}
+	}
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

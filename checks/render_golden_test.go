@@ -1,0 +1,97 @@
+package checks
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/pushguard/pushguard/scanner"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// goldenOutput is the JSON golden form of everything Render returns except
+// the summary, which has its own markdown golden file.
+type goldenOutput struct {
+	Title       string                        `json:"title"`
+	Conclusion  string                        `json:"conclusion"`
+	Annotations []*github.CheckRunAnnotation `json:"annotations"`
+}
+
+func TestRenderGolden(t *testing.T) {
+	rs := newTestRuleset(t)
+	f := scanFindings(t, rs, []plant{
+		{rule: "acme-api-key", seed: "a1", path: "config/prod.env", commit: sha(1), line: 3},
+		{rule: "zenith-token", seed: "z1", path: "scripts/deploy.sh", commit: sha(2), line: 12},
+		{rule: "orbit-secret", seed: "o1", path: "billing/client.go", commit: sha(2), line: 40},
+		{rule: "acme-api-key", seed: "a2", path: "test/fixtures/keys.txt", commit: sha(3), line: 1},
+	})
+	times := map[string]time.Time{
+		sha(1): time.Date(2026, 2, 10, 9, 30, 0, 0, time.UTC),
+		sha(2): time.Date(2026, 2, 11, 17, 5, 0, 0, time.UTC),
+		sha(3): time.Date(2026, 2, 12, 8, 0, 0, 0, time.UTC),
+	}
+	blob := func(path string, line int) string {
+		return "https://github.test/octo/hello/blob/" + sha(9) + "/" + path + "#L" + strconv.Itoa(line)
+	}
+	tests := []struct {
+		name   string
+		report Report
+	}{
+		{"no_findings", Report{Commits: 3, RulesVersion: testRulesVersion}},
+		{"one_active_at_head", Report{Items: []Item{atHead(f[0])}, Commits: 1, RulesVersion: testRulesVersion,
+			CommitTimes: times, BlobURL: blob}},
+		{"three_providers_removed_dismissed", Report{
+			Items:       []Item{atHead(f[0]), removed(f[1]), atHead(f[2]), dismissed(f[3], "test-data")},
+			Commits:     3, RulesVersion: testRulesVersion, CommitTimes: times, BlobURL: blob,
+		}},
+		{"all_dismissed", Report{Items: []Item{dismissed(f[3], "false-positive")}, Commits: 1, RulesVersion: testRulesVersion}},
+		{"skipped_files", Report{
+			Skipped: []scanner.Skipped{
+				{Path: "assets/logo.png", Commit: sha(1), Reason: scanner.SkipBinary},
+				{Path: "data/dump.sql", Commit: sha(2), Reason: scanner.SkipTooLarge},
+				{Path: "vendor/blob.bin", Reason: scanner.SkipBinary},
+			},
+			Commits: 2, RulesVersion: testRulesVersion,
+		}},
+		{"net_diff", Report{Items: []Item{atHead(f[1])}, Commits: 0, RulesVersion: testRulesVersion,
+			NetDiff: "This push has 1,204 commits, more than the limit of 250: pushguard scanned the net diff of the push instead of each commit."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := Render(tt.report, rs)
+			js, err := json.MarshalIndent(goldenOutput{Title: out.Title, Conclusion: out.Conclusion, Annotations: out.Annotations}, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("testdata", tt.name+".golden.md"), []byte(out.Summary))
+			checkGolden(t, filepath.Join("testdata", tt.name+".golden.json"), append(js, '\n'))
+		})
+	}
+}
+
+// checkGolden compares got with the golden file, or rewrites the file when
+// the test runs with -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./checks -run Golden -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the rendered output (rerun with -update after checking the change):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
+	}
+}
