@@ -3,7 +3,6 @@ module github.com/pushguard/pushguard
 go 1.26.8
 
 require (
-	github.com/BobuSumisu/aho-corasick v1.0.3
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/bluekeyes/go-gitdiff v0.8.1
 	github.com/bradleyfalzon/ghinstallation/v2 v2.19.0

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Defaults of the App's configuration.
@@ -34,6 +35,7 @@ type Config struct {
 	// restart then.
 	FingerprintKeyGenerated bool
 	MaxCommits              int
+	SweepInterval           time.Duration // between redelivery sweeps; 0: none
 	LogLevel                slog.Level
 	LogFormat               string // json or text
 }
@@ -59,6 +61,10 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 		c.WebhookSecret = r.secret("GITHUB_WEBHOOK_SECRET", true)
 	}
 	c.FingerprintKey = r.secret("PUSHGUARD_FINGERPRINT_KEY", false)
+	sweep := r.str("PUSHGUARD_SWEEP_INTERVAL", DefaultSweepInterval.String())
+	interval, err := time.ParseDuration(sweep)
+	c.SweepInterval = interval
+	r.check(err == nil && (interval == 0 || interval >= MinSweepInterval), "PUSHGUARD_SWEEP_INTERVAL must be 0 (off) or a duration of at least %v such as 2m, not %q", MinSweepInterval, sweep)
 	r.check(c.LogFormat == "json" || c.LogFormat == "text", "LOG_FORMAT must be json or text, not %q", c.LogFormat)
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.problem("LOG_LEVEL: %v", err)

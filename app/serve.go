@@ -95,6 +95,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		defer wg.Done()
 		workerErr = s.runWorkers(workerCtx)
 	}()
+	if cfg.SweepInterval > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.sweeper().run(workerCtx) // redelivers webhook deliveries that failed
+		}()
+	}
 	httpErr := make(chan error, 1)
 	go func() { httpErr <- srv.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "workers", cfg.Workers, "github_api_url", cfg.APIURL)

@@ -62,18 +62,23 @@ func summary(r Report, rules *scanner.Ruleset) string {
 		fmt.Fprintf(&b, "\n_…and %d more findings not shown (GitHub limits a summary to %d characters); every one is annotated in the Files changed view._\n", left, MaxSummary)
 	}
 	b.WriteString(removedSection(r))
-	var tail strings.Builder
-	tail.WriteString(skippedSection(r))
-	tail.WriteString(footer(r))
-	budget := MaxSummary - b.Len() - tail.Len()
-	book, omitted := playbooks(r, rules, budget)
+	// The playbooks come before the list of skipped files: how to revoke a
+	// leaked key matters more than the names of files not scanned, which
+	// are always counted even when they are not all listed.
+	foot := footer(r)
+	book, omitted := playbooks(r, rules, MaxSummary-b.Len()-len(foot)-skippedReserve)
 	b.WriteString(book)
 	if omitted > 0 {
 		fmt.Fprintf(&b, "\n_%d more providers' playbooks not shown (summary limit)._\n", omitted)
 	}
-	b.WriteString(tail.String())
+	b.WriteString(skippedSection(r, MaxSummary-b.Len()-len(foot)))
+	b.WriteString(foot)
 	return truncate(b.String(), MaxSummary)
 }
+
+// skippedReserve is the room kept for the skipped files' heading and count
+// (and the note on omitted playbooks) when the playbooks are sized.
+const skippedReserve = 512
 
 func headline(r Report) string {
 	scope := fmt.Sprintf("%d commit%s", r.Commits, plural(r.Commits))
@@ -115,7 +120,7 @@ func findingsTable(r Report, budget int) (string, int) {
 func tableRow(r Report, it Item) string {
 	status := "🔴"
 	if !it.Active() {
-		status = "⚪ " + it.Dismissed.Reason
+		status = "⚪ " + mdEscape(it.Dismissed.Reason)
 	}
 	where := fmt.Sprintf("`%s:%d`", mdEscape(it.Path), it.Line)
 	if it.AtHead != nil {
@@ -127,7 +132,7 @@ func tableRow(r Report, it Item) string {
 		where += " (removed since)"
 	}
 	return fmt.Sprintf("| %s | %s | %s | `%s` | %s | `%s` |\n",
-		status, where, mdEscape(it.Provider), mdEscape(it.Redacted), short(it.Commit), short(it.Fingerprint))
+		status, where, mdEscape(htmlEscape(it.Provider)), mdEscape(it.Redacted), short(it.Commit), short(it.Fingerprint))
 }
 
 // removedSection explains findings no longer at the head.
@@ -256,7 +261,9 @@ func since(items []Item, ruleID string, times map[string]time.Time) string {
 	return " since " + first.UTC().Format("2006-01-02 15:04 UTC")
 }
 
-func skippedSection(r Report) string {
+// skippedSection lists the files that were not scanned: at most 50, and
+// within budget characters; the heading always counts them all.
+func skippedSection(r Report, budget int) string {
 	if len(r.Skipped) == 0 {
 		return ""
 	}
@@ -265,16 +272,18 @@ func skippedSection(r Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n### Not scanned (%d file%s)\n\n", len(skipped), plural(len(skipped)))
 	const shown = 50
+	more := func(i int) string { return fmt.Sprintf("- …and %d more\n", len(skipped)-i) }
 	for i, s := range skipped {
-		if i == shown {
-			fmt.Fprintf(&b, "- …and %d more\n", len(skipped)-shown)
+		line := fmt.Sprintf("- `%s` (%s)", mdEscape(s.Path), s.Reason)
+		if s.Commit != "" {
+			line += " in " + short(s.Commit)
+		}
+		line += "\n"
+		if i == shown || b.Len()+len(line)+len(more(i+1)) > budget {
+			b.WriteString(more(i))
 			break
 		}
-		fmt.Fprintf(&b, "- `%s` (%s)", mdEscape(s.Path), s.Reason)
-		if s.Commit != "" {
-			fmt.Fprintf(&b, " in %s", short(s.Commit))
-		}
-		b.WriteString("\n")
+		b.WriteString(line)
 	}
 	return b.String()
 }
@@ -285,9 +294,13 @@ func footer(r Report) string {
 	if r.NetDiff != "" {
 		fmt.Fprintf(&b, "%s\n\n", r.NetDiff)
 	}
-	fmt.Fprintf(&b, "<sub>pushguard scanned the added lines of %d commit%s · rules %s · "+
+	scope := fmt.Sprintf("%d commit%s", r.Commits, plural(r.Commits))
+	if r.NetDiff != "" {
+		scope = "the net diff"
+	}
+	fmt.Fprintf(&b, "<sub>pushguard scanned the added lines of %s · rules %s · "+
 		"secrets are shown redacted (a short prefix and the length) and never stored</sub>\n",
-		r.Commits, plural(r.Commits), r.RulesVersion)
+		scope, r.RulesVersion)
 	return b.String()
 }
 
@@ -365,10 +378,11 @@ func pronoun(n int) string {
 	return "them"
 }
 
-var mdReplacer = strings.NewReplacer("|", `\|`, "`", "'", "\n", " ", "\r", " ")
+var mdReplacer = strings.NewReplacer(`\`, `\\`, "|", `\|`, "`", "'", "\n", " ", "\r", " ")
 
 // mdEscape keeps user-controlled text (paths, provider names) from breaking
-// the markdown table.
+// the markdown table. Backslashes are escaped too: GitHub's table parser
+// reads "\\|" as an escaped backslash followed by a cell separator.
 func mdEscape(s string) string { return mdReplacer.Replace(s) }
 
 var htmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

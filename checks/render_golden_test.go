@@ -20,8 +20,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // goldenOutput is the JSON golden form of everything Render returns except
 // the summary, which has its own markdown golden file.
 type goldenOutput struct {
-	Title       string                        `json:"title"`
-	Conclusion  string                        `json:"conclusion"`
+	Title       string                       `json:"title"`
+	Conclusion  string                       `json:"conclusion"`
 	Annotations []*github.CheckRunAnnotation `json:"annotations"`
 }
 
@@ -49,8 +49,8 @@ func TestRenderGolden(t *testing.T) {
 		{"one_active_at_head", Report{Items: []Item{atHead(f[0])}, Commits: 1, RulesVersion: testRulesVersion,
 			CommitTimes: times, BlobURL: blob}},
 		{"three_providers_removed_dismissed", Report{
-			Items:       []Item{atHead(f[0]), removed(f[1]), atHead(f[2]), dismissed(f[3], "test-data")},
-			Commits:     3, RulesVersion: testRulesVersion, CommitTimes: times, BlobURL: blob,
+			Items:   []Item{atHead(f[0]), removed(f[1]), atHead(f[2]), dismissed(f[3], "test-data")},
+			Commits: 3, RulesVersion: testRulesVersion, CommitTimes: times, BlobURL: blob,
 		}},
 		{"all_dismissed", Report{Items: []Item{dismissed(f[3], "false-positive")}, Commits: 1, RulesVersion: testRulesVersion}},
 		{"skipped_files", Report{

@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 )
@@ -136,9 +135,4 @@ func looksLikeDigest(secret string, line []byte) bool {
 		return false
 	}
 	return hexOnlyRe.MatchString(secret) && digestContextRe.Match(line)
-}
-
-// hasAllowMarker reports an inline pushguard:allow on a lower-cased line.
-func hasAllowMarker(lower []byte) bool {
-	return bytes.Contains(lower, []byte(allowMarker))
 }

@@ -25,7 +25,6 @@ type fileScan struct {
 	commit string
 	emit   func(Finding)
 
-	lower   []byte
 	mark    []uint64 // per rule: the stamp of the last line it was a candidate on
 	stamp   uint64
 	cands   []int
@@ -73,12 +72,10 @@ func (f *fileScan) reset(path, commit string) {
 // line scans one added line. col is the 1-based column at which text starts
 // (above 1 only for the later pieces of a very long line).
 func (f *fileScan) line(num, col int, text []byte) {
-	f.lower = appendLower(f.lower[:0], text)
-	if hasAllowMarker(f.lower) {
+	if allowed := f.collectCandidates(num, text); allowed {
 		f.extendBlock(num, text, true)
 		return
 	}
-	f.collectCandidates(num)
 	inBlock := f.extendBlock(num, text, false)
 	for _, ri := range f.cands {
 		r := f.rs.rules[ri]
@@ -95,13 +92,17 @@ func (f *fileScan) line(num, col int, text []byte) {
 }
 
 // collectCandidates fills f.cands with the rules whose keywords occur in the
-// current lower-cased line, plus windowed rules active on it, and runs newly
-// activated windowed rules over the recent lines they now cover.
-func (f *fileScan) collectCandidates(num int) {
+// line (ignoring case), plus windowed rules active on it, and runs newly
+// activated windowed rules over the recent lines they now cover. It reports
+// whether the line carries the pushguard:allow marker.
+func (f *fileScan) collectCandidates(num int, text []byte) (allowed bool) {
 	f.stamp++
 	f.cands = f.cands[:0]
-	f.rs.trie.Walk(f.lower, func(_, _, pattern int64) bool {
-		for _, ri := range f.rs.kwRules[pattern] {
+	f.rs.keywords.match(text, func(kw int32) {
+		if kw == f.rs.allowKW {
+			allowed = true
+		}
+		for _, ri := range f.rs.kwRules[kw] {
 			if f.mark[ri] == f.stamp {
 				continue
 			}
@@ -111,7 +112,6 @@ func (f *fileScan) collectCandidates(num int) {
 				f.activate(ri, num, w)
 			}
 		}
-		return true
 	})
 	for _, ri := range f.rs.windowed {
 		if f.active[ri] >= num && f.mark[ri] != f.stamp {
@@ -119,6 +119,7 @@ func (f *fileScan) collectCandidates(num int) {
 			f.cands = append(f.cands, ri)
 		}
 	}
+	return allowed
 }
 
 // activate makes a windowed rule run on the lines up to w after num, and now
@@ -324,17 +325,6 @@ func (f *fileScan) extendBlock(num int, text []byte, allowed bool) bool {
 func (f *fileScan) finish() {
 	f.block = nil
 	f.flush(math.MaxInt)
-}
-
-// appendLower appends the ASCII lower-case form of b to dst.
-func appendLower(dst, b []byte) []byte {
-	for _, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		dst = append(dst, c)
-	}
-	return dst
 }
 
 func runeCount(b []byte) int {

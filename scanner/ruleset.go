@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 )
 
 // engineVersion changes whenever the engine or the shared decoy filter
@@ -20,8 +18,9 @@ const engineVersion = "engine-1"
 type Ruleset struct {
 	rules     []*compiledRule
 	byID      map[string]*compiledRule
-	trie      *ahocorasick.Trie
-	keywords  []string
+	keywords  *keywordSet
+	allowKW   int32 // index of the pushguard:allow marker among the keywords
+	kwList    []string
 	kwRules   [][]int // keyword index -> rule indices
 	maxWindow int
 	windowed  []int // rules with a keyword window
@@ -52,9 +51,9 @@ func NewRuleset(rules []Rule) (*Ruleset, error) {
 		for _, k := range r.Keywords {
 			i, ok := kwIndex[k]
 			if !ok {
-				i = len(rs.keywords)
+				i = len(rs.kwList)
 				kwIndex[k] = i
-				rs.keywords = append(rs.keywords, k)
+				rs.kwList = append(rs.kwList, k)
 				rs.kwRules = append(rs.kwRules, nil)
 			}
 			rs.kwRules[i] = append(rs.kwRules[i], c.index)
@@ -63,7 +62,9 @@ func NewRuleset(rules []Rule) (*Ruleset, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	rs.trie = ahocorasick.NewTrieBuilder().AddStrings(rs.keywords).Build()
+	rs.allowKW = int32(len(rs.kwList))
+	rs.kwRules = append(rs.kwRules, nil)
+	rs.keywords = newKeywordSet(append(rs.kwList, allowMarker))
 	rs.version = rulesetVersion(rs.rules)
 	return rs, nil
 }
