@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -235,6 +236,7 @@ func (e *e2e) assertNoSecret(secrets ...string) {
 	e.t.Helper()
 	var hay strings.Builder
 	hay.WriteString(e.logs.String())
+	hay.WriteString(e.metricsText())
 	hay.WriteString(dumpRedis(e.t, e.rdb, e.prefix, "asynq:{"+e.qname+"}"))
 	for _, r := range e.gh.CheckRuns(e2eOwner, e2eRepo) {
 		b, _ := json.Marshal(r)
@@ -311,4 +313,16 @@ func (e *e2e) waitQuiet() {
 		time.Sleep(20 * time.Millisecond)
 	}
 	e.t.Fatal("the queue never went quiet")
+}
+
+// metricsText scrapes the server's /metrics.
+func (e *e2e) metricsText() string {
+	e.t.Helper()
+	resp, err := http.Get(e.url + "/metrics")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }

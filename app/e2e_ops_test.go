@@ -94,6 +94,13 @@ func TestE2EDeadLetter(t *testing.T) {
 	if !strings.Contains(e.logs.String(), "dead-letter") {
 		t.Errorf("the dead job was not logged")
 	}
+	m := e.metricsText()
+	for _, want := range []string{`pushguard_jobs_total{kind="push",outcome="dead"} 1`, `pushguard_queue_jobs{state="dead"} 1`,
+		`pushguard_github_requests_total{endpoint="/repos/{owner}/{repo}/commits/{sha}",method="GET",status="500"}`} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 }
 
 // TestE2EMissingPatch: a file GitHub sends without a patch is fetched and

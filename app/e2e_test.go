@@ -77,6 +77,13 @@ func TestE2EPushWithSecrets(t *testing.T) {
 	if len(run.Actions) == 0 || run.Actions[0].Identifier != "rescan" {
 		t.Errorf("actions %+v, want a Re-scan button", run.Actions)
 	}
+	m := e.metricsText()
+	for _, want := range []string{`pushguard_findings_total{provider="Stripe",rule="stripe-secret-key"} 1`,
+		`pushguard_webhooks_total{event="push",outcome="accepted"} 1`, `pushguard_jobs_total{kind="push",outcome="ok"} 1`} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 	e.assertNoSecret(s.all()...)
 }
 

@@ -28,6 +28,8 @@ type githubApp struct {
 	rt      http.RoundTripper
 	mu      sync.Mutex
 	clients map[int64]*github.Client
+	// metrics, when set, records each installation's rate limit left.
+	metrics *metrics
 }
 
 // newGitHubApp checks the key and prepares the App's transports.
@@ -71,7 +73,11 @@ func (g *githubApp) Installation(id int64) *github.Client {
 	if c, ok := g.clients[id]; ok {
 		return c
 	}
-	c := g.newClient(ghinstallation.NewFromAppsTransport(g.apps, id))
+	var rt http.RoundTripper = ghinstallation.NewFromAppsTransport(g.apps, id)
+	if g.metrics != nil {
+		rt = rateTransport{base: rt, m: g.metrics, installation: strconv.FormatInt(id, 10)}
+	}
+	c := g.newClient(rt)
 	g.clients[id] = c
 	return c
 }

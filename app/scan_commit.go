@@ -86,6 +86,7 @@ func (w *worker) scanFile(ctx context.Context, repo repoRef, sha string, f *gith
 	}
 	var r *scanner.Result
 	var err error
+	start := time.Now()
 	if patch := f.GetPatch(); patch != "" {
 		r, err = w.scanner.ScanPatch(ctx, f.GetFilename(), sha, strings.NewReader(patch))
 	} else {
@@ -94,6 +95,8 @@ func (w *worker) scanFile(ctx context.Context, repo repoRef, sha string, f *gith
 	if err != nil {
 		return fmt.Errorf("scan %s in %s: %w", f.GetFilename(), sha, err)
 	}
+	w.metrics.scanBytes.Add(float64(r.Bytes))
+	w.metrics.scanSeconds.Observe(time.Since(start).Seconds())
 	res.Findings = append(res.Findings, r.Findings...)
 	res.Skipped = append(res.Skipped, r.Skipped...)
 	return nil

@@ -59,6 +59,11 @@ func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 	if err := w.store.addAnnotated(ctx, run.ID, keys); err != nil {
 		return err
 	}
+	for _, it := range report.Items {
+		if it.Active() {
+			w.metrics.findings.WithLabelValues(it.RuleID, it.Provider).Inc()
+		}
+	}
 	log.Info("scan complete", "conclusion", out.Conclusion, logFindings, len(report.Items), logCommits, report.Commits)
 	return nil
 }

@@ -61,17 +61,16 @@ func runWorkerCmd(ctx context.Context, e *env, args []string) error {
 	if cfg.Embedded() {
 		return errors.New("the worker command needs REDIS_URL: an embedded Redis cannot be shared with a server")
 	}
-	s, err := newService(cfg, newLogger(cfg, e.stderr), serviceOptions{})
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	defer s.Close()
-	s.log.Info("workers starting", "workers", cfg.Workers)
-	return s.runWorkers(ctx)
+	return serve(ctx, cfg, newLogger(cfg, e.stderr), ln, serviceOptions{workerOnly: true})
 }
 
-// serve runs the webhook server on ln and the workers until ctx ends, then
-// shuts down in order: stop accepting requests and finish those in flight,
+// serve runs the HTTP server on ln (the webhook, unless workerOnly, plus
+// health and metrics) and the workers until ctx ends, then shuts down in
+// order: stop accepting requests and finish those in flight,
 // then stop the workers (in-flight jobs finish or go back to the queue),
 // then close Redis.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, opts serviceOptions) error {
@@ -81,10 +80,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		return err
 	}
 	defer s.Close()
-	hook, err := webhook.New(cfg.WebhookSecret, s.queue, log, nil)
-	if err != nil {
-		ln.Close()
-		return err
+	var hook http.Handler
+	if !opts.workerOnly {
+		if hook, err = webhook.New(cfg.WebhookSecret, s.queue, log, s.metrics.webhook); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	srv := &http.Server{Handler: s.routes(hook), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
 	workerCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
@@ -125,12 +126,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 }
 
 // routes is the HTTP surface: the webhook (POST /webhook, and POST / for
-// apps registered with the root URL), liveness and readiness.
+// apps registered with the root URL; absent on workers), liveness,
+// readiness and Prometheus metrics.
 func (s *service) routes(hook http.Handler) http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
-	r.Post("/webhook", hook.ServeHTTP)
-	r.Post("/", hook.ServeHTTP)
+	if hook != nil {
+		r.Post("/webhook", hook.ServeHTTP)
+		r.Post("/", hook.ServeHTTP)
+	}
+	r.Method(http.MethodGet, "/metrics", s.metrics.handler())
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

@@ -20,13 +20,14 @@ import (
 // the worker. The serve and worker commands build one; so do the end-to-end
 // tests, with a fake GitHub behind transport.
 type service struct {
-	cfg    Config
-	log    *slog.Logger
-	rdb    redis.UniversalClient
-	queue  *queue.Queue
-	gh     *githubApp
-	worker *worker
-	closer []func()
+	cfg     Config
+	log     *slog.Logger
+	rdb     redis.UniversalClient
+	queue   *queue.Queue
+	gh      *githubApp
+	worker  *worker
+	metrics *metrics
+	closer  []func()
 	// pollInterval is how often idle workers look for jobs (tests shorten it).
 	pollInterval time.Duration
 }
@@ -37,6 +38,7 @@ type serviceOptions struct {
 	rdb          redis.UniversalClient // a Redis client to use instead of REDIS_URL
 	queue        queue.Options         // Name and KeyPrefix isolate a test
 	pollInterval time.Duration         // how often idle workers look for jobs
+	workerOnly   bool                  // the worker command: no webhook route
 }
 
 // newService connects to Redis (or starts the embedded one) and builds the
@@ -51,21 +53,27 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 		}
 	}
 	s.rdb = rdb
-	gh, err := newGitHubApp(cfg.AppID, cfg.PrivateKey, cfg.APIURL, opts.transport)
+	qopts := opts.queue
+	qopts.Logger = log
+	s.pollInterval = opts.pollInterval
+	s.queue = queue.New(rdb, qopts)
+	s.metrics = newMetrics(s.queue)
+	transport := opts.transport
+	if transport == nil {
+		transport = http.DefaultTransport
+	}
+	gh, err := newGitHubApp(cfg.AppID, cfg.PrivateKey, cfg.APIURL, countingTransport{base: transport, m: s.metrics})
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
+	gh.metrics = s.metrics
 	s.gh = gh
 	rules, err := scanner.Default()
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	qopts := opts.queue
-	qopts.Logger = log
-	s.pollInterval = opts.pollInterval
-	s.queue = queue.New(rdb, qopts)
 	prefix := qopts.KeyPrefix
 	if prefix == "" {
 		prefix = "pushguard:"
@@ -73,7 +81,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	s.worker = &worker{
 		gh: gh, appID: cfg.AppID, scanner: scanner.New(rules, cfg.FingerprintKey),
 		store: &store{rdb: rdb, prefix: prefix}, log: log,
-		maxCommits: cfg.MaxCommits, maxBlob: DefaultMaxBlobBytes, now: time.Now,
+		maxCommits: cfg.MaxCommits, maxBlob: DefaultMaxBlobBytes, now: time.Now, metrics: s.metrics,
 	}
 	return s, nil
 }
@@ -110,9 +118,13 @@ func (s *service) connectRedis() (redis.UniversalClient, error) {
 // unfinished.
 func (s *service) runWorkers(ctx context.Context) error {
 	return s.queue.Run(ctx, s.worker.Handle, queue.WorkerOptions{
-		Concurrency:  s.cfg.Workers,
-		Logger:       s.log,
-		OnDead:       s.worker.OnDead,
+		Concurrency: s.cfg.Workers,
+		Logger:      s.log,
+		OnDead: func(job queue.Job, err error) {
+			s.metrics.jobDead(job)
+			s.worker.OnDead(job, err)
+		},
+		OnDone:       s.metrics.jobDone,
 		PollInterval: s.pollInterval,
 	})
 }

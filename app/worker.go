@@ -61,6 +61,7 @@ type worker struct {
 	maxCommits int
 	maxBlob    int64
 	now        func() time.Time
+	metrics    *metrics
 }
 
 // errBusy: another worker is scanning the same head SHA.

@@ -76,3 +76,6 @@ type permanentError struct{ err error }
 func (e *permanentError) Error() string { return e.err.Error() }
 
 func (e *permanentError) Unwrap() []error { return []error{e.err, asynq.SkipRetry} }
+
+// RescheduledAt reports whether err was made by RetryAt, and for when.
+func RescheduledAt(err error) (time.Time, bool) { return retryAtFrom(err) }

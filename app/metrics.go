@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pushguard/pushguard/queue"
+)
+
+// metrics are the App's Prometheus metrics, on a registry of their own (no
+// global state). They count; they never carry a secret or a finding's value.
+type metrics struct {
+	reg              *prometheus.Registry
+	webhooks         *prometheus.CounterVec
+	webhookSeconds   prometheus.Histogram
+	jobs             *prometheus.CounterVec
+	jobSeconds       *prometheus.HistogramVec
+	scanBytes        prometheus.Counter
+	scanSeconds      prometheus.Histogram
+	findings         *prometheus.CounterVec
+	githubCalls      *prometheus.CounterVec
+	rateRemaining    *prometheus.GaugeVec
+	redeliveries     prometheus.Counter
+	signatureFailure prometheus.Counter
+}
+
+func newMetrics(q *queue.Queue) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushguard_webhooks_total",
+			Help: "Webhook deliveries received, by event and outcome."}, []string{"event", "outcome"}),
+		webhookSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pushguard_webhook_duration_seconds",
+			Help: "Time to answer a webhook delivery.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
+		jobs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushguard_jobs_total",
+			Help: "Tries of jobs, by kind and outcome (ok, retry, rescheduled, dead)."}, []string{"kind", "outcome"}),
+		jobSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "pushguard_job_duration_seconds",
+			Help: "Duration of one try of a job.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 14)}, []string{"kind"}),
+		scanBytes: prometheus.NewCounter(prometheus.CounterOpts{Name: "pushguard_scan_bytes_total",
+			Help: "Bytes of added lines (and whole files) scanned."}),
+		scanSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pushguard_scan_duration_seconds",
+			Help: "Time to scan one file's patch or content.", Buckets: prometheus.ExponentialBuckets(0.00001, 4, 12)}),
+		findings: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushguard_findings_total",
+			Help: "Findings reported in check runs, by rule and provider (counts only)."}, []string{"rule", "provider"}),
+		githubCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushguard_github_requests_total",
+			Help: "GitHub API requests, by endpoint and status."}, []string{"method", "endpoint", "status"}),
+		rateRemaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pushguard_github_rate_limit_remaining",
+			Help: "Last x-ratelimit-remaining seen, by installation (0 for the App itself)."}, []string{"installation"}),
+		redeliveries: prometheus.NewCounter(prometheus.CounterOpts{Name: "pushguard_sweeper_redeliveries_total",
+			Help: "Failed webhook deliveries the sweeper asked GitHub to redeliver."}),
+		signatureFailure: prometheus.NewCounter(prometheus.CounterOpts{Name: "pushguard_webhook_signature_failures_total",
+			Help: "Deliveries refused for a bad or missing signature."}),
+	}
+	m.reg.MustRegister(m.webhooks, m.webhookSeconds, m.jobs, m.jobSeconds, m.scanBytes, m.scanSeconds,
+		m.findings, m.githubCalls, m.rateRemaining, m.redeliveries, m.signatureFailure,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	if q != nil {
+		m.reg.MustRegister(queueCollector{q: q, desc: prometheus.NewDesc("pushguard_queue_jobs",
+			"Jobs in the queue, by state (pending, active, scheduled, retry, dead).", []string{"state"}, nil)})
+	}
+	return m
+}
+
+// handler serves /metrics.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// webhook observes one delivery (the webhook package's Observer).
+func (m *metrics) webhook(event, outcome string, took time.Duration) {
+	m.webhooks.WithLabelValues(event, outcome).Inc()
+	m.webhookSeconds.Observe(took.Seconds())
+	if outcome == "bad_signature" {
+		m.signatureFailure.Inc()
+	}
+}
+
+// jobDone observes one try of a job.
+func (m *metrics) jobDone(job queue.Job, err error, took time.Duration) {
+	outcome := "ok"
+	switch _, rescheduled := queue.RescheduledAt(err); {
+	case rescheduled:
+		outcome = "rescheduled"
+	case err != nil:
+		outcome = "retry"
+	}
+	m.jobs.WithLabelValues(string(job.Kind), outcome).Inc()
+	m.jobSeconds.WithLabelValues(string(job.Kind)).Observe(took.Seconds())
+}
+
+// jobDead counts a job sent to the dead-letter store.
+func (m *metrics) jobDead(job queue.Job) {
+	m.jobs.WithLabelValues(string(job.Kind), "dead").Inc()
+}
+
+// queueCollector reads the queue's depth at scrape time.
+type queueCollector struct {
+	q    *queue.Queue
+	desc *prometheus.Desc
+}
+
+func (c queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c queueCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	st, err := c.q.Stats(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	for state, n := range map[string]int{"pending": st.Pending, "active": st.Active, "scheduled": st.Scheduled, "retry": st.Retry, "dead": st.Dead} {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), state)
+	}
+}
+
+// countingTransport counts every GitHub request (token requests included)
+// by endpoint and status. It sits under ghinstallation.
+type countingTransport struct {
+	base http.RoundTripper
+	m    *metrics
+}
+
+func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	status := "error"
+	if err == nil {
+		status = strconv.Itoa(resp.StatusCode)
+	}
+	t.m.githubCalls.WithLabelValues(r.Method, endpointOf(r.URL.Path), status).Inc()
+	return resp, err
+}
+
+// rateTransport records the rate limit an installation has left. It sits
+// over ghinstallation, where the installation is known.
+type rateTransport struct {
+	base         http.RoundTripper
+	m            *metrics
+	installation string
+}
+
+func (t rateTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err == nil {
+		if rem, perr := strconv.Atoi(resp.Header.Get("X-Ratelimit-Remaining")); perr == nil {
+			t.m.rateRemaining.WithLabelValues(t.installation).Set(float64(rem))
+		}
+	}
+	return resp, err
+}
+
+var (
+	shaSegment = regexp.MustCompile(`^[0-9a-f]{40}$|^[0-9a-f]{64}$`)
+	numSegment = regexp.MustCompile(`^[0-9]+$`)
+)
+
+// endpointOf turns a request path into a low-cardinality endpoint name:
+// /repos/{owner}/{repo}/commits/{sha}, /app/installations/{id}/access_tokens.
+func endpointOf(path string) string {
+	if i := strings.Index(path, "/api/v3/"); i >= 0 {
+		path = path[i+len("/api/v3"):]
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i, s := range segs {
+		switch {
+		case segs[0] == "repos" && i == 1:
+			segs[i] = "{owner}"
+		case segs[0] == "repos" && i == 2:
+			segs[i] = "{repo}"
+		case i > 0 && (segs[i-1] == "contents" || (i > 3 && segs[3] == "contents")):
+			segs = append(segs[:i], "{path}")
+			return "/" + strings.Join(segs, "/")
+		case shaSegment.MatchString(s):
+			segs[i] = "{sha}"
+		case numSegment.MatchString(s):
+			segs[i] = "{id}"
+		case i > 0 && (segs[i-1] == "compare" || segs[i-1] == "collaborators"):
+			segs[i] = "{ref}"
+		}
+	}
+	return "/" + strings.Join(segs, "/")
+}
