@@ -125,3 +125,25 @@ func TestE2EMissingPatch(t *testing.T) {
 	}
 	e.assertNoSecret(s.github)
 }
+
+// TestE2EGracefulShutdown stops the server while a job is in flight: the
+// job finishes before serve returns.
+func TestE2EGracefulShutdown(t *testing.T) {
+	e := startE2E(t, e2eConfig{})
+	s := plant(t, 23)
+	e.gh.Inject(fakegithub.Fault{Method: "GET", PathRegexp: `^/repos/[^/]+/[^/]+/commits/[0-9a-f]{40}$`, Times: 1, Delay: 700 * time.Millisecond})
+	before := e.repo.Head()
+	c := e.repo.Commit("key", map[string]string{"k.env": "GITHUB_TOKEN=" + s.github + "\n"})
+	e.send("push", e.push("refs/heads/main", before, c, false, false, c))
+	deadline := time.Now().Add(10 * time.Second)
+	for len(e.runsOn(c)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // wait until the job is in flight
+	}
+	stop := e.stop
+	e.stop = nil
+	stop()
+	runs := e.runsOn(c)
+	if len(runs) != 1 || runs[0].Status != "completed" || runs[0].Conclusion != "failure" {
+		t.Errorf("after shutdown: runs %+v, want the in-flight scan completed", runs)
+	}
+}
