@@ -71,6 +71,8 @@ type sweeper struct {
 	start    time.Duration // wait before the first sweep
 	gap      time.Duration // wait between two redeliveries
 	max      int           // redeliveries per sweep
+	// redelivered, when set, counts each redelivery (a metric).
+	redelivered func()
 }
 
 // sweeper builds the service's redelivery sweeper.
@@ -79,6 +81,7 @@ func (s *service) sweeper() *sweeper {
 		app: s.gh.App(), store: s.worker.store, log: s.log,
 		interval: s.cfg.SweepInterval, lookback: defaultSweepLookback, now: time.Now,
 		start: sweepStartDelay, gap: redeliveryGap, max: maxRedeliveriesPerSweep,
+		redelivered: s.metrics.redeliveries.Inc,
 	}
 }
 
@@ -320,6 +323,9 @@ func (s *sweeper) redeliver(ctx context.Context, guid string, p pendingDelivery,
 		return nil
 	}
 	st.redelivered++
+	if s.redelivered != nil {
+		s.redelivered()
+	}
 	s.log.Info("webhook delivery redelivered", logDelivery, guid, logHookEvent, p.Event)
 	return nil
 }

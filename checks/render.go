@@ -59,7 +59,7 @@ func summary(r Report, rules *scanner.Ruleset) string {
 	table, left := findingsTable(r, MaxSummary/2)
 	b.WriteString(table)
 	if left > 0 {
-		fmt.Fprintf(&b, "\n_…and %d more findings not shown (GitHub limits a summary to %d characters); every one is annotated in the Files changed view._\n", left, MaxSummary)
+		fmt.Fprintf(&b, "\n_…and %d more findings not shown (GitHub limits a summary to %d characters); each one still at the head is annotated on its line (Checks tab)._\n", left, MaxSummary)
 	}
 	b.WriteString(removedSection(r))
 	// The playbooks come before the list of skipped files: how to revoke a
@@ -88,8 +88,14 @@ func headline(r Report) string {
 	active := r.Active()
 	if active == 0 {
 		s := fmt.Sprintf("## ✅ No active secrets in %s\n\n", scope)
-		if len(r.Items) > 0 {
-			s += fmt.Sprintf("All %d findings were dismissed by maintainers; they are listed below for the record.\n\n", len(r.Items))
+		if n := len(r.Skipped); n > 0 {
+			s += fmt.Sprintf("**%d file%s could not be scanned** (binary or too large): check them by hand, see below.\n\n", n, plural(n))
+		}
+		switch n := len(r.Items); {
+		case n == 1:
+			s += "The one finding was dismissed by a maintainer; it is listed below for the record.\n\n"
+		case n > 1:
+			s += fmt.Sprintf("All %d findings were dismissed by maintainers; they are listed below for the record.\n\n", n)
 		}
 		return s
 	}
@@ -146,6 +152,10 @@ func removedSection(r Report) string {
 	if n == 0 {
 		return ""
 	}
+	if n == 1 {
+		return "\n> **One of these secrets was removed by a later commit but remains in the git history.** " +
+			"It is still leaked: revoke it like any other.\n"
+	}
 	return fmt.Sprintf("\n> **%d of these secrets were removed by a later commit but remain in the git history.** "+
 		"They are still leaked: revoke them like the others.\n", n)
 }
@@ -158,7 +168,7 @@ func playbooks(r Report, rules *scanner.Ruleset, budget int) (string, int) {
 		return "", 0
 	}
 	var b strings.Builder
-	b.WriteString("\n### What to do now\n\nFollow these steps for each provider, in order. Do not wait for the pull request to be merged or closed.\n\n")
+	b.WriteString("\n### What to do now\n\nFollow these steps for each provider, in order, now: a leaked key is used within minutes, long before a review or a merge.\n\n")
 	for i, g := range groups {
 		s := playbook(g, rules, r.CommitTimes)
 		if b.Len()+len(s) > budget {
@@ -212,7 +222,7 @@ func playbook(g providerGroup, rules *scanner.Ruleset, times map[string]time.Tim
 		if m.RevokeCommand != "" {
 			fmt.Fprintf(&b, "   ```\n   %s\n   ```\n", strings.ReplaceAll(m.RevokeCommand, "\n", "\n   "))
 		}
-		b.WriteString("2. **Tell your security team** which key leaked, where, and when (the table above has the commit).\n")
+		b.WriteString("2. **Tell your security team** which key leaked, where, and in which commit.\n")
 		fmt.Fprintf(&b, "3. **Look for misuse%s.** %s\n", since(g.items, ruleID, times), m.Misuse)
 		fmt.Fprintf(&b, "4. **Issue a new key.** %s\n", m.Rotate)
 		b.WriteString("5. **Update the apps** that used the old key, through their secret store or environment, never the code.\n")
@@ -258,7 +268,9 @@ func since(items []Item, ruleID string, times map[string]time.Time) string {
 	if first.IsZero() {
 		return ""
 	}
-	return " since " + first.UTC().Format("2006-01-02 15:04 UTC")
+	// A commit's date is set by its author and changes on rebase: a floor
+	// for the search, not its exact start.
+	return " at least since " + first.UTC().Format("2006-01-02 15:04 UTC") + " (the commit's date)"
 }
 
 // skippedSection lists the files that were not scanned: at most 50, and
