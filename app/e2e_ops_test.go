@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -145,5 +146,32 @@ func TestE2EGracefulShutdown(t *testing.T) {
 	runs := e.runsOn(c)
 	if len(runs) != 1 || runs[0].Status != "completed" || runs[0].Conclusion != "failure" {
 		t.Errorf("after shutdown: runs %+v, want the in-flight scan completed", runs)
+	}
+}
+
+// TestE2ERescanButton presses Re-scan (GitHub's own requested_action
+// payload): a new check run is made on the same SHA, as GitHub expects.
+func TestE2ERescanButton(t *testing.T) {
+	e := startE2E(t, e2eConfig{})
+	s := plant(t, 24)
+	before := e.repo.Head()
+	c := e.repo.Commit("key", map[string]string{"k.env": "GITHUB_TOKEN=" + s.github + "\n"})
+	e.send("push", e.push("refs/heads/main", before, c, false, false, c))
+	first := e.waitRun(c)
+
+	p := realPayload(t, "check_run/requested_action.payload.json")
+	run := p["check_run"].(map[string]any)
+	run["id"], run["head_sha"] = first.ID, c
+	p["requested_action"] = map[string]any{"identifier": "rescan"}
+	p["repository"] = e.repository(e.repo)
+	p["installation"] = map[string]any{"id": e2eInstallation}
+	body, _ := json.Marshal(p)
+	if got := e.send("check_run", body); got != 202 {
+		t.Fatalf("status %d", got)
+	}
+	e.waitQuiet()
+	runs := e.runsOn(c)
+	if len(runs) != 2 || runs[1].Status != "completed" || runs[1].Conclusion != "failure" || len(annotationsAt(runs[1])) != 1 {
+		t.Errorf("after Re-scan: %d runs, last %+v; logs:\n%s", len(runs), runs[len(runs)-1].Conclusion, e.logs.String())
 	}
 }

@@ -90,6 +90,11 @@ func (w *worker) pullRequestPlan(ctx context.Context, repo repoRef, job queue.Jo
 	opts := &github.ListOptions{PerPage: 100}
 	for {
 		page, resp, err := repo.gh.PullRequests.ListCommits(ctx, repo.owner, repo.name, job.PR, opts)
+		if isNotFound(err) {
+			// The pull request is gone (or never was this repository's):
+			// scan the head as a branch instead.
+			return w.comparePlan(ctx, repo, job.DefaultBranch, []string{repo.headSHA})
+		}
 		if err != nil {
 			return plan{}, fmt.Errorf("list commits of pull request %d: %w", job.PR, err)
 		}

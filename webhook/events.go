@@ -53,6 +53,7 @@ type (
 		Type  string `json:"type"`
 	}
 	repository struct {
+		ID            int64   `json:"id"`
 		Name          string  `json:"name"`
 		FullName      string  `json:"full_name"`
 		Owner         account `json:"owner"`
@@ -69,8 +70,16 @@ type (
 		Installation installation `json:"installation"`
 		Sender       account      `json:"sender"`
 	}
+	// pullRef is a pull request as check_suite and check_run events list
+	// them: those whose head is the SHA, which may belong to other
+	// repositories (a fork's own pull requests, say).
 	pullRef struct {
 		Number int `json:"number"`
+		Base   struct {
+			Repo struct {
+				ID int64 `json:"id"`
+			} `json:"repo"`
+		} `json:"base"`
 	}
 	branchRef struct {
 		SHA  string     `json:"sha"`
@@ -188,9 +197,7 @@ func checkSuiteJobs(delivery string, payload []byte) ([]queue.Job, error) {
 		return nil, err
 	}
 	j.HeadSHA, j.Ref = e.CheckSuite.HeadSHA, qualifyBranch(e.CheckSuite.HeadBranch)
-	if len(e.CheckSuite.PullRequests) > 0 {
-		j.PR = e.CheckSuite.PullRequests[0].Number
-	}
+	j.PR = pullIn(e.CheckSuite.PullRequests, e.Repository.ID)
 	return []queue.Job{j}, nil
 }
 
@@ -228,9 +235,7 @@ func checkRunJobs(delivery string, payload []byte) ([]queue.Job, error) {
 	if kind == queue.KindAction {
 		j.Action = e.RequestedAction.Identifier
 	}
-	if len(e.CheckRun.PullRequests) > 0 {
-		j.PR = e.CheckRun.PullRequests[0].Number
-	}
+	j.PR = pullIn(e.CheckRun.PullRequests, e.Repository.ID)
 	return []queue.Job{j}, nil
 }
 
@@ -277,6 +282,17 @@ func installationJobs(event string) eventFunc {
 			InstallationID: e.Installation.ID, Owner: e.Installation.Account.Login, Action: e.Action,
 		}}, nil
 	}
+}
+
+// pullIn returns the first listed pull request whose base is the event's
+// repository, or 0.
+func pullIn(prs []pullRef, repoID int64) int {
+	for _, pr := range prs {
+		if pr.Base.Repo.ID == repoID {
+			return pr.Number
+		}
+	}
+	return 0
 }
 
 func isZeroSHA(sha string) bool {
