@@ -10,7 +10,9 @@ import (
 
 // Button identifiers (GitHub limits them to 20 characters).
 const (
-	ActionRescan = "rescan"
+	ActionRescan          = "rescan"
+	ActionDismissRevoked  = "dismiss-revoked"
+	ActionDismissTestData = "dismiss-test-data"
 )
 
 // Run is a pushguard check run on one head SHA.
@@ -94,7 +96,10 @@ func (c *Client) Complete(ctx context.Context, run Run, out Output) error {
 			opts.Status = github.String("completed")
 			opts.Conclusion = github.String(out.Conclusion)
 			opts.CompletedAt = &github.Timestamp{Time: time.Now()}
-			opts.Actions = buttons()
+			opts.Actions = out.Actions
+			if opts.Actions == nil {
+				opts.Actions = buttons()
+			}
 		}
 		if _, _, err := c.gh.Checks.UpdateCheckRun(ctx, c.owner, c.repo, run.ID, opts); err != nil {
 			return fmt.Errorf("update check run %d (batch %d of %d): %w", run.ID, i+1, len(batches), err)
@@ -126,11 +131,18 @@ func (c *Client) Incomplete(ctx context.Context, run Run, reason string) error {
 	return nil
 }
 
-// buttons are the check run's actions.
-func buttons() []*github.CheckRunAction {
-	return []*github.CheckRunAction{
+// buttons are the check run's actions: Re-scan, and while findings fail the
+// check, the two decisions a maintainer takes for all of them at once.
+func buttons(decisions ...bool) []*github.CheckRunAction {
+	b := []*github.CheckRunAction{
 		{Label: "Re-scan", Description: "Scan this commit again", Identifier: ActionRescan},
 	}
+	if len(decisions) > 0 && decisions[0] {
+		b = append(b,
+			&github.CheckRunAction{Label: "Mark revoked", Description: "Dismiss all findings: keys revoked", Identifier: ActionDismissRevoked},
+			&github.CheckRunAction{Label: "Mark test data", Description: "Dismiss all findings: test data", Identifier: ActionDismissTestData})
+	}
+	return b
 }
 
 // batch splits annotations into groups of at most n; there is always at

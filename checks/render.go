@@ -25,6 +25,7 @@ type Output struct {
 	Summary     string
 	Conclusion  string
 	Annotations []*github.CheckRunAnnotation
+	Actions     []*github.CheckRunAction
 }
 
 // Render turns a report into check-run output. rules supplies each finding's
@@ -35,6 +36,7 @@ func Render(r Report, rules *scanner.Ruleset) Output {
 		Summary:     summary(r, rules),
 		Conclusion:  r.Conclusion(),
 		Annotations: annotations(r, rules),
+		Actions:     buttons(r.Active() > 0),
 	}
 }
 
@@ -46,7 +48,15 @@ func title(r Report) string {
 	case active > 1:
 		return fmt.Sprintf("%d leaked secrets: revoke them now", active)
 	case len(r.Items) > 0:
-		return fmt.Sprintf("No active secrets (%d dismissed)", len(r.Items))
+		dismissed, advisory := r.setAside()
+		var parts []string
+		if dismissed > 0 {
+			parts = append(parts, fmt.Sprintf("%d dismissed", dismissed))
+		}
+		if advisory > 0 {
+			parts = append(parts, fmt.Sprintf("%d below fail_on", advisory))
+		}
+		return "No active secrets (" + strings.Join(parts, ", ") + ")"
 	}
 	return "No secrets found"
 }
@@ -56,6 +66,7 @@ func title(r Report) string {
 func summary(r Report, rules *scanner.Ruleset) string {
 	var b strings.Builder
 	b.WriteString(headline(r))
+	b.WriteString(configSection(r))
 	table, left := findingsTable(r, MaxSummary/2)
 	b.WriteString(table)
 	if left > 0 {
@@ -91,11 +102,12 @@ func headline(r Report) string {
 		if n := len(r.Skipped); n > 0 {
 			s += fmt.Sprintf("**%d file%s could not be scanned** (binary or too large): check them by hand, see below.\n\n", n, plural(n))
 		}
-		switch n := len(r.Items); {
-		case n == 1:
-			s += "The one finding was dismissed by a maintainer; it is listed below for the record.\n\n"
-		case n > 1:
-			s += fmt.Sprintf("All %d findings were dismissed by maintainers; they are listed below for the record.\n\n", n)
+		dismissed, advisory := r.setAside()
+		if dismissed > 0 {
+			s += fmt.Sprintf("%d finding%s dismissed by maintainers, listed below for the record.\n\n", dismissed, pluralWas(dismissed))
+		}
+		if advisory > 0 {
+			s += fmt.Sprintf("%d possible secret%s below this repository's `fail_on` confidence, listed below: check them.\n\n", advisory, plural(advisory))
 		}
 		return s
 	}
@@ -103,6 +115,24 @@ func headline(r Report) string {
 		"Anyone who can read this repository's history can use %s. Attackers find keys in pushes within minutes: "+
 		"**revoke first**, then clean up. Deleting the line or force-pushing does not make a key safe.\n\n",
 		active, plural(active), scope, pronoun(active))
+}
+
+// configSection lists the problems of .github/pushguard.yml.
+func configSection(r Report) string {
+	if len(r.ConfigProblems) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("> [!WARNING]\n> **The repository's pushguard configuration has problems**; the built-in rules ran anyway:\n")
+	for i, p := range r.ConfigProblems {
+		if i == 20 {
+			fmt.Fprintf(&b, "> - …and %d more\n", len(r.ConfigProblems)-i)
+			break
+		}
+		fmt.Fprintf(&b, "> - `%s`\n", mdEscape(p))
+	}
+	b.WriteString("\n")
+	return b.String()
 }
 
 // findingsTable renders the findings as a markdown table of at most budget
@@ -125,20 +155,27 @@ func findingsTable(r Report, budget int) (string, int) {
 
 func tableRow(r Report, it Item) string {
 	status := "🔴"
-	if !it.Active() {
+	switch {
+	case it.Dismissed != nil:
 		status = "⚪ " + mdEscape(it.Dismissed.Reason)
-	}
-	where := fmt.Sprintf("`%s:%d`", mdEscape(it.Path), it.Line)
-	if it.AtHead != nil {
-		where = fmt.Sprintf("`%s:%d`", mdEscape(it.AtHead.Path), it.AtHead.Line)
-		if r.BlobURL != nil {
-			where = fmt.Sprintf("[%s](%s)", where, r.BlobURL(it.AtHead.Path, it.AtHead.Line))
-		}
-	} else {
-		where += " (removed since)"
+	case it.Advisory:
+		status = "🟡 below fail_on"
 	}
 	return fmt.Sprintf("| %s | %s | %s | `%s` | %s | `%s` |\n",
-		status, where, mdEscape(htmlEscape(it.Provider)), mdEscape(it.Redacted), short(it.Commit), short(it.Fingerprint))
+		status, where(r, it), mdEscape(htmlEscape(it.Provider)), mdEscape(it.Redacted), short(it.Commit), short(it.Fingerprint))
+}
+
+// where is a finding's table cell: its file and line at the head (linked
+// when the report can), or where it was added and "(removed since)".
+func where(r Report, it Item) string {
+	if it.AtHead == nil {
+		return fmt.Sprintf("`%s:%d` (removed since)", mdEscape(it.Path), it.Line)
+	}
+	s := fmt.Sprintf("`%s:%d`", mdEscape(it.AtHead.Path), it.AtHead.Line)
+	if r.BlobURL != nil {
+		s = fmt.Sprintf("[%s](%s)", s, r.BlobURL(it.AtHead.Path, it.AtHead.Line))
+	}
+	return s
 }
 
 // removedSection explains findings no longer at the head.
@@ -203,10 +240,17 @@ func byProvider(r Report) []providerGroup {
 }
 
 // playbook renders the steps for one provider: revoke, notify, investigate,
-// issue a new key, update the apps, keep it out of the code.
+// issue a new key, update the apps, keep it out of the code. The check run
+// shows it expanded.
 func playbook(g providerGroup, rules *scanner.Ruleset, times map[string]time.Time) string {
+	return "<details open>" + playbookContent(g, rules, times) + "</details>\n\n"
+}
+
+// playbookContent is a provider's playbook inside its <details> tags: the
+// <summary> line, then the steps for each of the provider's rules.
+func playbookContent(g providerGroup, rules *scanner.Ruleset, times map[string]time.Time) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "<details open><summary><b>%s</b>: %d finding%s</summary>\n\n", htmlEscape(g.provider), len(g.items), plural(len(g.items)))
+	fmt.Fprintf(&b, "<summary><b>%s</b>: %d finding%s</summary>\n\n", htmlEscape(g.provider), len(g.items), plural(len(g.items)))
 	for _, ruleID := range ruleIDs(g.items) {
 		rule, ok := rules.Rule(ruleID)
 		if !ok {
@@ -233,7 +277,6 @@ func playbook(g providerGroup, rules *scanner.Ruleset, times map[string]time.Tim
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("</details>\n\n")
 	return b.String()
 }
 
@@ -337,9 +380,12 @@ func annotation(it Item, rules *scanner.Ruleset) *github.CheckRunAnnotation {
 	if rule, ok := rules.Rule(it.RuleID); ok && rule.Remediation.RevokeURL != "" {
 		msg += "\nRevoke: " + rule.Remediation.RevokeURL
 	}
-	if !it.Active() {
+	switch {
+	case it.Dismissed != nil:
 		level, title = "notice", fmt.Sprintf("Dismissed %s finding (%s)", it.Provider, it.Dismissed.Reason)
-		msg = fmt.Sprintf("%s: dismissed as %s by %s.", it.Redacted, it.Dismissed.Reason, it.Dismissed.By)
+		msg = fmt.Sprintf("%s: dismissed as %s by %s on %s.", it.Redacted, it.Dismissed.Reason, it.Dismissed.By, it.Dismissed.At.UTC().Format("2006-01-02"))
+	case it.Advisory:
+		level, title = "warning", fmt.Sprintf("Possible %s secret (below this repository's fail_on)", it.Provider)
 	}
 	a := &github.CheckRunAnnotation{
 		Path:            github.String(loc.Path),
@@ -381,6 +427,13 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+func pluralWas(n int) string {
+	if n == 1 {
+		return " was"
+	}
+	return "s were"
 }
 
 func pronoun(n int) string {

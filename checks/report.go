@@ -20,6 +20,9 @@ type Item struct {
 	// Dismissed, when set, is a maintainer's decision that keeps the finding
 	// from failing the check.
 	Dismissed *Dismissal
+	// Advisory marks a finding below the repository's fail_on confidence:
+	// shown, but it does not fail the check.
+	Advisory bool
 }
 
 // Location is a place in a file at the head SHA.
@@ -37,7 +40,7 @@ type Dismissal struct {
 }
 
 // Active reports whether the finding fails the check.
-func (it Item) Active() bool { return it.Dismissed == nil }
+func (it Item) Active() bool { return it.Dismissed == nil && !it.Advisory }
 
 // Report is everything a completed check run shows.
 type Report struct {
@@ -55,6 +58,9 @@ type Report struct {
 	CommitTimes map[string]time.Time
 	// RulesVersion identifies the ruleset.
 	RulesVersion string
+	// ConfigProblems are the problems of the repository's configuration
+	// file, shown at the top of the summary: a broken file is never ignored.
+	ConfigProblems []string
 	// BlobURL, when set, links a path at the head SHA: it is called with the
 	// path and line and returns the URL.
 	BlobURL func(path string, line int) string
@@ -69,6 +75,20 @@ func (r Report) Active() int {
 		}
 	}
 	return n
+}
+
+// setAside counts the findings that do not fail the check: dismissed by a
+// maintainer, and advisory (below fail_on).
+func (r Report) setAside() (dismissed, advisory int) {
+	for _, it := range r.Items {
+		switch {
+		case it.Dismissed != nil:
+			dismissed++
+		case it.Advisory:
+			advisory++
+		}
+	}
+	return dismissed, advisory
 }
 
 // Conclusion is failure while any finding is active and success otherwise.
