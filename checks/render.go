@@ -173,10 +173,17 @@ func where(r Report, it Item) string {
 	}
 	s := fmt.Sprintf("`%s:%d`", mdEscape(it.AtHead.Path), it.AtHead.Line)
 	if r.BlobURL != nil {
-		s = fmt.Sprintf("[%s](%s)", s, r.BlobURL(it.AtHead.Path, it.AtHead.Line))
+		s = fmt.Sprintf("[%s](%s)", s, mdURL(r.BlobURL(it.AtHead.Path, it.AtHead.Line)))
 	}
 	return s
 }
+
+var urlReplacer = strings.NewReplacer("|", "%7C", "(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E",
+	"`", "%60", `\`, "%5C", `"`, "%22", "\n", "%0A", "\r", "%0D")
+
+// mdURL percent-encodes what would end a markdown link or table cell, in
+// case BlobURL left a path's characters unescaped.
+func mdURL(u string) string { return urlReplacer.Replace(u) }
 
 // removedSection explains findings no longer at the head.
 func removedSection(r Report) string {
