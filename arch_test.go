@@ -15,7 +15,10 @@ const module = "github.com/pushguard/pushguard"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions"},
+		"repoconfig":          {"scanner"},
+		"decisions":           {},
+		"deploy":              {},
 		"checks":              {"scanner"},
 		"queue":               {},
 		"scanner":             {},

@@ -16,6 +16,9 @@ import (
 const (
 	DefaultAddr    = ":8080"
 	DefaultWorkers = 8
+	// DefaultCredentialsFile is where the setup page stores the App's
+	// credentials, relative to the working directory.
+	DefaultCredentialsFile = "pushguard-credentials.json"
 )
 
 // Config is the App's configuration, read from the environment in one place
@@ -38,6 +41,13 @@ type Config struct {
 	SweepInterval           time.Duration // between redelivery sweeps; 0: none
 	LogLevel                slog.Level
 	LogFormat               string // json or text
+	// CredentialsFile holds the App's credentials when no credential
+	// variable is set (see credentials.go).
+	CredentialsFile string
+	// Setup is set for serve when there are no App credentials at all,
+	// neither in the environment nor in CredentialsFile: serve then runs
+	// the setup page, which creates the App (see setup.go).
+	Setup bool
 }
 
 // Embedded reports whether the App runs on its embedded in-memory Redis.
@@ -55,11 +65,6 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", DefaultMaxCommits, 1, 10000),
 		LogFormat:  strings.ToLower(r.str("LOG_FORMAT", "json")),
 	}
-	c.AppID = int64(r.int("GITHUB_APP_ID", 0, 1, 1<<62))
-	c.PrivateKey = r.secret("GITHUB_PRIVATE_KEY", true)
-	if needWebhook {
-		c.WebhookSecret = r.secret("GITHUB_WEBHOOK_SECRET", true)
-	}
 	c.FingerprintKey = r.secret("PUSHGUARD_FINGERPRINT_KEY", false)
 	sweep := r.str("PUSHGUARD_SWEEP_INTERVAL", DefaultSweepInterval.String())
 	interval, err := time.ParseDuration(sweep)
@@ -70,6 +75,8 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 		r.problem("LOG_LEVEL: %v", err)
 	}
 	c.APIURL = r.apiURL(c.APIURL)
+	c.CredentialsFile = r.str("PUSHGUARD_CREDENTIALS_FILE", DefaultCredentialsFile)
+	r.credentials(&c, needWebhook) // the environment, else CredentialsFile
 	if c.RedisURL != "" {
 		u, err := url.Parse(c.RedisURL)
 		r.check(err == nil && (u.Scheme == "redis" || u.Scheme == "rediss"), "REDIS_URL must be a redis:// or rediss:// URL")

@@ -88,7 +88,10 @@ func TestLoadConfig(t *testing.T) {
 }
 
 // TestServeRefusesEmptySecret: serve will not start without a webhook secret.
+// (With no credential variable at all it would run the setup page instead.)
 func TestServeRefusesEmptySecret(t *testing.T) {
+	t.Setenv("GITHUB_APP_ID", "1")
+	t.Setenv("GITHUB_PRIVATE_KEY", "pem")
 	r := run(t, "", "serve")
 	if r.code != exitError || !strings.Contains(r.stderr, "GITHUB_WEBHOOK_SECRET") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)

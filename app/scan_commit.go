@@ -25,7 +25,7 @@ type commitResult struct {
 // scanned it before (a push followed by its pull request's synchronize
 // fetches and scans each commit once).
 func (w *worker) commitScan(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
-	key := w.store.key("scan", w.scanner.Rules().Version(), repo.owner+"/"+repo.name, sha)
+	key := w.store.key("scan", repo.sc.Rules().Version(), repo.owner+"/"+repo.name, sha)
 	var cached commitResult
 	if found, err := w.store.getJSON(ctx, key, &cached); err != nil || found {
 		return &cached, err
@@ -88,7 +88,7 @@ func (w *worker) scanFile(ctx context.Context, repo repoRef, sha string, f *gith
 	var err error
 	start := time.Now()
 	if patch := f.GetPatch(); patch != "" {
-		r, err = w.scanner.ScanPatch(ctx, f.GetFilename(), sha, strings.NewReader(patch))
+		r, err = repo.sc.ScanPatch(ctx, f.GetFilename(), sha, strings.NewReader(patch))
 	} else {
 		r, err = w.scanBlob(ctx, repo, sha, f)
 	}
@@ -111,7 +111,7 @@ func (w *worker) scanBlob(ctx context.Context, repo repoRef, sha string, f *gith
 	if skip != "" {
 		return &scanner.Result{Skipped: []scanner.Skipped{{Path: f.GetFilename(), Commit: sha, Reason: skip}}}, nil
 	}
-	return w.scanner.ScanFile(ctx, f.GetFilename(), sha, bytes.NewReader(data))
+	return repo.sc.ScanFile(ctx, f.GetFilename(), sha, bytes.NewReader(data))
 }
 
 // fetchFile reads a file at a commit, or says why it is not read: missing,

@@ -12,7 +12,9 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/pushguard/pushguard/checks"
+	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/repoconfig"
 	"github.com/pushguard/pushguard/scanner"
 )
 
@@ -21,11 +23,13 @@ type repoRef struct {
 	gh          *github.Client
 	owner, name string
 	headSHA     string
+	sc          *scanner.Scanner // the repository's rules: built-in ones, as configured
 }
 
 // scan is the whole of a scan job: hold the head SHA, put the check run in
-// progress, scan each new commit's added lines, find where each secret is at
-// the head, and complete the check run.
+// progress, read the repository's configuration, scan each new commit's
+// added lines, find where each secret is at the head, apply maintainers'
+// decisions, complete the check run and update the pull request's comment.
 func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) error {
 	release, ok, err := w.store.lock(ctx, job.Repository()+"@"+job.HeadSHA, shaLockTTL)
 	if err != nil {
@@ -36,7 +40,10 @@ func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 	}
 	defer release()
 
-	repo := repoRef{gh: w.gh.Installation(job.InstallationID), owner: job.Owner, name: job.Repo, headSHA: job.HeadSHA}
+	repo, cfg, problems, err := w.openRepo(ctx, job)
+	if err != nil {
+		return err
+	}
 	cr := checks.NewClient(repo.gh, job.Owner, job.Repo)
 	run, err := w.checkRun(ctx, cr, job)
 	if err != nil {
@@ -48,7 +55,11 @@ func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 	if err != nil {
 		return err
 	}
-	out := checks.Render(*report, w.scanner.Rules())
+	report.ConfigProblems = problems
+	if err := w.applyPolicy(ctx, job, cfg, report); err != nil {
+		return err
+	}
+	out := checks.Render(*report, repo.sc.Rules())
 	keys, err := w.newAnnotations(ctx, run.ID, &out)
 	if err != nil {
 		return err
@@ -59,6 +70,9 @@ func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 	if err := w.store.addAnnotated(ctx, run.ID, keys); err != nil {
 		return err
 	}
+	if err := w.updateComment(ctx, cr, job, cfg, report, repo.sc.Rules()); err != nil {
+		return err
+	}
 	for _, it := range report.Items {
 		if it.Active() {
 			w.metrics.findings.WithLabelValues(it.RuleID, it.Provider).Inc()
@@ -66,6 +80,71 @@ func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 	}
 	log.Info("scan complete", "conclusion", out.Conclusion, logFindings, len(report.Items), logCommits, report.Commits)
 	return nil
+}
+
+// openRepo readies a job's repository: its client, its configuration and
+// the scanner its rules make.
+func (w *worker) openRepo(ctx context.Context, job queue.Job) (repoRef, *repoconfig.Config, []string, error) {
+	repo := repoRef{gh: w.gh.Installation(job.InstallationID), owner: job.Owner, name: job.Repo, headSHA: job.HeadSHA, sc: w.scanner}
+	cfg, problems, err := w.repoConfig(ctx, repo, job.DefaultBranch)
+	if err != nil {
+		return repo, nil, nil, err
+	}
+	rules, err := cfg.Ruleset(w.scanner.Rules())
+	if err != nil {
+		problems = append(problems, err.Error())
+	} else {
+		repo.sc = w.scanner.WithRules(rules)
+	}
+	return repo, cfg, problems, nil
+}
+
+// applyPolicy drops findings in ignored paths, marks those below fail_on as
+// advisory, and attaches maintainers' dismissals.
+func (w *worker) applyPolicy(ctx context.Context, job queue.Job, cfg *repoconfig.Config, r *checks.Report) error {
+	var items []checks.Item
+	var fps []string
+	for _, it := range r.Items {
+		if cfg.Ignored(it.Path) || (it.AtHead != nil && cfg.Ignored(it.AtHead.Path)) {
+			continue
+		}
+		it.Advisory = !cfg.Fails(it.Confidence)
+		items = append(items, it)
+		fps = append(fps, it.Fingerprint)
+	}
+	var skipped []scanner.Skipped
+	for _, s := range r.Skipped {
+		if !cfg.Ignored(s.Path) {
+			skipped = append(skipped, s)
+		}
+	}
+	r.Items, r.Skipped = items, skipped
+	decided, err := w.decisions.Active(ctx, job.Repository(), fps)
+	if err != nil {
+		return err
+	}
+	for i, it := range r.Items {
+		if d, ok := decided[it.Fingerprint]; ok {
+			r.Items[i].Dismissed = &checks.Dismissal{Reason: string(d.Reason), By: d.By, At: d.At}
+		}
+	}
+	return nil
+}
+
+// updateComment keeps the pull request's one pushguard comment in step with
+// the scan: created when there are findings, edited in place after that
+// (saying so when all are resolved), never made for a PR that never had one.
+func (w *worker) updateComment(ctx context.Context, cr *checks.Client, job queue.Job, cfg *repoconfig.Config, r *checks.Report, rules *scanner.Ruleset) error {
+	if job.PR == 0 || !cfg.CommentsEnabled() {
+		return nil
+	}
+	if len(r.Items) == 0 {
+		if _, found, err := cr.FindComment(ctx, job.PR); err != nil || !found {
+			return err
+		}
+	}
+	_, _, err := cr.UpsertComment(ctx, job.PR, checks.RenderComment(*r, rules, decisions.HelpText()))
+	return err
 }
 
 // checkRun finds or creates the run for the job. An explicit re-run (a
@@ -92,7 +171,7 @@ func (w *worker) buildReport(ctx context.Context, repo repoRef, job queue.Job) (
 	if err != nil {
 		return nil, err
 	}
-	report := &checks.Report{RulesVersion: w.scanner.Rules().Version(), NetDiff: p.netDiffReason, CommitTimes: map[string]time.Time{}}
+	report := &checks.Report{RulesVersion: repo.sc.Rules().Version(), NetDiff: p.netDiffReason, CommitTimes: map[string]time.Time{}}
 	var findings []scanner.Finding
 	if p.netDiffReason != "" {
 		res, err := w.scanCompare(ctx, repo, p.base)

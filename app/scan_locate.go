@@ -43,7 +43,7 @@ func (w *worker) headLocations(ctx context.Context, repo repoRef, path string) (
 	if err != nil || skip != "" {
 		return nil, err
 	}
-	res, err := w.scanner.ScanFile(ctx, path, repo.headSHA, bytes.NewReader(data))
+	res, err := repo.sc.ScanFile(ctx, path, repo.headSHA, bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,9 @@ Both read their configuration from the environment (see the README):
 GITHUB_APP_ID, GITHUB_PRIVATE_KEY[_FILE], GITHUB_WEBHOOK_SECRET[_FILE] (serve),
 GITHUB_API_URL, REDIS_URL, PUSHGUARD_ADDR, PUSHGUARD_WORKERS,
 PUSHGUARD_FINGERPRINT_KEY[_FILE], PUSHGUARD_MAX_COMMITS, PUSHGUARD_SWEEP_INTERVAL,
-LOG_LEVEL, LOG_FORMAT.
+PUSHGUARD_CREDENTIALS_FILE, LOG_LEVEL, LOG_FORMAT.
+Without App credentials (no App ID, key or webhook secret variable, and no
+credentials file), serve shows a setup page at /setup that creates the App.
 They stop gracefully on SIGINT or SIGTERM.
 `
 
@@ -46,6 +48,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	if cfg.Setup { // no App credentials yet: create the App first
+		return serveSetup(ctx, e.getenv, cfg, newLogger(cfg, e.stderr), ln, serviceOptions{})
 	}
 	return serve(ctx, cfg, newLogger(cfg, e.stderr), ln, serviceOptions{})
 }

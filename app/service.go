@@ -12,6 +12,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
 )
@@ -82,6 +83,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 		gh: gh, appID: cfg.AppID, scanner: scanner.New(rules, cfg.FingerprintKey),
 		store: &store{rdb: rdb, prefix: prefix}, log: log,
 		maxCommits: cfg.MaxCommits, maxBlob: DefaultMaxBlobBytes, now: time.Now, metrics: s.metrics,
+		decisions: decisions.NewStore(rdb, prefix), perms: newPermissions(time.Now),
 	}
 	return s, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/pushguard/pushguard/checks"
+	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
 )
@@ -62,6 +63,8 @@ type worker struct {
 	maxBlob    int64
 	now        func() time.Time
 	metrics    *metrics
+	decisions  *decisions.Store
+	perms      *permissions
 }
 
 // errBusy: another worker is scanning the same head SHA.

@@ -22,6 +22,10 @@ func New(rules *Ruleset, fingerprintKey []byte) *Scanner {
 // Rules returns the scanner's ruleset.
 func (s *Scanner) Rules() *Ruleset { return s.rules }
 
+// WithRules returns a Scanner with the same fingerprint key and other rules
+// (a repository's own configuration, say).
+func (s *Scanner) WithRules(rules *Ruleset) *Scanner { return &Scanner{rules: rules, key: s.key} }
+
 // Result is what one scan found.
 type Result struct {
 	// Findings in input order.

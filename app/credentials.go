@@ -1,0 +1,155 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The credentials file holds the GitHub App's credentials that the setup
+// page (setup.go) received from GitHub. serve and worker read it when none
+// of the credential variables is set: the environment always wins, as a
+// whole, so one App's ID is never paired with another App's key.
+
+// appCredentials are what the manifest flow hands over: enough to run the
+// App. String and LogValue never show the key or the secret.
+type appCredentials struct {
+	AppID         int64  `json:"app_id"`
+	Slug          string `json:"slug,omitempty"`
+	HTMLURL       string `json:"html_url,omitempty"`
+	APIURL        string `json:"github_api_url,omitempty"` // the GitHub that issued them
+	PrivateKey    string `json:"private_key"`              // PEM
+	WebhookSecret string `json:"webhook_secret"`
+}
+
+// String names the App without its secrets.
+func (c appCredentials) String() string { return fmt.Sprintf("GitHub App %d (%s)", c.AppID, c.Slug) }
+
+// LogValue logs the App without its secrets.
+func (c appCredentials) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int64("app_id", c.AppID), slog.String("slug", c.Slug), slog.String("html_url", c.HTMLURL))
+}
+
+// check reports what is missing.
+func (c appCredentials) check() error {
+	var missing []string
+	if c.AppID <= 0 {
+		missing = append(missing, "app_id")
+	}
+	if !strings.Contains(c.PrivateKey, "PRIVATE KEY") {
+		missing = append(missing, "private_key (PEM)")
+	}
+	if c.WebhookSecret == "" {
+		missing = append(missing, "webhook_secret")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("missing %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// readCredentials reads and checks the credentials file. A missing file is
+// an error that matches fs.ErrNotExist.
+func readCredentials(path string) (appCredentials, error) {
+	var c appCredentials
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("%s is not a pushguard credentials file: %w", path, err)
+	}
+	if err := c.check(); err != nil {
+		return c, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// writeCredentials writes c to path with mode 0600, atomically (a temporary
+// file in the same folder, then a rename), and never over an existing file.
+func writeCredentials(path string, c appCredentials) (err error) {
+	if err := c.check(); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s already exists: move it away first", path)
+	}
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".pushguard-credentials-*")
+	if err != nil {
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err = f.Chmod(0o600); err != nil {
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	if _, err = f.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	return nil
+}
+
+// credentials fills the App's ID, key and (for serve) webhook secret: from
+// the environment when any credential variable is set, else from the
+// credentials file. With neither, serve gets Setup and runs the setup page;
+// the worker gets the environment's "is required" problems.
+func (r *envReader) credentials(c *Config, needWebhook bool) {
+	if !credentialVarsSet(r.getenv) {
+		creds, err := readCredentials(c.CredentialsFile)
+		switch {
+		case err == nil:
+			r.check(creds.APIURL == "" || creds.APIURL == c.APIURL,
+				"%s holds an App of %s, but GITHUB_API_URL is %s", c.CredentialsFile, creds.APIURL, c.APIURL)
+			c.AppID, c.PrivateKey = creds.AppID, []byte(creds.PrivateKey)
+			if needWebhook {
+				c.WebhookSecret = []byte(creds.WebhookSecret)
+			}
+			return
+		case errors.Is(err, fs.ErrNotExist) && needWebhook:
+			c.Setup = true
+			return
+		case !errors.Is(err, fs.ErrNotExist):
+			r.problem("PUSHGUARD_CREDENTIALS_FILE: %v", err)
+			return
+		}
+	}
+	c.AppID = int64(r.int("GITHUB_APP_ID", 0, 1, 1<<62))
+	c.PrivateKey = r.secret("GITHUB_PRIVATE_KEY", true)
+	if needWebhook {
+		c.WebhookSecret = r.secret("GITHUB_WEBHOOK_SECRET", true)
+	}
+}
+
+// credentialVarsSet reports whether any variable that configures the App's
+// credentials is set.
+func credentialVarsSet(getenv func(string) string) bool {
+	for _, name := range []string{"GITHUB_APP_ID", "GITHUB_PRIVATE_KEY", "GITHUB_PRIVATE_KEY_FILE",
+		"GITHUB_WEBHOOK_SECRET", "GITHUB_WEBHOOK_SECRET_FILE"} {
+		if strings.TrimSpace(getenv(name)) != "" {
+			return true
+		}
+	}
+	return false
+}
