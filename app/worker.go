@@ -90,14 +90,9 @@ func (w *worker) dispatch(ctx context.Context, log *slog.Logger, job queue.Job) 
 	case queue.KindPush, queue.KindPullRequest, queue.KindRescan:
 		return w.scan(ctx, log, job)
 	case queue.KindAction:
-		if job.Action == checks.ActionRescan {
-			return w.scan(ctx, log, job)
-		}
-		log.Warn("unknown check run action ignored", "action", job.Action)
-		return nil
+		return w.button(ctx, log, job)
 	case queue.KindComment:
-		log.Info("pull request comment received", "comment_id", job.CommentID, "sender", job.Sender)
-		return nil
+		return w.comment(ctx, log, job)
 	case queue.KindInstallation:
 		log.Info("installation changed", "event", job.Event, "action", job.Action, "account", job.Owner)
 		return nil

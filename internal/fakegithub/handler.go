@@ -23,8 +23,13 @@ type call struct {
 }
 
 // ServeHTTP checks a request against GitHub's description, records it,
-// applies injected faults, authenticates it and serves it.
+// applies injected faults, authenticates it and serves it. The manifest
+// flow's web page is served apart (see manifest.go).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if org, ok := manifestPageOrg(r.URL.Path); ok {
+		s.newAppPage(w, r, org) // a web page, not the API
+		return
+	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
 	c := &call{w: &statusRecorder{ResponseWriter: w}, r: r, body: body, cred: parseCredential(r)}
 	defer s.record(c, time.Now())

@@ -27,6 +27,7 @@ func operations() map[string]operation {
 		"apps/redeliver-webhook-delivery":         {authApp, (*Server).redeliver},
 		"apps/revoke-installation-access-token":   {authNone, (*Server).revokeInstallationToken},
 		"credentials/revoke":                      {authNone, (*Server).revokeCredentials},
+		"apps/create-from-manifest":               {authNone, (*Server).createFromManifest},
 		"rate-limit/get":                          {authNone, (*Server).getRateLimit},
 		"repos/get":                               repoOp((*Server).getRepo),
 		"repos/list-commits":                      repoOp((*Server).listCommits),

@@ -40,6 +40,8 @@ type Server struct {
 	key     *rsa.PrivateKey
 	keyPEM  []byte
 	started time.Time
+	// webhookSecret is the App's, handed out by the manifest conversion.
+	webhookSecret string
 
 	mu    sync.Mutex
 	state state
@@ -73,6 +75,7 @@ func New(tb testing.TB, opts Options) *Server {
 		started: time.Now(),
 		state:   newState(),
 	}
+	s.webhookSecret = "fake-webhook-secret-" + newTokenValue()[4:]
 	s.http = httptest.NewServer(s)
 	tb.Cleanup(s.close)
 	return s

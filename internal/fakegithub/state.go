@@ -24,6 +24,8 @@ type state struct {
 	faults        []*faultState
 	dropped       map[string]bool // file paths whose patch is omitted
 	rate          map[string]*rateWindow
+	manifestFlows []*ManifestFlow
+	manifestCodes map[string]*ManifestFlow
 }
 
 // installation is one installation of the App.
@@ -44,6 +46,7 @@ func newState() state {
 		permissions:   map[string]string{},
 		dropped:       map[string]bool{},
 		rate:          map[string]*rateWindow{},
+		manifestCodes: map[string]*ManifestFlow{},
 	}
 }
 

@@ -1,0 +1,303 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/pushguard/pushguard/checks"
+	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/repoconfig"
+)
+
+// Log keys of maintainers' decisions.
+const (
+	logSender      = "sender"
+	logDecision    = "decision"
+	logFingerprint = "fingerprint"
+)
+
+// prState is what a decision needs to know of a pull request: its head, its
+// findings there, and the repository's configuration.
+type prState struct {
+	repo   repoRef
+	cfg    *repoconfig.Config
+	job    queue.Job // a scan job for the head
+	report *checks.Report
+}
+
+// comment runs the maintainer commands of a pull request comment: it reacts
+// 👀 on receipt, checks the author may change state, applies each command,
+// re-renders the check run and the PR comment, and reacts 👍 when every
+// command worked or 😕 (with a reply) when one was refused.
+func (w *worker) comment(ctx context.Context, log *slog.Logger, job queue.Job) error {
+	gh := w.gh.Installation(job.InstallationID)
+	c, _, err := gh.Issues.GetComment(ctx, job.Owner, job.Repo, job.CommentID)
+	if isNotFound(err) {
+		return nil // deleted since
+	}
+	if err != nil {
+		return fmt.Errorf("get comment %d: %w", job.CommentID, err)
+	}
+	if c.GetUser().GetType() == "Bot" {
+		return nil
+	}
+	cmds := decisions.Parse(c.GetBody())
+	if len(cmds) == 0 {
+		return nil
+	}
+	cr := checks.NewClient(gh, job.Owner, job.Repo)
+	if err := cr.React(ctx, job.CommentID, checks.ReactionReceived); err != nil {
+		return err
+	}
+	replies, changed, refused, err := w.runCommands(ctx, log, job, cmds)
+	if err != nil {
+		return err
+	}
+	return w.answer(ctx, log, cr, job, replies, changed, refused)
+}
+
+// answer re-renders when state changed, replies, and reacts.
+func (w *worker) answer(ctx context.Context, log *slog.Logger, cr *checks.Client, job queue.Job, replies []string, changed *prState, refused bool) error {
+	if changed != nil {
+		if err := w.scan(ctx, log, changed.job); err != nil {
+			return err
+		}
+	}
+	if len(replies) > 0 && job.PR != 0 {
+		if _, err := cr.ReplyComment(ctx, job.PR, "@"+job.Sender+" "+strings.Join(replies, "\n\n")); err != nil {
+			return err
+		}
+	}
+	if job.CommentID == 0 {
+		return nil
+	}
+	reaction := checks.ReactionDone
+	if refused {
+		reaction = checks.ReactionRefused
+	}
+	return cr.React(ctx, job.CommentID, reaction)
+}
+
+// runCommands applies commands; it returns the replies to post, the pull
+// request to re-render (nil when nothing changed), and whether anything was
+// refused.
+func (w *worker) runCommands(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) ([]string, *prState, bool, error) {
+	var replies []string
+	refused := false
+	for _, c := range cmds {
+		if c.Err != nil {
+			replies, refused = append(replies, "`/pushguard`: "+c.Err.Error()+" Try `/pushguard help`."), true
+		}
+	}
+	mayChange, err := w.perms.canWrite(ctx, w.gh.Installation(job.InstallationID), job.Owner, job.Repo, job.Sender)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	var st *prState
+	changed := false
+	for _, c := range cmds {
+		if c.Err != nil {
+			continue
+		}
+		if c.Verb == decisions.VerbHelp {
+			replies = append(replies, decisions.HelpText())
+			continue
+		}
+		if !mayChange {
+			return append(replies, fmt.Sprintf("only people with write, maintain or admin permission on %s can run pushguard commands; ask one of them.", job.Repository())), nil, true, nil
+		}
+		if st == nil {
+			if st, err = w.pullRequestState(ctx, job); err != nil {
+				return nil, nil, false, err
+			}
+		}
+		msg, ok, err := w.apply(ctx, log, job, st, c)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		changed = changed || ok || c.Verb == decisions.VerbRescan
+		if msg != "" {
+			replies = append(replies, msg)
+		}
+		refused = refused || (!ok && c.Verb != decisions.VerbRescan)
+	}
+	if !changed {
+		st = nil
+	}
+	return replies, st, refused, nil
+}
+
+// pullRequestState scans (from the cache) the pull request's head so that
+// commands can name its findings.
+func (w *worker) pullRequestState(ctx context.Context, job queue.Job) (*prState, error) {
+	gh := w.gh.Installation(job.InstallationID)
+	pr, _, err := gh.PullRequests.Get(ctx, job.Owner, job.Repo, job.PR)
+	if err != nil {
+		return nil, fmt.Errorf("get pull request %d: %w", job.PR, err)
+	}
+	scanJob := job
+	scanJob.Kind, scanJob.Action = queue.KindRescan, "rerequested" // a new check run shows the decision
+	scanJob.HeadSHA, scanJob.BaseSHA = pr.GetHead().GetSHA(), pr.GetBase().GetSHA()
+	if scanJob.DefaultBranch == "" {
+		scanJob.DefaultBranch = pr.GetBase().GetRepo().GetDefaultBranch()
+	}
+	return w.headState(ctx, scanJob)
+}
+
+// headState builds the findings of a scan job's head, with the
+// repository's policy applied.
+func (w *worker) headState(ctx context.Context, scanJob queue.Job) (*prState, error) {
+	repo, cfg, _, err := w.openRepo(ctx, scanJob)
+	if err != nil {
+		return nil, err
+	}
+	report, err := w.buildReport(ctx, repo, scanJob)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.applyPolicy(ctx, scanJob, cfg, report); err != nil {
+		return nil, err
+	}
+	return &prState{repo: repo, cfg: cfg, job: scanJob, report: report}, nil
+}
+
+// apply runs one command; ok reports that it changed state.
+func (w *worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st *prState, c decisions.Command) (string, bool, error) {
+	switch c.Verb {
+	case decisions.VerbRescan:
+		return "", true, nil
+	case decisions.VerbDismiss:
+		if decisions.RequiresBypass(c.Reason) && !st.cfg.MayBypass(job.Sender, nil) {
+			allowed, _ := st.cfg.BypassAllowed()
+			return fmt.Sprintf("dismissing as `%s` is limited by this repository's configuration to %s.", c.Reason, strings.Join(allowed, ", ")), false, nil
+		}
+		targets, msg := targetsOf(st.report, c.Target, false)
+		if msg != "" {
+			return msg, false, nil
+		}
+		return "", true, w.record(ctx, log, job, st, targets, c)
+	case decisions.VerbUndo:
+		targets, msg := targetsOf(st.report, c.Target, true)
+		if msg != "" {
+			return msg, false, nil
+		}
+		for _, it := range targets {
+			err := w.decisions.Undo(ctx, job.InstallationID, job.Repository(), it.Fingerprint, job.Sender, job.PR)
+			if errors.Is(err, decisions.ErrNotDismissed) {
+				return fmt.Sprintf("`%s` is not dismissed.", it.Fingerprint[:12]), false, nil
+			}
+			if err != nil {
+				return "", false, err
+			}
+			log.Info("finding restored", logDecision, "undo", logSender, job.Sender, logFingerprint, it.Fingerprint[:12])
+		}
+		return "", true, nil
+	}
+	return "", false, nil
+}
+
+// record stores a dismissal for each target finding.
+func (w *worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st *prState, targets []checks.Item, c decisions.Command) error {
+	for _, it := range targets {
+		d := decisions.Decision{
+			InstallationID: job.InstallationID, Repo: job.Repository(), Fingerprint: it.Fingerprint,
+			Reason: c.Reason, Note: w.scrubNote(ctx, st, c.Note), By: job.Sender, At: w.now(), PR: job.PR,
+			RuleID: it.RuleID, Redacted: it.Redacted,
+		}
+		if err := w.decisions.Dismiss(ctx, d); err != nil {
+			return err
+		}
+		log.Info("finding dismissed", logDecision, string(c.Reason), logSender, job.Sender, logFingerprint, it.Fingerprint[:12], logPR, job.PR)
+	}
+	return nil
+}
+
+// scrubNote keeps a secret pasted into a dismissal's note out of the audit
+// trail: a note the scanner finds anything in is replaced.
+func (w *worker) scrubNote(ctx context.Context, st *prState, note string) string {
+	res, err := st.repo.sc.ScanFile(ctx, "note", "", strings.NewReader(note))
+	if err != nil || len(res.Findings) > 0 {
+		return "(note removed: it looked like it held a secret)"
+	}
+	return note
+}
+
+// targetsOf resolves a command's target among the report's findings:
+// "all", or a fingerprint prefix. undo looks among dismissed findings.
+func targetsOf(r *checks.Report, target string, undo bool) ([]checks.Item, string) {
+	var pool []checks.Item
+	var fps []string
+	for _, it := range r.Items {
+		if (it.Dismissed != nil) == undo {
+			pool = append(pool, it)
+			fps = append(fps, it.Fingerprint)
+		}
+	}
+	if target == decisions.TargetAll {
+		if len(pool) == 0 {
+			return nil, "there is nothing to act on in this pull request."
+		}
+		return uniqueByFingerprint(pool), ""
+	}
+	full, err := decisions.Resolve(target, fps)
+	if err != nil {
+		return nil, fmt.Sprintf("`%s`: %v", target, err)
+	}
+	for _, it := range pool {
+		if it.Fingerprint == full {
+			return []checks.Item{it}, ""
+		}
+	}
+	return nil, ""
+}
+
+func uniqueByFingerprint(items []checks.Item) []checks.Item {
+	seen := map[string]bool{}
+	var out []checks.Item
+	for _, it := range items {
+		if !seen[it.Fingerprint] {
+			seen[it.Fingerprint] = true
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// button runs a check-run button: Re-scan, or a decision for every active
+// finding of the run's head SHA, with the same permission rules as the
+// comment commands (the clicking user is the sender).
+func (w *worker) button(ctx context.Context, log *slog.Logger, job queue.Job) error {
+	reason := map[string]decisions.Reason{
+		checks.ActionDismissRevoked:  decisions.ReasonRevoked,
+		checks.ActionDismissTestData: decisions.ReasonTestData,
+	}[job.Action]
+	if job.Action == checks.ActionRescan || reason == "" {
+		if reason == "" && job.Action != checks.ActionRescan {
+			log.Warn("unknown check run action ignored", "action", job.Action)
+			return nil
+		}
+		return w.scan(ctx, log, job)
+	}
+	ok, err := w.perms.canWrite(ctx, w.gh.Installation(job.InstallationID), job.Owner, job.Repo, job.Sender)
+	if err != nil || !ok {
+		if !ok && err == nil {
+			log.Warn("check run action refused: no write permission", logSender, job.Sender, "action", job.Action)
+		}
+		return err
+	}
+	scanJob := job
+	scanJob.Kind, scanJob.Action = queue.KindRescan, "rerequested"
+	st, err := w.headState(ctx, scanJob)
+	if err != nil {
+		return err
+	}
+	targets, _ := targetsOf(st.report, decisions.TargetAll, false)
+	if err := w.record(ctx, log, job, st, targets, decisions.Command{Verb: decisions.VerbDismiss, Reason: reason}); err != nil {
+		return err
+	}
+	return w.scan(ctx, log, scanJob)
+}
