@@ -38,9 +38,11 @@ type Config struct {
 	// restart then.
 	FingerprintKeyGenerated bool
 	MaxCommits              int
-	SweepInterval           time.Duration // between redelivery sweeps; 0: none
-	LogLevel                slog.Level
-	LogFormat               string // json or text
+	// AdminToken guards the audit API; empty disables it.
+	AdminToken    []byte
+	SweepInterval time.Duration // between redelivery sweeps; 0: none
+	LogLevel      slog.Level
+	LogFormat     string // json or text
 	// CredentialsFile holds the App's credentials when no credential
 	// variable is set (see credentials.go).
 	CredentialsFile string
@@ -66,6 +68,8 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 		LogFormat:  strings.ToLower(r.str("LOG_FORMAT", "json")),
 	}
 	c.FingerprintKey = r.secret("PUSHGUARD_FINGERPRINT_KEY", false)
+	c.AdminToken = r.secret("PUSHGUARD_ADMIN_TOKEN", false)
+	r.check(len(c.AdminToken) == 0 || len(c.AdminToken) >= 16, "PUSHGUARD_ADMIN_TOKEN must be at least 16 bytes")
 	sweep := r.str("PUSHGUARD_SWEEP_INTERVAL", DefaultSweepInterval.String())
 	interval, err := time.ParseDuration(sweep)
 	c.SweepInterval = interval

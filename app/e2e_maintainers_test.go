@@ -237,3 +237,21 @@ func fingerprintPrefix(t *testing.T, body string) string {
 	t.Fatalf("no fingerprint in comment:\n%s", body)
 	return ""
 }
+
+// TestE2EOrgDefaultConfig: the organisation's .github repository holds a
+// default every repository inherits, and a repository's own file adds to it.
+func TestE2EOrgDefaultConfig(t *testing.T) {
+	e := startE2E(t, e2eConfig{})
+	org := e.gh.AddRepo(e2eOwner, ".github", e2eInstallation)
+	org.Commit("org default", map[string]string{".github/pushguard.yml": "rules:\n  custom:\n    - id: corp-token\n      description: Corp internal token\n      pattern: 'corp_[a-z0-9]{20}'\n      keywords: [corp_]\n      confidence: high\n"})
+	e.repo.Commit("repo config", map[string]string{".github/pushguard.yml": "paths:\n  ignore: ['docs/**']\n"})
+	before := e.repo.Head()
+	c := e.repo.Commit("work", map[string]string{
+		"svc/client.go": "var t = \"corp_q8w2e7r4t1y9u3i6o0p5\"\n",
+		"docs/setup.md": "token: corp_a1s2d3f4g5h6j7k8l9z0\n",
+	})
+	e.send("push", e.push("refs/heads/main", before, c, false, false, c))
+	if got := strings.Join(annotationsAt(e.waitRun(c)), " "); got != "svc/client.go:1" {
+		t.Errorf("annotations %q, want the org's custom rule in svc/ only (docs ignored by the repo)", got)
+	}
+}

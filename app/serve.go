@@ -142,6 +142,7 @@ func (s *service) routes(hook http.Handler) http.Handler {
 		r.Post("/", hook.ServeHTTP)
 	}
 	r.Method(http.MethodGet, "/metrics", s.metrics.handler())
+	r.Get("/api/v1/installations/{id}/audit", s.auditHandler)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

@@ -17,6 +17,9 @@ import (
 	"github.com/pushguard/pushguard/scanner"
 )
 
+// defaultKeyPrefix prefixes every key pushguard keeps in Redis.
+const defaultKeyPrefix = "pushguard:"
+
 // service is the running App: Redis, the queue, the GitHub App's clients and
 // the worker. The serve and worker commands build one; so do the end-to-end
 // tests, with a fake GitHub behind transport.
@@ -77,7 +80,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	}
 	prefix := qopts.KeyPrefix
 	if prefix == "" {
-		prefix = "pushguard:"
+		prefix = defaultKeyPrefix
 	}
 	s.worker = &worker{
 		gh: gh, appID: cfg.AppID, scanner: scanner.New(rules, cfg.FingerprintKey),
