@@ -177,6 +177,8 @@ func apiPermissions() map[string]need {
 		"Git.GetTree":                   {{"contents", read}},
 		// A collaborator's permission, for maintainer commands.
 		"Repositories.GetPermissionLevel": {{"metadata", read}},
+		// Team membership, for bypass.allowed entries naming a team.
+		"Teams.GetTeamMembershipBySlug": {{"members", read}},
 		// Pull requests.
 		"PullRequests.Get":         {{"pull_requests", read}},
 		"PullRequests.ListCommits": {{"pull_requests", read}},

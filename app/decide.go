@@ -171,7 +171,7 @@ func (w *worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st 
 	case decisions.VerbRescan:
 		return "", true, nil
 	case decisions.VerbDismiss:
-		if decisions.RequiresBypass(c.Reason) && !st.cfg.MayBypass(job.Sender, nil) {
+		if decisions.RequiresBypass(c.Reason) && !st.cfg.MayBypass(job.Sender, w.allowedTeamsOf(ctx, st, job.Sender)) {
 			allowed, _ := st.cfg.BypassAllowed()
 			return fmt.Sprintf("dismissing as `%s` is limited by this repository's configuration to %s.", c.Reason, strings.Join(allowed, ", ")), false, nil
 		}
@@ -198,6 +198,28 @@ func (w *worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st 
 		return "", true, nil
 	}
 	return "", false, nil
+}
+
+// allowedTeamsOf returns which of the teams in bypass.allowed the user is an
+// active member of, asking GitHub's team-membership API (it needs the App's
+// members: read permission; without it, teams simply never match).
+func (w *worker) allowedTeamsOf(ctx context.Context, st *prState, login string) []string {
+	allowed, restricted := st.cfg.BypassAllowed()
+	if !restricted {
+		return nil
+	}
+	var teams []string
+	for _, entry := range allowed {
+		org, team, ok := strings.Cut(entry, "/")
+		if !ok {
+			continue
+		}
+		m, _, err := st.repo.gh.Teams.GetTeamMembershipBySlug(ctx, org, team, login)
+		if err == nil && m.GetState() == "active" {
+			teams = append(teams, entry)
+		}
+	}
+	return teams
 }
 
 // record stores a dismissal for each target finding.

@@ -255,3 +255,28 @@ func TestE2EOrgDefaultConfig(t *testing.T) {
 		t.Errorf("annotations %q, want the org's custom rule in svc/ only (docs ignored by the repo)", got)
 	}
 }
+
+// TestE2EDelegatedBypass: accepted-risk is limited by configuration to a
+// team; a writer outside it is refused, a member is not.
+func TestE2EDelegatedBypass(t *testing.T) {
+	e := startE2E(t, e2eConfig{})
+	e.repo.Commit("config", map[string]string{".github/pushguard.yml": "bypass:\n  allowed: ['@octo-org/security']\n"})
+	s := plant(t, 45)
+	pr, head := e.prWithSecret(s)
+	fp := fingerprintPrefix(t, e.pushguardComments(pr)[0].Body)
+	e.gh.SetPermission(e2eOwner, e2eRepo, "dev", "write")
+	e.gh.SetPermission(e2eOwner, e2eRepo, "sec", "write")
+	e.gh.SetTeamMember(e2eOwner, "security", "sec")
+
+	cmd := e.say(pr, "dev", "/pushguard dismiss "+fp+" accepted-risk we accept it")
+	if got := e.latestRun(head).Conclusion; got != "failure" {
+		t.Errorf("a writer outside the team bypassed: conclusion %q", got)
+	}
+	if got := strings.Join(reactionsOf(e, pr, cmd.ID), ","); got != "eyes,confused" {
+		t.Errorf("reactions %q, want eyes,confused", got)
+	}
+	e.say(pr, "sec", "/pushguard dismiss "+fp+" accepted-risk reviewed by security")
+	if got := e.latestRun(head).Conclusion; got != "success" {
+		t.Errorf("a team member's bypass: conclusion %q, want success", got)
+	}
+}

@@ -61,3 +61,27 @@ func (s *Server) getPermission(c *call, r *Repo) {
 	u["permissions"] = obj{"pull": rank >= 1, "triage": rank >= 2, "push": rank >= 3, "maintain": rank >= 4, "admin": rank >= 5}
 	writeJSON(c.w, http.StatusOK, obj{"permission": perm, "role_name": role, "user": u})
 }
+
+// SetTeamMember makes user an active member of org's team (by slug).
+func (s *Server) SetTeamMember(org, team, user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state.teamMembers[strings.ToLower(org+"/"+team+"@"+user)] = true
+}
+
+// getTeamMembership answers GET /orgs/{org}/teams/{team_slug}/memberships/{username}:
+// the membership of an active member, 404 otherwise, as GitHub does.
+func (s *Server) getTeamMembership(c *call) {
+	if _, ok := s.requireToken(c); !ok {
+		return
+	}
+	org, team, user := c.params["org"], c.params["team_slug"], c.params["username"]
+	s.mu.Lock()
+	member := s.state.teamMembers[strings.ToLower(org+"/"+team+"@"+user)]
+	s.mu.Unlock()
+	if !member {
+		notFound(c.w)
+		return
+	}
+	writeJSON(c.w, http.StatusOK, obj{"url": s.apiURL("orgs/" + org + "/teams/" + team + "/memberships/" + user), "role": "member", "state": "active"})
+}

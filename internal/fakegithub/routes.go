@@ -48,6 +48,7 @@ func operations() map[string]operation {
 		"issues/update-comment":                   repoOp((*Server).updateComment),
 		"reactions/create-for-issue-comment":      repoOp((*Server).createReaction),
 		"repos/get-collaborator-permission-level": repoOp((*Server).getPermission),
+		"teams/get-membership-for-user-in-org":    {authNone, (*Server).getTeamMembership},
 	}
 }
 

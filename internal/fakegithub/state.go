@@ -26,6 +26,7 @@ type state struct {
 	rate          map[string]*rateWindow
 	manifestFlows []*ManifestFlow
 	manifestCodes map[string]*ManifestFlow
+	teamMembers   map[string]bool // "org/team@user", lower-cased
 }
 
 // installation is one installation of the App.
@@ -47,6 +48,7 @@ func newState() state {
 		dropped:       map[string]bool{},
 		rate:          map[string]*rateWindow{},
 		manifestCodes: map[string]*ManifestFlow{},
+		teamMembers:   map[string]bool{},
 	}
 }
 

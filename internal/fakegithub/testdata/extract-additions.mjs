@@ -20,6 +20,7 @@ const OPERATIONS = [
   ["get", "/repos/{owner}/{repo}/installation"],
   ["get", "/app/installations/{installation_id}"],
   ["get", "/rate_limit"],
+  ["get", "/orgs/{org}/teams/{team_slug}/memberships/{username}"],
 ];
 
 const full = JSON.parse(readFileSync(process.argv[2], "utf8"));
