@@ -108,20 +108,11 @@ func activeFirst(items []Item) []Item {
 // commentTable renders the findings within budget characters and returns
 // how many rows did not fit.
 func commentTable(r Report, budget int) (string, int) {
-	if len(r.Items) == 0 {
-		return "", 0
-	}
-	var b strings.Builder
-	b.WriteString("| Where | Provider | Secret (redacted) | Fingerprint | Status |\n|---|---|---|---|---|\n")
-	for i, it := range r.Items {
-		row := fmt.Sprintf("| %s | %s | `%s` | `%s` | %s |\n", where(r, it), mdEscape(htmlEscape(it.Provider)),
-			mdEscape(it.Redacted), short(it.Fingerprint), commentStatus(it))
-		if b.Len()+len(row) > budget {
-			return b.String(), len(r.Items) - i
-		}
-		b.WriteString(row)
-	}
-	return b.String(), 0
+	return table("| Where | Provider | Secret (redacted) | Fingerprint | Status |\n|---|---|---|---|---|\n",
+		r.Items, func(it Item) string {
+			return fmt.Sprintf("| %s | %s | `%s` | `%s` | %s |\n", where(r, it), mdEscape(htmlEscape(it.Provider)),
+				mdEscape(it.Redacted), short(it.Fingerprint), commentStatus(it))
+		}, budget)
 }
 
 // commentStatus says whether a finding is active, and if not, why.

@@ -138,17 +138,24 @@ func configSection(r Report) string {
 // findingsTable renders the findings as a markdown table of at most budget
 // characters and returns how many rows did not fit.
 func findingsTable(r Report, budget int) (string, int) {
-	if len(r.Items) == 0 {
+	return table("| | Where | Provider | Secret (redacted) | Added in | Fingerprint |\n|---|---|---|---|---|---|\n",
+		r.Items, func(it Item) string { return tableRow(r, it) }, budget)
+}
+
+// table renders items as markdown rows under header, within budget
+// characters, and returns how many rows did not fit. No items, no table.
+func table(header string, items []Item, row func(Item) string, budget int) (string, int) {
+	if len(items) == 0 {
 		return "", 0
 	}
 	var b strings.Builder
-	b.WriteString("| | Where | Provider | Secret (redacted) | Added in | Fingerprint |\n|---|---|---|---|---|---|\n")
-	for i, it := range r.Items {
-		row := tableRow(r, it)
-		if b.Len()+len(row) > budget {
-			return b.String(), len(r.Items) - i
+	b.WriteString(header)
+	for i, it := range items {
+		line := row(it)
+		if b.Len()+len(line) > budget {
+			return b.String(), len(items) - i
 		}
-		b.WriteString(row)
+		b.WriteString(line)
 	}
 	return b.String(), 0
 }
