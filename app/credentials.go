@@ -111,6 +111,20 @@ func writeCredentials(path string, c appCredentials) (err error) {
 	return nil
 }
 
+// checkCredentialsWritable reports why writeCredentials would fail on path,
+// before GitHub creates an App whose credentials could not be kept.
+func checkCredentialsWritable(path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s already exists", path)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".pushguard-credentials-*")
+	if err != nil {
+		return fmt.Errorf("cannot write the credentials file: %w", err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
 // credentials fills the App's ID, key and (for serve) webhook secret: from
 // the environment when any credential variable is set, else from the
 // credentials file. With neither, serve gets Setup and runs the setup page;

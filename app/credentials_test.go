@@ -133,3 +133,23 @@ func TestLoadConfigCredentialsFile(t *testing.T) {
 		})
 	}
 }
+
+func TestCredentialsWritableCheck(t *testing.T) {
+	dir := t.TempDir()
+	if err := checkCredentialsWritable(filepath.Join(dir, "creds.json")); err != nil {
+		t.Errorf("writable folder: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the check left %d files", len(entries))
+	}
+	if err := checkCredentialsWritable(filepath.Join(dir, "no", "creds.json")); err == nil {
+		t.Error("a missing folder passes")
+	}
+	existing := filepath.Join(dir, "old.json")
+	if err := os.WriteFile(existing, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkCredentialsWritable(existing); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("existing file: %v", err)
+	}
+}

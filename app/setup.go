@@ -61,9 +61,9 @@ var setupTemplateFS embed.FS
 // setupPages are the setup flow's pages.
 var setupPages = template.Must(template.ParseFS(setupTemplateFS, "templates/*.html"))
 
-// appManifest is a GitHub App manifest. Its fixed parts are app.yml's (a
-// test keeps them equal); the setup form fills in the name and this
-// server's URLs.
+// appManifest is a GitHub App manifest. Its fixed parts are app.yml's
+// (TestSetupManifestMatchesAppYML keeps them equal: change both together);
+// the setup form fills in the name and this server's URLs.
 type appManifest struct {
 	Name               string            `json:"name"`
 	URL                string            `json:"url"`
@@ -93,6 +93,7 @@ func newManifest(name, publicURL, redirectBase string) appManifest {
 			"and reports each one in a pushguard check run with the steps to revoke and rotate it.",
 		DefaultPermissions: map[string]string{
 			"checks": "write", "contents": "read", "pull_requests": "read", "issues": "write", "metadata": "read",
+			"members": "read",
 		},
 		DefaultEvents: []string{"push", "pull_request", "check_suite", "check_run", "issue_comment"},
 	}
@@ -229,7 +230,16 @@ func (s *setupServer) start(w http.ResponseWriter, r *http.Request) {
 		Name:      strings.TrimSpace(r.PostFormValue("name")),
 		PublicURL: strings.TrimRight(strings.TrimSpace(r.PostFormValue("public_url")), "/"),
 	}
-	if page.Problems = checkSetupForm(page); len(page.Problems) > 0 {
+	if s.isCreated() {
+		s.fail(w, http.StatusConflict, "The App has already been created: pushguard is serving it.")
+		return
+	}
+	page.Problems = checkSetupForm(page)
+	if err := checkCredentialsWritable(s.cfg.CredentialsFile); err != nil {
+		page.Problems = append(page.Problems, "pushguard could not keep the App's credentials: "+err.Error()+
+			". Fix that (or set PUSHGUARD_CREDENTIALS_FILE) and restart pushguard serve.")
+	}
+	if len(page.Problems) > 0 {
 		s.render(w, http.StatusBadRequest, "form", page)
 		return
 	}
@@ -297,11 +307,9 @@ func (s *setupServer) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	select {
-	case <-s.created:
+	if s.isCreated() {
 		s.fail(w, http.StatusConflict, "The App has already been created: pushguard is serving it.")
 		return
-	default:
 	}
 	creds, err := s.exchange(r.Context(), code)
 	if err != nil {
@@ -320,6 +328,16 @@ func (s *setupServer) callback(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("setup: GitHub App created, credentials saved", "app", creds, "credentials_file", s.cfg.CredentialsFile)
 	s.render(w, http.StatusOK, "done", setupPage{App: creds, InstallURL: strings.TrimSuffix(creds.HTMLURL, "/") + "/installations/new"})
 	close(s.created)
+}
+
+// isCreated reports whether the App has been created.
+func (s *setupServer) isCreated() bool {
+	select {
+	case <-s.created:
+		return true
+	default:
+		return false
+	}
 }
 
 // exchange trades code for the App's credentials. Errors never hold the
@@ -365,7 +383,6 @@ func (s *setupServer) render(w http.ResponseWriter, status int, name string, p s
 	h.Set("Content-Security-Policy", fmt.Sprintf("default-src 'none'; style-src 'nonce-%s'; script-src 'nonce-%[1]s'; "+
 		"form-action 'self' %s; base-uri 'none'; frame-ancestors 'none'", p.Nonce, s.webOrigin))
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())

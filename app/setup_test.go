@@ -158,7 +158,7 @@ func TestSetupManifestMatchesAppYML(t *testing.T) {
 	want := readAppYML(t)
 	got := newManifest(want.Name, "https://pushguard.example.com", "https://pushguard.example.com")
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("the setup manifest differs from app.yml:\n got %+v\nwant %+v", got, want)
+		t.Errorf("newManifest (app/setup.go) differs from app.yml: change both together\n got %+v\nwant %+v", got, want)
 	}
 }
 
@@ -281,10 +281,27 @@ func TestSetupFormProblems(t *testing.T) {
 	if r.cookie() != "" {
 		t.Error("a refused form set a setup cookie")
 	}
+
+	// Credentials that could not be kept stop the setup before GitHub.
+	r.s.cfg.CredentialsFile = filepath.Join(t.TempDir(), "missing-folder", "creds.json")
+	if resp, body := r.post(r.base+"/setup", setupForm("")); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "PUSHGUARD_CREDENTIALS_FILE") {
+		t.Errorf("unwritable credentials file: status %d", resp.StatusCode)
+	}
 }
 
 func TestSetupCallbackRefusesBadState(t *testing.T) {
 	r := startSetup(t, false)
+
+	// An expired state is refused.
+	r.begin(setupForm(""))
+	expired := r.cookie()
+	r.s.states.mu.Lock()
+	r.s.states.pending[expired] = time.Now().Add(-time.Second)
+	r.s.states.mu.Unlock()
+	if resp, body := r.get(r.base + "/setup/callback?code=abc&state=" + expired); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "expired") {
+		t.Errorf("expired state: status %d", resp.StatusCode)
+	}
+
 	action, manifest := r.begin(setupForm(""))
 	back := r.github(action, manifest)
 	u, _ := url.Parse(back)
@@ -318,16 +335,6 @@ func TestSetupCallbackRefusesBadState(t *testing.T) {
 	r.client.Jar.SetCookies(jarURL, []*http.Cookie{{Name: setupCookie, Value: state, Path: "/setup"}})
 	if resp, body := r.get(back); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "already used") {
 		t.Errorf("reused state: status %d %s", resp.StatusCode, body)
-	}
-
-	// An expired state is refused.
-	r.begin(setupForm(""))
-	expired := r.cookie()
-	r.s.states.mu.Lock()
-	r.s.states.pending[expired] = time.Now().Add(-time.Second)
-	r.s.states.mu.Unlock()
-	if resp, body := r.get(callback(expired)); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "expired") {
-		t.Errorf("expired state: status %d", resp.StatusCode)
 	}
 }
 
@@ -383,8 +390,7 @@ func TestSetupCreatesTheApp(t *testing.T) {
 			}
 
 			// A second setup finds the App made.
-			action, manifest = r.begin(setupForm(""))
-			if resp, _ := r.get(r.github(action, manifest)); resp.StatusCode != http.StatusConflict {
+			if resp, _ := r.post(r.base+"/setup", setupForm("")); resp.StatusCode != http.StatusConflict {
 				t.Errorf("second setup: %d, want 409", resp.StatusCode)
 			}
 		})

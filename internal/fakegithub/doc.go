@@ -15,7 +15,11 @@
 //     patches and line numbers are exactly what git (and GitHub) produce;
 //   - check runs, comments, reactions, redeliveries and revocations are
 //     recorded for assertions, and faults (5xx, rate limits, delays) can be
-//     injected.
+//     injected;
+//   - the GitHub App manifest flow works: a stand-in for the web page
+//     /settings/apps/new (or /organizations/{org}/settings/apps/new) takes
+//     the posted manifest and redirects with a code, which
+//     POST /app-manifests/{code}/conversions trades for the fake's App.
 //
 // Paths given to Inject and reported by Requests never include the /api/v3
 // prefix, so the same test code serves both URL styles.
