@@ -125,6 +125,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 	}
 	stopWorkers()
 	wg.Wait()
+	if errors.Is(workerErr, context.Canceled) {
+		workerErr = nil // stopped before the workers had started
+	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
