@@ -280,3 +280,30 @@ func TestE2EDelegatedBypass(t *testing.T) {
 		t.Errorf("a team member's bypass: conclusion %q, want success", got)
 	}
 }
+
+// TestE2ENoCommentWhenCleanOrOff: a clean pull request gets no comment, and
+// neither does one in a repository that turned comments off.
+func TestE2ENoCommentWhenCleanOrOff(t *testing.T) {
+	e := startE2E(t, e2eConfig{})
+	e.repo.Branch("clean")
+	e.repo.Checkout("clean")
+	c := e.repo.Commit("docs", map[string]string{"docs/a.md": "nothing secret\n"})
+	clean := e.gh.AddPullRequest(e.repo, 4, e.repo, "clean", "main")
+	e.send("pull_request", e.pullRequest("opened", clean))
+	e.waitRun(c)
+	e.waitQuiet()
+	if n := len(e.pushguardComments(clean)); n != 0 {
+		t.Errorf("%d comments on a clean pull request, want none", n)
+	}
+
+	e.repo.Checkout("main")
+	e.repo.Commit("quiet", map[string]string{".github/pushguard.yml": "comments: false\n"})
+	s := plant(t, 46)
+	pr, head := e.prWithSecret(s)
+	if e.latestRun(head).Conclusion != "failure" {
+		t.Errorf("the check must still fail with comments off")
+	}
+	if n := len(e.pushguardComments(pr)); n != 0 {
+		t.Errorf("%d comments with comments: false, want none", n)
+	}
+}
