@@ -1,0 +1,45 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/pushguard/pushguard/checks"
+	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/queue"
+)
+
+// button runs a check-run button: Re-scan, or a decision for every active
+// finding of the run's head SHA, with the same permission rules as the
+// comment commands (the clicking user is the sender).
+func (w *worker) button(ctx context.Context, log *slog.Logger, job queue.Job) error {
+	reason := map[string]decisions.Reason{
+		checks.ActionDismissRevoked:  decisions.ReasonRevoked,
+		checks.ActionDismissTestData: decisions.ReasonTestData,
+	}[job.Action]
+	if job.Action == checks.ActionRescan || reason == "" {
+		if reason == "" && job.Action != checks.ActionRescan {
+			log.Warn("unknown check run action ignored", "action", job.Action)
+			return nil
+		}
+		return w.scan(ctx, log, job)
+	}
+	ok, err := w.perms.canWrite(ctx, w.gh.Installation(job.InstallationID), job.Owner, job.Repo, job.Sender)
+	if err != nil || !ok {
+		if !ok && err == nil {
+			log.Warn("check run action refused: no write permission", logSender, job.Sender, "action", job.Action)
+		}
+		return err
+	}
+	scanJob := job
+	scanJob.Kind, scanJob.Action = queue.KindRescan, "rerequested"
+	st, err := w.headState(ctx, scanJob)
+	if err != nil {
+		return err
+	}
+	targets, _ := targetsOf(st.report, decisions.TargetAll, false)
+	if err := w.record(ctx, log, job, st, targets, decisions.Command{Verb: decisions.VerbDismiss, Reason: reason}); err != nil {
+		return err
+	}
+	return w.scan(ctx, log, scanJob)
+}
