@@ -53,7 +53,7 @@ func (w *worker) headState(ctx context.Context, scanJob queue.Job) (*prState, er
 	if err != nil {
 		return nil, err
 	}
-	report, err := w.buildReport(ctx, repo, scanJob)
+	report, _, err := w.buildReport(ctx, repo, scanJob, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/pushguard/pushguard/internal/fakegithub"
 	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/queue/queuetest"
 )
 
 // TestE2ERedisRestart restarts Redis while one job is in flight and another
@@ -173,5 +177,30 @@ func TestE2ERescanButton(t *testing.T) {
 	runs := e.runsOn(c)
 	if len(runs) != 2 || runs[1].Status != "completed" || runs[1].Conclusion != "failure" || len(annotationsAt(runs[1])) != 1 {
 		t.Errorf("after Re-scan: %d runs, last %+v; logs:\n%s", len(runs), runs[len(runs)-1].Conclusion, e.logs.String())
+	}
+}
+
+// TestServeStopsWhenWorkersCannotRun: with Redis unreachable at start the
+// workers cannot run, and serve stops with their error instead of accepting
+// webhooks nobody would process.
+func TestServeStopsWhenWorkersCannotRun(t *testing.T) {
+	gh := fakegithub.New(t, fakegithub.Options{})
+	cfg := Config{AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte("s"), APIURL: gh.URL(),
+		RedisURL: "redis://unused", Workers: 1, FingerprintKey: []byte("0123456789abcdef0123"), MaxCommits: 10, LogFormat: "json"}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(context.Background(), cfg, newLogger(cfg, io.Discard), ln, serviceOptions{rdb: queuetest.Unreachable(t)})
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, queue.ErrUnavailable) {
+			t.Errorf("serve returned %v, want the queue's ErrUnavailable", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve kept running without workers")
 	}
 }

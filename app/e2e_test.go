@@ -77,6 +77,7 @@ func TestE2EPushWithSecrets(t *testing.T) {
 	if len(run.Actions) == 0 || run.Actions[0].Identifier != "rescan" {
 		t.Errorf("actions %+v, want a Re-scan button", run.Actions)
 	}
+	e.waitQuiet() // the job's outcome is counted once its handler returns
 	m := e.metricsText()
 	for _, want := range []string{`pushguard_findings_total{provider="Stripe",rule="stripe-secret-key"} 1`,
 		`pushguard_webhooks_total{event="push",outcome="accepted"} 1`, `pushguard_jobs_total{kind="push",outcome="ok"} 1`} {

@@ -180,8 +180,12 @@ func endpointOf(path string) string {
 			segs[i] = "{sha}"
 		case numSegment.MatchString(s):
 			segs[i] = "{id}"
-		case i > 0 && (segs[i-1] == "compare" || segs[i-1] == "collaborators"):
-			segs[i] = "{ref}"
+		case i > 0 && segs[i-1] == "compare":
+			return "/" + strings.Join(append(segs[:i], "{basehead}"), "/") // a branch may hold slashes
+		case i > 0 && (segs[i-1] == "collaborators" || segs[i-1] == "memberships"):
+			segs[i] = "{user}"
+		case segs[0] == "orgs" && (i == 1 || i == 3 && segs[2] == "teams"):
+			segs[i] = "{name}"
 		}
 	}
 	return "/" + strings.Join(segs, "/")

@@ -73,8 +73,17 @@ func (w *worker) scanCompare(ctx context.Context, repo repoRef, base string) (*c
 			return nil, err
 		}
 	}
+	if len(cmp.Files) >= compareMaxFiles {
+		// GitHub lists at most 300 files of a comparison: say so, never
+		// skip silently.
+		res.Skipped = append(res.Skipped, scanner.Skipped{Path: "(files past the first 300)", Commit: repo.headSHA,
+			Reason: "GitHub's compare API lists at most 300 files; scan the range with `pushguard scan --git` to cover the rest"})
+	}
 	return res, nil
 }
+
+// compareMaxFiles is how many files GitHub's compare API returns at most.
+const compareMaxFiles = 300
 
 // scanFile scans one file of a commit: its patch when GitHub sent one; the
 // whole blob when it did not (binary or too large a diff), if it is text and
@@ -87,9 +96,12 @@ func (w *worker) scanFile(ctx context.Context, repo repoRef, sha string, f *gith
 	var r *scanner.Result
 	var err error
 	start := time.Now()
-	if patch := f.GetPatch(); patch != "" {
+	switch patch := f.GetPatch(); {
+	case patch != "":
 		r, err = repo.sc.ScanPatch(ctx, f.GetFilename(), sha, strings.NewReader(patch))
-	} else {
+	case f.GetAdditions() == 0 && f.GetChanges() == 0 && f.GetStatus() != "added":
+		return nil // a pure rename or mode change adds no line
+	default:
 		r, err = w.scanBlob(ctx, repo, sha, f)
 	}
 	if err != nil {

@@ -45,14 +45,32 @@ func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 		return err
 	}
 	cr := checks.NewClient(repo.gh, job.Owner, job.Repo)
-	run, err := w.checkRun(ctx, cr, job)
+	if job.Kind == queue.KindRescan && job.Action == "requested" {
+		// GitHub asks every App for a suite on each push; the push and pull
+		// request events already scan it. Scan only if nothing has.
+		if _, found, err := cr.Find(ctx, job.HeadSHA, w.appID); err != nil || found {
+			return err
+		}
+	}
+	run, reused, err := w.checkRun(ctx, cr, job)
 	if err != nil {
 		return err
 	}
 	log = log.With(logCheckRun, run.ID)
 
-	report, err := w.buildReport(ctx, repo, job)
+	// A reused run keeps what earlier jobs scanned for it (a push's commits
+	// and its pull request's), so the last job to finish never narrows it.
+	var earlier []string
+	if reused {
+		if earlier, err = w.store.runCommits(ctx, run.ID); err != nil {
+			return err
+		}
+	}
+	report, scanned, err := w.buildReport(ctx, repo, job, earlier)
 	if err != nil {
+		return err
+	}
+	if err := w.store.addRunCommits(ctx, run.ID, scanned); err != nil {
 		return err
 	}
 	report.ConfigProblems = problems
@@ -148,42 +166,47 @@ func (w *worker) updateComment(ctx context.Context, cr *checks.Client, job queue
 }
 
 // checkRun finds or creates the run for the job. An explicit re-run (a
-// re-requested check, the Re-scan button) gets a new run, as GitHub expects;
-// otherwise an existing pushguard run on the head SHA is reused, so a push
+// re-requested check, a button, a maintainer's decision) gets a new run, as
+// GitHub expects, unless this very delivery already made it (a retry).
+// Otherwise an existing pushguard run on the head SHA is reused, so a push
 // and a pull request for the same SHA never make two.
-func (w *worker) checkRun(ctx context.Context, cr *checks.Client, job queue.Job) (checks.Run, error) {
+func (w *worker) checkRun(ctx context.Context, cr *checks.Client, job queue.Job) (run checks.Run, reused bool, err error) {
 	explicit := job.Kind == queue.KindAction || (job.Kind == queue.KindRescan && job.Action == "rerequested")
-	if !explicit {
-		run, found, err := cr.Find(ctx, job.HeadSHA, w.appID)
-		if err != nil {
-			return checks.Run{}, err
-		}
-		if found {
-			return run, nil
-		}
+	run, found, err := cr.Find(ctx, job.HeadSHA, w.appID)
+	if err != nil {
+		return checks.Run{}, false, err
 	}
-	return cr.Start(ctx, job.HeadSHA, job.DeliveryID)
+	if found && (!explicit || run.ExternalID == job.DeliveryID) {
+		return run, true, nil
+	}
+	run, err = cr.Start(ctx, job.HeadSHA, job.DeliveryID)
+	return run, false, err
 }
 
-// buildReport scans what the job names and locates the findings at the head.
-func (w *worker) buildReport(ctx context.Context, repo repoRef, job queue.Job) (*checks.Report, error) {
+// buildReport scans what the job names (and the earlier commits of a
+// reused run) and locates the findings at the head. It returns the commits
+// it scanned one by one.
+func (w *worker) buildReport(ctx context.Context, repo repoRef, job queue.Job, earlier []string) (*checks.Report, []string, error) {
 	p, err := w.plan(ctx, repo, job)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if p.netDiffReason == "" {
+		p.commits = unionInOrder(earlier, p.commits)
 	}
 	report := &checks.Report{RulesVersion: repo.sc.Rules().Version(), NetDiff: p.netDiffReason, CommitTimes: map[string]time.Time{}}
 	var findings []scanner.Finding
 	if p.netDiffReason != "" {
 		res, err := w.scanCompare(ctx, repo, p.base)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		findings, report.Skipped = res.Findings, res.Skipped
 	}
 	for _, sha := range p.commits {
 		cs, err := w.commitScan(ctx, repo, sha)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		findings = append(findings, cs.Findings...)
 		report.Skipped = append(report.Skipped, cs.Skipped...)
@@ -192,11 +215,11 @@ func (w *worker) buildReport(ctx context.Context, repo repoRef, job queue.Job) (
 	report.Commits = len(p.commits)
 	items, err := w.locate(ctx, repo, findings)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	report.Items = items
 	report.BlobURL = blobURL(job, repo.headSHA)
-	return report, nil
+	return report, p.commits, nil
 }
 
 // newAnnotations drops the annotations already posted on a reused run (GitHub
@@ -240,4 +263,20 @@ func escapePath(p string) string {
 		segs[i] = url.PathEscape(s)
 	}
 	return strings.Join(segs, "/")
+}
+
+// unionInOrder returns a's items then b's not in a.
+func unionInOrder(a, b []string) []string {
+	seen := make(map[string]bool, len(a))
+	out := append([]string(nil), a...)
+	for _, x := range a {
+		seen[x] = true
+	}
+	for _, x := range b {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -97,9 +97,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 	workerCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	var workerErr error
+	workersDone := make(chan struct{})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		defer close(workersDone)
 		workerErr = s.runWorkers(workerCtx)
 	}()
 	if cfg.SweepInterval > 0 {
@@ -116,6 +118,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 	select {
 	case <-ctx.Done():
 	case err = <-httpErr:
+	case <-workersDone:
+		// The workers could not run (Redis unreachable at start): a server
+		// that accepts webhooks nobody processes must not look healthy.
+		log.Error("workers stopped; shutting down")
 	}
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), httpShutdownTimeout)

@@ -117,3 +117,32 @@ func (s *store) addAnnotated(ctx context.Context, runID int64, keys []string) er
 	}
 	return nil
 }
+
+// runCommits returns the commits scanned for a check run so far, in the
+// order they were first scanned.
+func (s *store) runCommits(ctx context.Context, runID int64) ([]string, error) {
+	shas, err := s.rdb.LRange(ctx, s.key("runcommits", fmt.Sprint(runID)), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redis run commits %d: %w", runID, err)
+	}
+	return shas, nil
+}
+
+// addRunCommits records the commits a check run now covers.
+func (s *store) addRunCommits(ctx context.Context, runID int64, shas []string) error {
+	k := s.key("runcommits", fmt.Sprint(runID))
+	pipe := s.rdb.TxPipeline()
+	pipe.Del(ctx, k)
+	if len(shas) > 0 {
+		members := make([]any, len(shas))
+		for i, sha := range shas {
+			members[i] = sha
+		}
+		pipe.RPush(ctx, k, members...)
+	}
+	pipe.Expire(ctx, k, annotatedTTL)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("redis run commits %d: %w", runID, err)
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -39,8 +40,10 @@ const (
 	// DefaultMaxBlobBytes caps a file fetched whole because GitHub sent no
 	// patch for it.
 	DefaultMaxBlobBytes = 10 << 20
-	// shaLockTTL bounds how long one head SHA is held by a worker that died.
-	shaLockTTL = 10 * time.Minute
+	// shaLockTTL bounds how long one head SHA is held by a worker that died;
+	// it outlasts a job's longest try (queue.DefaultTimeout), so two scans
+	// of one SHA never overlap.
+	shaLockTTL = queue.DefaultTimeout + time.Minute
 	// busyRetry is how soon a job whose head SHA is being scanned by another
 	// worker is tried again.
 	busyRetry = 2 * time.Second
@@ -82,7 +85,26 @@ func (w *worker) Handle(ctx context.Context, job queue.Job) error {
 	if errors.Is(err, errBusy) {
 		return queue.RetryAt(err, w.now().Add(busyRetry))
 	}
+	if permanentGitHubError(err) {
+		log.Warn("GitHub refused the job for good; not retried", logError, err.Error())
+		return queue.Permanent(err)
+	}
 	return err
+}
+
+// permanentGitHubError reports GitHub answers that no retry will change: a
+// suspended installation, a deleted repository or commit, a missing
+// permission. Rate limits are handled before this.
+func permanentGitHubError(err error) bool {
+	var er *github.ErrorResponse
+	if !errors.As(err, &er) || er.Response == nil {
+		return false
+	}
+	switch er.Response.StatusCode {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusGone, http.StatusUnprocessableEntity:
+		return true
+	}
+	return false
 }
 
 func (w *worker) dispatch(ctx context.Context, log *slog.Logger, job queue.Job) error {
@@ -117,7 +139,9 @@ func (w *worker) OnDead(job queue.Job, jobErr error) {
 		run, err = cr.Start(ctx, job.HeadSHA, job.DeliveryID)
 	}
 	if err == nil {
-		err = cr.Incomplete(ctx, run, "the scan failed after its last retry ("+jobErr.Error()+")")
+		// The error's detail stays in the logs and the dead-letter store;
+		// a check run may be public.
+		err = cr.Incomplete(ctx, run, "the scan failed after its last retry (delivery "+job.DeliveryID+"; the operators' logs and dead-letter queue have the details)")
 	}
 	if err != nil {
 		log.Error("could not mark the check run incomplete", logError, err.Error())

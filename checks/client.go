@@ -17,9 +17,10 @@ const (
 
 // Run is a pushguard check run on one head SHA.
 type Run struct {
-	ID      int64
-	HeadSHA string
-	Status  string
+	ID         int64
+	HeadSHA    string
+	Status     string
+	ExternalID string // the delivery that created it
 }
 
 // Client creates and completes pushguard check runs for one installation.
@@ -52,7 +53,7 @@ func (c *Client) Start(ctx context.Context, headSHA, externalID string) (Run, er
 	if err != nil {
 		return Run{}, fmt.Errorf("create check run on %s: %w", headSHA, err)
 	}
-	return Run{ID: run.GetID(), HeadSHA: headSHA, Status: run.GetStatus()}, nil
+	return Run{ID: run.GetID(), HeadSHA: headSHA, Status: run.GetStatus(), ExternalID: externalID}, nil
 }
 
 // Find returns the newest pushguard check run on headSHA made by appID, if
@@ -75,7 +76,7 @@ func (c *Client) Find(ctx context.Context, headSHA string, appID int64) (Run, bo
 	if newest == nil {
 		return Run{}, false, nil
 	}
-	return Run{ID: newest.GetID(), HeadSHA: headSHA, Status: newest.GetStatus()}, true, nil
+	return Run{ID: newest.GetID(), HeadSHA: headSHA, Status: newest.GetStatus(), ExternalID: newest.GetExternalID()}, true, nil
 }
 
 // Complete writes the rendered output to the run: annotations in batches of

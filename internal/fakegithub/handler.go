@@ -31,8 +31,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
-	c := &call{w: &statusRecorder{ResponseWriter: w}, r: r, body: body, cred: parseCredential(r)}
-	defer s.record(c, time.Now())
+	rec := &statusRecorder{ResponseWriter: w}
+	c := &call{w: rec, r: r, body: body, cred: parseCredential(r)}
+	start := time.Now()
+	rec.answered = func(int) { s.record(c, start) }
+	defer rec.answer(http.StatusOK) // a handler that wrote nothing answered 200
 	s.setRateHeaders(c)
 	path, ok := s.apiPath(r.URL.Path)
 	c.path = path

@@ -18,22 +18,23 @@ type RecordedRequest struct {
 	Time        time.Time
 }
 
-// record appends c to the request log once it has been answered.
+// record appends c to the request log as it is answered, before the
+// answer reaches the client.
 func (s *Server) record(c *call, start time.Time) {
 	rr := RecordedRequest{Method: c.r.Method, Path: c.path, Query: c.r.URL.Query(), Body: c.body,
 		Auth: c.cred.kind, OperationID: c.opID, Status: c.w.status, Faulted: c.faulted, Time: start}
 	if rr.Status == 0 {
 		rr.Status = 200
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.state.requests = append(s.state.requests, rr)
+	s.reqMu.Lock()
+	defer s.reqMu.Unlock()
+	s.requests = append(s.requests, rr)
 }
 
 // Requests returns every request received so far, in the order they were
 // answered.
 func (s *Server) Requests() []RecordedRequest {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]RecordedRequest(nil), s.state.requests...)
+	s.reqMu.Lock()
+	defer s.reqMu.Unlock()
+	return append([]RecordedRequest(nil), s.requests...)
 }

@@ -45,20 +45,29 @@ func notFound(w http.ResponseWriter) { writeError(w, http.StatusNotFound, "Not F
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	// answered is called once, with the status, before anything reaches the
+	// client: a client that has its answer finds its request in the log.
+	answered func(status int)
 }
 
 // WriteHeader records status and passes it on.
 func (r *statusRecorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
+	r.answer(status)
 	r.ResponseWriter.WriteHeader(status)
 }
 
 // Write records an implicit 200.
 func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
+	r.answer(http.StatusOK)
 	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) answer(status int) {
+	if r.status != 0 {
+		return
+	}
+	r.status = status
+	if r.answered != nil {
+		r.answered(status)
+	}
 }

@@ -45,6 +45,11 @@ type Server struct {
 
 	mu    sync.Mutex
 	state state
+
+	// reqMu guards requests apart from mu: a request is logged as it is
+	// answered, which handlers may do while holding mu.
+	reqMu    sync.Mutex
+	requests []RecordedRequest
 }
 
 // New starts a fake GitHub for the test. At cleanup it closes the server and

@@ -19,7 +19,6 @@ type state struct {
 	deliveries    []Delivery
 	redeliveries  []int64
 	revoked       []string
-	requests      []RecordedRequest
 	violations    []string
 	faults        []*faultState
 	dropped       map[string]bool // file paths whose patch is omitted
