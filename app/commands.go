@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
@@ -35,11 +36,44 @@ func (w *worker) comment(ctx context.Context, log *slog.Logger, job queue.Job) e
 	if err := cr.React(ctx, job.CommentID, checks.ReactionReceived); err != nil {
 		return err
 	}
-	replies, changed, refused, err := w.runCommands(ctx, log, job, cmds)
+	out, err := w.commandOutcome(ctx, log, job, cmds)
 	if err != nil {
 		return err
 	}
-	return w.answer(ctx, log, cr, job, replies, changed, refused)
+	var changed *prState
+	if out.Rescan {
+		if changed, err = w.pullRequestState(ctx, job); err != nil {
+			return err
+		}
+	}
+	return w.answer(ctx, log, cr, job, out.Replies, changed, out.Refused)
+}
+
+// commandResult is what a comment's commands did, kept so that a retried
+// job (its re-scan failed, say) answers again without applying them twice.
+type commandResult struct {
+	Replies []string `json:"replies,omitempty"` // never a user's input: no secret
+	Rescan  bool     `json:"rescan,omitempty"`
+	Refused bool     `json:"refused,omitempty"`
+}
+
+// commandResultTTL is how long a comment's result is kept for retries.
+const commandResultTTL = 7 * 24 * time.Hour
+
+// commandOutcome applies the comment's commands once and remembers what
+// they did.
+func (w *worker) commandOutcome(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) (commandResult, error) {
+	key := w.store.key("command", fmt.Sprint(job.CommentID))
+	var out commandResult
+	if found, err := w.store.getJSON(ctx, key, &out); err != nil || found {
+		return out, err
+	}
+	replies, changed, refused, err := w.runCommands(ctx, log, job, cmds)
+	if err != nil {
+		return out, err
+	}
+	out = commandResult{Replies: replies, Rescan: changed != nil, Refused: refused}
+	return out, w.store.setJSON(ctx, key, out, commandResultTTL)
 }
 
 // answer re-renders when state changed, replies, and reacts.
