@@ -40,17 +40,17 @@ func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 	}
 	defer release()
 
-	repo, cfg, problems, err := w.openRepo(ctx, job)
-	if err != nil {
-		return err
-	}
-	cr := checks.NewClient(repo.gh, job.Owner, job.Repo)
+	cr := checks.NewClient(w.gh.Installation(job.InstallationID), job.Owner, job.Repo)
 	if job.Kind == queue.KindRescan && job.Action == "requested" {
 		// GitHub asks every App for a suite on each push; the push and pull
 		// request events already scan it. Scan only if nothing has.
 		if _, found, err := cr.Find(ctx, job.HeadSHA, w.appID); err != nil || found {
 			return err
 		}
+	}
+	repo, cfg, problems, err := w.openRepo(ctx, job)
+	if err != nil {
+		return err
 	}
 	run, reused, err := w.checkRun(ctx, cr, job)
 	if err != nil {
