@@ -3,11 +3,9 @@ package app
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,8 +13,6 @@ import (
 
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
-
-	"github.com/pushguard/pushguard/internal/fakegithub"
 )
 
 // chromium finds Debian's chromium, or skips the test: a machine with only
@@ -54,17 +50,7 @@ func browser(t *testing.T, ctx context.Context, listen func(ev any)) context.Con
 // final page with the install link. Then the App is served.
 func TestSetupInBrowser(t *testing.T) {
 	chromium(t)
-	gh := fakegithub.New(t, fakegithub.Options{})
-	file := filepath.Join(t.TempDir(), "pushguard-credentials.json")
-	env := envOf(map[string]string{"GITHUB_API_URL": gh.URL(), "PUSHGUARD_CREDENTIALS_FILE": file, "PUSHGUARD_SWEEP_INTERVAL": "0"})
-	cfg, err := loadConfig(env, true)
-	if err != nil || !cfg.Setup {
-		t.Fatalf("setup %v, err %v", cfg.Setup, err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	gh, file, env, cfg, ln := setupModeServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	serveCtx, stopServe := context.WithCancel(ctx)
@@ -85,7 +71,7 @@ func TestSetupInBrowser(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	err = chromedp.Do(bctx,
+	err := chromedp.Do(bctx,
 		chromedp.Navigate(base+"/setup"),
 		chromedp.WaitVisible(chromedp.CSS("#owner-org")),
 		chromedp.Click(chromedp.CSS("#owner-org")),

@@ -447,17 +447,7 @@ func TestSetupCodeRefusedByGitHub(t *testing.T) {
 // page; once the App is created it serves the App on the same address,
 // webhooks signed with the new secret included, without a restart.
 func TestServeSetupThenServesTheApp(t *testing.T) {
-	gh := fakegithub.New(t, fakegithub.Options{})
-	file := filepath.Join(t.TempDir(), "creds.json")
-	env := envOf(map[string]string{"GITHUB_API_URL": gh.URL(), "PUSHGUARD_CREDENTIALS_FILE": file, "PUSHGUARD_SWEEP_INTERVAL": "0"})
-	cfg, err := loadConfig(env, true)
-	if err != nil || !cfg.Setup {
-		t.Fatalf("setup %v, err %v", cfg.Setup, err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	gh, file, env, cfg, ln := setupModeServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
@@ -520,4 +510,22 @@ func signedPing(t *testing.T, base, secret string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// setupModeServer makes a fake GitHub and a configuration with no App
+// credentials (setup mode), and a listener for serve.
+func setupModeServer(t *testing.T) (*fakegithub.Server, string, func(string) string, Config, net.Listener) {
+	t.Helper()
+	gh := fakegithub.New(t, fakegithub.Options{})
+	file := filepath.Join(t.TempDir(), "pushguard-credentials.json")
+	env := envOf(map[string]string{"GITHUB_API_URL": gh.URL(), "PUSHGUARD_CREDENTIALS_FILE": file, "PUSHGUARD_SWEEP_INTERVAL": "0"})
+	cfg, err := loadConfig(env, true)
+	if err != nil || !cfg.Setup {
+		t.Fatalf("setup %v, err %v", cfg.Setup, err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gh, file, env, cfg, ln
 }

@@ -124,15 +124,25 @@ func (pr *PullRequest) commitSHAs() ([]string, error) {
 	return shas[:min(len(shas), pullMaxCommits)], err
 }
 
-// getPull serves pulls/get.
-func (s *Server) getPull(c *call, r *Repo) {
-	pr, ok := s.pull(c, r, "pull_number")
+// pullWithRange finds the pull request a call names and its commit range
+// (base, merge base, head), answering the error itself when it cannot.
+func (s *Server) pullWithRange(c *call, r *Repo) (pr *PullRequest, base, mergeBase, head string, ok bool) {
+	pr, ok = s.pull(c, r, "pull_number")
 	if !ok {
-		return
+		return nil, "", "", "", false
 	}
 	base, mergeBase, head, err := pr.pullRange()
 	if err != nil {
 		s.internalError(c, err)
+		return nil, "", "", "", false
+	}
+	return pr, base, mergeBase, head, true
+}
+
+// getPull serves pulls/get.
+func (s *Server) getPull(c *call, r *Repo) {
+	pr, base, mergeBase, head, ok := s.pullWithRange(c, r)
+	if !ok {
 		return
 	}
 	shas, err := pr.commitSHAs()
@@ -199,13 +209,8 @@ func (s *Server) listPullCommits(c *call, r *Repo) {
 // listPullFiles serves pulls/list-files: the diff from the merge base to
 // the head, at most 3000 files.
 func (s *Server) listPullFiles(c *call, r *Repo) {
-	pr, ok := s.pull(c, r, "pull_number")
+	_, _, mergeBase, head, ok := s.pullWithRange(c, r)
 	if !ok {
-		return
-	}
-	_, mergeBase, head, err := pr.pullRange()
-	if err != nil {
-		s.internalError(c, err)
 		return
 	}
 	files, err := r.diff(mergeBase, head)
