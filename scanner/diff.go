@@ -47,6 +47,14 @@ const (
 	lineOverlap = 8 << 10
 )
 
+// maxParents bounds the parents of a combined diff's hunk (@@@ for two);
+// git's octopus merges stay far below it.
+const maxParents = 64
+
+// maxLineNumber bounds the line numbers and counts a hunk header may give,
+// so that no arithmetic on them overflows.
+const maxLineNumber = 1 << 40
+
 type diffParser struct {
 	sink diffSink
 
@@ -268,6 +276,9 @@ func (p *diffParser) startHunk(s string) {
 		p.beginFile(p.path)
 	}
 	p.parents = len(m[1]) - 1
+	if p.parents > maxParents {
+		return // not a diff git writes: skip the hunk rather than do quadratic work
+	}
 	p.oldLeft = p.oldLeft[:0]
 	for _, om := range oldRangeRe.FindAllStringSubmatch(m[2], -1) {
 		p.oldLeft = append(p.oldLeft, rangeLen(om[1]))
@@ -275,8 +286,11 @@ func (p *diffParser) startHunk(s string) {
 	if len(p.oldLeft) != p.parents {
 		return
 	}
-	p.newLine, _ = strconv.Atoi(m[3])
-	p.newLine = max(p.newLine, 1) // "+0,0" for an empty new file
+	start, err := strconv.Atoi(m[3])
+	if err != nil || start > maxLineNumber {
+		return // not a line number git could write
+	}
+	p.newLine = max(start, 1) // "+0,0" for an empty new file
 	p.newLeft = rangeLen(m[4])
 	p.inHunk = true
 }
@@ -285,7 +299,10 @@ func rangeLen(s string) int {
 	if s == "" {
 		return 1
 	}
-	n, _ := strconv.Atoi(s)
+	n, err := strconv.Atoi(s)
+	if err != nil || n > maxLineNumber {
+		return maxLineNumber
+	}
 	return n
 }
 
