@@ -41,18 +41,20 @@ func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 	defer release()
 
 	cr := checks.NewClient(w.gh.Installation(job.InstallationID), job.Owner, job.Repo)
-	if job.Kind == queue.KindRescan && job.Action == "requested" {
+	existing, found, err := cr.Find(ctx, job.HeadSHA, w.appID)
+	if err != nil {
+		return err
+	}
+	if found && job.Kind == queue.KindRescan && job.Action == "requested" {
 		// GitHub asks every App for a suite on each push; the push and pull
 		// request events already scan it. Scan only if nothing has.
-		if _, found, err := cr.Find(ctx, job.HeadSHA, w.appID); err != nil || found {
-			return err
-		}
+		return nil
 	}
 	repo, cfg, problems, err := w.openRepo(ctx, job)
 	if err != nil {
 		return err
 	}
-	run, reused, err := w.checkRun(ctx, cr, job)
+	run, reused, err := w.checkRun(ctx, cr, job, existing, found)
 	if err != nil {
 		return err
 	}
@@ -165,19 +167,16 @@ func (w *worker) updateComment(ctx context.Context, cr *checks.Client, job queue
 	return err
 }
 
-// checkRun finds or creates the run for the job. An explicit re-run (a
-// re-requested check, a button, a maintainer's decision) gets a new run, as
+// checkRun picks the run for the job, given the newest existing one. An
+// explicit re-run (a re-requested check, a button, a maintainer's decision)
+// gets a new run, as
 // GitHub expects, unless this very delivery already made it (a retry).
 // Otherwise an existing pushguard run on the head SHA is reused, so a push
 // and a pull request for the same SHA never make two.
-func (w *worker) checkRun(ctx context.Context, cr *checks.Client, job queue.Job) (run checks.Run, reused bool, err error) {
+func (w *worker) checkRun(ctx context.Context, cr *checks.Client, job queue.Job, existing checks.Run, found bool) (run checks.Run, reused bool, err error) {
 	explicit := job.Kind == queue.KindAction || (job.Kind == queue.KindRescan && job.Action == "rerequested")
-	run, found, err := cr.Find(ctx, job.HeadSHA, w.appID)
-	if err != nil {
-		return checks.Run{}, false, err
-	}
-	if found && (!explicit || run.ExternalID == job.DeliveryID) {
-		return run, true, nil
+	if found && (!explicit || existing.ExternalID == job.DeliveryID) {
+		return existing, true, nil
 	}
 	run, err = cr.Start(ctx, job.HeadSHA, job.DeliveryID)
 	return run, false, err

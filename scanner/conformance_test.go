@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -108,7 +109,7 @@ func TestGitleaksConformance(t *testing.T) {
 		}
 		hit := false
 		for _, f := range res.Findings {
-			hit = hit || containsString(ours, f.RuleID) || c.Kind == "tp"
+			hit = hit || slices.Contains(ours, f.RuleID) || c.Kind == "tp"
 		}
 		if c.Kind == "tp" && badChecksum(c.Text) {
 			tl.badChecksum++
@@ -180,13 +181,4 @@ func ratio(a, b int) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
-}
-
-func containsString(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"math"
+	"slices"
 	"sort"
 	"unicode/utf8"
 )
@@ -129,7 +130,7 @@ func (f *fileScan) activate(ri, num, w int) {
 	r := f.rs.rules[ri]
 	for i := range f.recent {
 		rl := &f.recent[i]
-		if rl.num < num-w || rl.num >= num || containsInt(rl.ran, ri) {
+		if rl.num < num-w || rl.num >= num || slices.Contains(rl.ran, ri) {
 			continue
 		}
 		rl.ran = append(rl.ran, ri)
@@ -334,13 +335,4 @@ func runeCount(b []byte) int {
 		}
 	}
 	return len(b)
-}
-
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
