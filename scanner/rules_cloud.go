@@ -7,27 +7,6 @@ import (
 	"strings"
 )
 
-// cloudAssign builds a pattern for a value assigned to a key whose name
-// matches name (an RE2 fragment, matched case-insensitively): the name, up to
-// 30 more identifier characters (AWS_SECRET_ACCESS_KEY, herokuToken), an
-// optional closing quote and type ("var x string ="), an assignment operator
-// of any common language or format (=, :, :=, =>, .=, ?=, ", " of a call,
-// ">" of an XML element), an optional opening quote, and the value, which is
-// capture group 1 and must end at a character outside base64/identifiers.
-func cloudAssign(name, value string) string {
-	return `(?i:` + name + `)[A-Za-z0-9_.-]{0,30}["'\x60\]]{0,2}(?:\s{1,3}[Ss]tr(?:ing)?)?\s{0,5}(?:=>|:::=|::=|:=|\?=|\.=|\+=|=|:|,|>)\s{0,5}(?:\\?["'\x60])?(` +
-		value + `)(?:[^A-Za-z0-9_+/=-]|$)`
-}
-
-// cloudToken builds a pattern for a self-identifying token: token (an RE2
-// fragment) as capture group 1, neither preceded nor followed by a character
-// of class (the inside of a bracket expression), so that it never matches
-// inside a longer string. An "=" may precede the token even when class holds
-// it (as base64 padding): it is then an assignment.
-func cloudToken(token, class string) string {
-	return `(?:^|[^` + strings.ReplaceAll(class, "=", "") + `])(` + token + `)(?:[^` + class + `]|$)`
-}
-
 // validSASSignature accepts the sig= value of an Azure shared access
 // signature: URL-encoded standard base64 of a 32-byte HMAC-SHA256.
 func validSASSignature(s string) bool {

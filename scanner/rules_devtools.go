@@ -10,28 +10,6 @@ import (
 	"strings"
 )
 
-// Boundaries shared by the rules of this file. A token's characters are
-// [A-Za-z0-9_-] for most providers, so \b (which treats '-' as a boundary)
-// would cut a token short; these classes do not.
-const (
-	dtStart = `(?:^|[^A-Za-z0-9_\-])`
-	dtEnd   = `(?:[^A-Za-z0-9_\-]|$)`
-	// dtQ is an optional opening or closing quote.
-	dtQ = "[\"'`]?"
-	// dtOp is an assignment: an optional type name (Go's var x string =),
-	// then =, :=, ::=, .=, ?=, =>, : or the comma of a call such as
-	// setProperty("NAME", "value").
-	dtOp = `(?:\s+[A-Za-z]{1,10})?\s*(?:\.=|:{1,3}=|=>|\?=|=|:|,)\s*`
-)
-
-// dtAssign builds a pattern for a value assigned to a name that contains
-// one of names (case-insensitive): name, up to 30 more name characters, an
-// optional quote, an assignment (dtOp), an optional quote, then the value,
-// which is capture group 1.
-func dtAssign(names, value string) string {
-	return `(?i:` + names + `)[\w.\-]{0,30}` + dtQ + dtOp + dtQ + `(` + value + `)(?:[^A-Za-z0-9_\-]|$)`
-}
-
 // validGitLabRoutable checks the offline checksum of a GitLab routable token
 // (GitLab 17.7 and later): PREFIX + base64url payload + "." [+ 2-char version
 // + "."] + 2-char base36 payload length + 7-char base36 CRC-32 (IEEE) of

@@ -7,30 +7,6 @@ import (
 	"strings"
 )
 
-// saasTok wraps a token pattern in boundaries that keep it from matching
-// inside a longer token: a letter, digit, '_', '-', '+', '/' or '.' before it,
-// or a letter, digit, '_', '-', '+', '/' or '=' after it, makes it part of
-// something else (a base64 blob, a longer identifier). The token is group 1.
-func saasTok(core string) string {
-	return `(?:^|[^A-Za-z0-9_+/.-])(` + core + `)(?:[^A-Za-z0-9_+/=-]|$)`
-}
-
-// saasAssigned matches a value assigned to a name that matches name (case
-// insensitively): "NAME=v", "name: v", `"nameToken" => "v"`, "$name .= 'v'",
-// `setProperty("NAME", "v")`, "name := v", `var name string = "v"`,
-// "<nameToken>v</nameToken>" and the like. The value is group 1.
-func saasAssigned(name, value string) string {
-	return `(?i:` + name + `)[A-Za-z0-9_.\-]{0,30}?["'\x60\]]{0,2}(?:\s+[A-Za-z][A-Za-z0-9_]{0,15})?\s{0,3}(?:=>|:{1,3}=|\?=|\.=|[:=,(>])\s{0,3}["'\x60]?(` + value + `)(?:[^A-Za-z0-9_+/=.-]|$)`
-}
-
-// saasNear is saasAssigned that also accepts the value alone on its line
-// (an XML element body or a YAML block scalar); rules using it set a
-// KeywordWindow so that the name may sit on the line above. The value is
-// group 1.
-func saasNear(name, value string) string {
-	return `(?:(?i:` + name + `)[A-Za-z0-9_.\-]{0,30}?["'\x60\]]{0,2}(?:\s+[A-Za-z][A-Za-z0-9_]{0,15})?\s{0,3}(?:=>|:{1,3}=|\?=|\.=|[:=,(>])\s{0,3}|^\s*)["'\x60]?(` + value + `)(?:[^A-Za-z0-9_+/=.-]|$)`
-}
-
 // saasB64JSON decodes a base64 segment (standard or URL alphabet, padded or
 // not) that holds a JSON object.
 func saasB64JSON(seg string) (map[string]any, bool) {
