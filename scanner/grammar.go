@@ -71,7 +71,13 @@ func assignedOrAlone(name, value string) string {
 // around it could be made of), so that it never matches inside a longer
 // string. An "=" may precede the token even when alphabet holds it (as base64
 // padding): it is then an assignment.
+//
+// With the word alphabet (wordChars) the boundaries are \b, which consume
+// nothing, so two tokens one space apart are both found.
 func uniqueToken(token, alphabet string) string {
+	if alphabet == wordChars {
+		return `\b(` + token + `)\b`
+	}
 	return `(?:^|[^` + strings.ReplaceAll(alphabet, "=", "") + `])(` + token + `)(?:[^` + alphabet + `]|$)`
 }
 
@@ -81,6 +87,9 @@ const (
 	// prefixed tokens (\b would treat '-' as a boundary and cut a token
 	// short).
 	tokenChars = `A-Za-z0-9_\-`
+	// wordChars: letters, digits and '_', for tokens such as ghp_… that
+	// start and end with one of them.
+	wordChars = `A-Za-z0-9_`
 	// b64TokenChars: tokenChars plus base64's '+', '/' and '=', for tokens
 	// that must not match inside a base64 blob.
 	b64TokenChars = `A-Za-z0-9_+/=\-`

@@ -28,8 +28,11 @@ const (
 	genSuffix  = `(?:e?s)?(?:[_.-]?(?:[0-9]{1,4}|value|val|str|string|text|raw|b64|base64|key|prod|production|dev|staging|live|do[_-]?not[_-]?commit))?`
 	genPrefix  = `[A-Za-z0-9_.-]*?`
 	genNotSecr = `(?:public|pub|csrf|xsrf|next|page|continuation|cancel|cancellation|idempotency|sync|lexer|parser)`
-	genAssign  = `(?:["']?(?:\s+(?:string|str))?\s*(?::{0,3}=|\?=|\.=|=>|:)|["']\s*,)\s*(?:["'` + "`" + `]|@")?`
-	genEnd     = `(?:["'` + "`" + `<\\;\s]|$)`
+	// genAssign is the shared grammar's operator (assignOp) after the
+	// closing quotes and optional type word of an assignment; the name's
+	// own tail is genSuffix, not assignNameTail.
+	genAssign = `(?:\\?["'\x60\]]){0,2}` + assignType + assignOp + assignOpenQuote
+	genEnd    = `(?:["'` + "`" + `<\\;\s]|$)`
 )
 
 // genericPattern assembles the generic rule's expression for a value class.
