@@ -21,12 +21,14 @@ const (
 	// type (Go's `var key string =`) or an attribute name (.NET's
 	// `<add key="StripeKey" value="…"/>`).
 	assignType = `(?:\s+[A-Za-z][A-Za-z0-9_]{0,15})?`
-	// assignOp is every assignment operator the rules understand:
-	// = := ::= :::= ?= .= += => (code, .env, TOML, HCL, Java properties,
-	// PowerShell, XML attributes), : (YAML, JSON), the ( of a call
-	// (apiKey("v")), the , between a call's arguments (setKey("NAME", "v"))
-	// and the > that ends an XML start tag (<name>v</name>).
-	assignOp = `\s*(?:=>|:{1,3}=|\?=|\.=|\+=|[:=,(>])\s*`
+	// assignOp is every assignment operator the rules understand, with the
+	// opening quote of the value: = := ::= :::= ?= .= += => (code, .env,
+	// TOML, HCL, Java properties, PowerShell, XML attributes), : (YAML,
+	// JSON), the ( of a call (apiKey("v")) and the > that ends an XML start
+	// tag (<name>v</name>); and the , between a call's arguments
+	// (setKey("NAME", "v")), which needs a quoted value: a bare comma is a
+	// list ("token, err := f()"), not an assignment.
+	assignOp = `\s*(?:(?:=>|:{1,3}=|\?=|\.=|\+=|[:=(>])\s*` + assignOpenQuote + `|,\s*(?:\\?["'\x60]|@"))`
 	// assignOpenQuote is an optional opening quote, possibly escaped, or the
 	// @" of a C# verbatim string.
 	assignOpenQuote = `(?:\\?["'\x60]|@")?`
@@ -41,7 +43,7 @@ const (
 // by "=" or spaces (--stripe-key sk_live_…).
 func assignPrefix(name string) string {
 	return `(?:(?i:` + name + `)` + assignNameTail + assignType + assignOp +
-		`|--(?i:[a-z0-9\-]{0,30}?` + name + `)[A-Za-z0-9\-]{0,30}(?:=|\s+))` + assignOpenQuote
+		`|--(?i:[a-z0-9\-]{0,30}?` + name + `)[A-Za-z0-9\-]{0,30}(?:=|\s+)` + assignOpenQuote + `)`
 }
 
 // assigned builds the pattern of a value assigned to a name that matches name

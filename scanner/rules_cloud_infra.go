@@ -26,6 +26,7 @@ func linodeRules() []Rule {
 			Remediation: linode,
 			TruePositives: []string{
 				"LINODE_TOKEN=632c9dd289c5a4a26acaf6fc7c8dad960bb49d472aac3a1767a92ecac8418142",
+				"linode-cli --linode-token 632c9dd289c5a4a26acaf6fc7c8dad960bb49d472aac3a1767a92ecac8418142 linodes list",
 				`linode_token = "213e44fdc1f6655dc415a8c550cbc539dcb0bec917951af0dc901e968bc84787"`,
 				"  linodeApiKey: '80de0108c396b61315e6f5e36f6ecd3ade303c866e135c5bb32f7e416d3cac7f'",
 			},

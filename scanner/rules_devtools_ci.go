@@ -137,6 +137,7 @@ func snykRules() []Rule {
 			Remediation: snykRem,
 			TruePositives: []string{
 				`SNYK_TOKEN=b5a15fc2-a66a-4588-aedf-8b1bf4283ecf`,
+				`<snykToken>b5a15fc2-a66a-4588-aedf-8b1bf4283ecf</snykToken>`,
 				`snyk_token: "cb40ce13-cc4d-4f65-9885-96beb7c49004"`,
 				`System.setProperty("SNYK_API_TOKEN", "e008a2b0-4c96-43e3-b0d3-7f1b7f7d8947")`,
 			},

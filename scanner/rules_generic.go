@@ -31,7 +31,7 @@ const (
 	// genAssign is the shared grammar's operator (assignOp) after the
 	// closing quotes and optional type word of an assignment; the name's
 	// own tail is genSuffix, not assignNameTail.
-	genAssign = `(?:\\?["'\x60\]]){0,2}` + assignType + assignOp + assignOpenQuote
+	genAssign = `(?:\\?["'\x60\]]){0,2}` + assignType + assignOp
 	genEnd    = `(?:["'` + "`" + `<\\;\s]|$)`
 )
 
@@ -111,6 +111,8 @@ func genericRules() []Rule {
 			Remediation: generic,
 			TruePositives: []string{
 				`DB_PASSWORD=Xq7vR2mLp9sKt4Wz`,
+				`<add key="DB_PASSWORD" value="Xq7vR2mLp9sKt4Wz" />`,
+				`db_password += "Xq7vR2mLp9sKt4Wz"`,
 				`  client_secret: "kT8fQ2xVn5LmR9pZc3Wy7HbJ"`,
 				`const apiKey = 'aZ4kR9tQm2Xv7LpN5sWc8HyB';`,
 				`mySecretString := "p4Rk9XmQ2vLt7Wz5NcJ8"`,
@@ -120,6 +122,7 @@ func genericRules() []Rule {
 			},
 			FalsePositives: []string{
 				`token := p.next()`,
+				`token, err9Xq7vR2mLp := f()`,
 				`func checkPassword(password string) error {`,
 				`password = "changeme123"`,
 				`api_key = ${API_KEY}`,

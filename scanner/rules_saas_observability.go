@@ -33,6 +33,7 @@ func datadogRules() []Rule {
 			Remediation:   datadogAPI,
 			TruePositives: []string{
 				`DD_API_KEY=b816a38efbc1db468a50da9d3a685586`,
+				`  datadog_api_key      = "b816a38efbc1db468a50da9d3a685586"`,
 				`datadog_api_key: "47fcaa56cb5423212549c950986b2ea7"`,
 				`datadog:` + "\n" + `  site: datadoghq.eu` + "\n" + `  api_key: 772b2bdea4454d067a70f48203479076`,
 			},
