@@ -1,10 +1,6 @@
 package scanner
 
-// aiTok wraps a token pattern in boundaries that keep it from matching inside
-// a longer token of the same alphabet. The token is capture group 1.
-func aiTok(core string) string {
-	return `(?:^|[^A-Za-z0-9_-])(` + core + `)(?:[^A-Za-z0-9_-]|$)`
-}
+import "slices"
 
 // aiNear matches a token that follows a provider keyword on the same line,
 // at most 60 characters after it, in an assignment, argument or command-line
@@ -16,6 +12,31 @@ func aiNear(kw, core string) string {
 
 // aiRules returns the rules for AI and machine-learning APIs.
 func aiRules() []Rule {
+	return slices.Concat(
+		openAIRules(),
+		anthropicRules(),
+		huggingFaceRules(),
+		cohereRules(),
+		replicateRules(),
+		groqRules(),
+		mistralRules(),
+		perplexityRules(),
+		xAIRules(),
+		deepSeekRules(),
+		togetherRules(),
+		fireworksRules(),
+		elevenLabsRules(),
+		assemblyAIRules(),
+		deepgramRules(),
+		pineconeRules(),
+		langSmithRules(),
+		wandbRules(),
+		openRouterRules(),
+	)
+}
+
+// openAIRules returns the rules for OpenAI.
+func openAIRules() []Rule {
 	openai := Remediation{
 		What:          "An OpenAI API key: it bills model usage to the owning organization and, for admin keys, manages the organization's users, projects and keys.",
 		RevokeURL:     "https://platform.openai.com/api-keys",
@@ -31,190 +52,13 @@ func aiRules() []Rule {
 	openaiAdmin.Misuse = "Review the organization's Audit logs for new API keys, invited users, project or rate-limit changes made with the admin key, then the Usage page."
 	openaiAdmin.DocsURL = "https://platform.openai.com/docs/api-reference/admin-api-keys"
 
-	anthropic := Remediation{
-		What:          "An Anthropic Claude API key: it calls the Messages API and bills usage to the key's workspace.",
-		RevokeURL:     "https://console.anthropic.com/settings/keys",
-		Revoke:        "In the Anthropic Console open Settings → API keys, find the key by name or hint and disable or delete it. Keys pushed to public GitHub are usually revoked automatically through secret-scanning partnership; confirm the status anyway.",
-		RevokeCommand: `curl -X POST https://api.anthropic.com/v1/organizations/api_keys/<API_KEY_ID> -H "x-api-key: <ADMIN_KEY>" -H "anthropic-version: 2023-06-01" -H "content-type: application/json" -d '{"status":"inactive"}'`,
-		Rotate:        "Create a new key in the same workspace, put it in your secret store, redeploy, then delete the old key.",
-		Misuse:        "Check the Console's Usage and Cost pages (filter by API key) for traffic you do not recognise.",
-		DocsURL:       "https://docs.anthropic.com/en/api/getting-started",
-	}
-	anthropicAdmin := Remediation{
-		What:          "An Anthropic Admin API key: it manages the organization's members, workspaces and API keys.",
-		RevokeURL:     "https://console.anthropic.com/settings/admin-keys",
-		Revoke:        "An organization admin opens Settings → Admin keys in the Anthropic Console and deletes the key.",
-		RevokeCommand: "",
-		Rotate:        "Create a new admin key only if automation needs one, store it in a secret manager restricted to that automation, then delete the leaked key.",
-		Misuse:        "Review the organization's members, invites, workspaces and API keys for changes you did not make (new keys may have been minted with it), and the Usage page.",
-		DocsURL:       "https://docs.anthropic.com/en/api/administration-api",
-	}
-	hf := Remediation{
-		What:          "A Hugging Face user access token: it reads (and, with write or fine-grained scopes, writes) the user's models, datasets and Spaces, including private and gated repositories.",
-		RevokeURL:     "https://huggingface.co/settings/tokens",
-		Revoke:        "Open Settings → Access Tokens, find the token by name and choose Invalidate and refresh, or Delete.",
-		RevokeCommand: "",
-		Rotate:        "Create a fine-grained token with only the repositories and permissions needed, update HF_TOKEN in your CI secrets and environments, then delete the old token.",
-		Misuse:        "Check the commit history of your models, datasets and Spaces for pushes you did not make, and the organization audit log (Enterprise Hub) for token activity.",
-		DocsURL:       "https://huggingface.co/docs/hub/security-tokens",
-	}
-	hfOrg := hf
-	hfOrg.What = "A legacy Hugging Face organization API token (api_org_): it acts for the whole organization's repositories."
-	hfOrg.RevokeURL = "https://huggingface.co/organizations"
-	hfOrg.Revoke = "An organization admin opens the organization's settings, finds the API token section and regenerates or deletes the legacy token; these tokens are deprecated."
-	hfOrg.Rotate = "Replace it with a fine-grained user or organization-scoped access token that has only the permissions needed."
-	cohere := Remediation{
-		What:          "A Cohere API key: it calls Cohere's models and bills the account (trial keys are rate-limited, production keys are billed).",
-		RevokeURL:     "https://dashboard.cohere.com/api-keys",
-		Revoke:        "In the Cohere dashboard open API Keys and delete the key.",
-		RevokeCommand: "",
-		Rotate:        "Create a new key, store it as CO_API_KEY in your secret manager, redeploy, then delete the old one.",
-		Misuse:        "Check the dashboard's Usage and Billing pages for calls and spend you do not recognise.",
-		DocsURL:       "https://docs.cohere.com/reference/about",
-	}
-	replicate := Remediation{
-		What:          "A Replicate API token: it runs predictions, trainings and deployments billed to the account and can read its private models.",
-		RevokeURL:     "https://replicate.com/account/api-tokens",
-		Revoke:        "Open Account → API tokens and delete the token.",
-		RevokeCommand: "",
-		Rotate:        "Create a new token, set REPLICATE_API_TOKEN in your secret store, redeploy, then delete the leaked token.",
-		Misuse:        "Check the dashboard's Predictions and Trainings lists and the Billing page for runs you did not start.",
-		DocsURL:       "https://replicate.com/docs/topics/security/api-tokens",
-	}
-	groq := Remediation{
-		What:          "A GroqCloud API key: it runs inference billed to the key's organization.",
-		RevokeURL:     "https://console.groq.com/keys",
-		Revoke:        "In the GroqCloud console open API Keys and delete the key.",
-		RevokeCommand: "",
-		Rotate:        "Create a new key, store it as GROQ_API_KEY in your secret manager, redeploy, then delete the leaked key.",
-		Misuse:        "Check the console's Usage and Logs pages for requests you do not recognise.",
-		DocsURL:       "https://console.groq.com/docs/quickstart",
-	}
-	mistral := Remediation{
-		What:          "A Mistral AI API key: it calls La Plateforme's models billed to the workspace.",
-		RevokeURL:     "https://console.mistral.ai/api-keys",
-		Revoke:        "In the Mistral console open API Keys and delete the key.",
-		RevokeCommand: "",
-		Rotate:        "Create a new key with an expiry date, store it as MISTRAL_API_KEY in your secret manager, redeploy, then delete the old key.",
-		Misuse:        "Check the console's Usage page for requests and spend you do not recognise.",
-		DocsURL:       "https://docs.mistral.ai/getting-started/quickstart/",
-	}
-	perplexity := Remediation{
-		What:          "A Perplexity API key: it calls the Sonar API billed to the account's API credits.",
-		RevokeURL:     "https://www.perplexity.ai/settings/api",
-		Revoke:        "Open Settings → API, find the key in the API keys list and delete it.",
-		RevokeCommand: "",
-		Rotate:        "Generate a new key, store it as PERPLEXITY_API_KEY in your secret manager, redeploy, then delete the old key.",
-		Misuse:        "Check the usage and credit balance on the API settings page for consumption you do not recognise.",
-		DocsURL:       "https://docs.perplexity.ai/guides/getting-started",
-	}
-	xai := Remediation{
-		What:          "An xAI API key: it calls the Grok models billed to the team.",
-		RevokeURL:     "https://console.x.ai",
-		Revoke:        "In the xAI console open the team's API Keys page and delete (or disable) the key.",
-		RevokeCommand: "",
-		Rotate:        "Create a new key limited to the models and endpoints needed, store it as XAI_API_KEY in your secret manager, redeploy, then delete the old key.",
-		Misuse:        "Check the console's Usage and billing pages for requests you do not recognise.",
-		DocsURL:       "https://docs.x.ai/docs/overview",
-	}
-	deepseek := Remediation{
-		What:          "A DeepSeek API key: it calls the DeepSeek models billed to the account balance.",
-		RevokeURL:     "https://platform.deepseek.com/api_keys",
-		Revoke:        "On the DeepSeek platform open API keys and delete the key.",
-		RevokeCommand: "",
-		Rotate:        "Create a new key, store it in your secret manager, redeploy, then delete the old key.",
-		Misuse:        "Check https://platform.deepseek.com/usage for consumption you do not recognise.",
-		DocsURL:       "https://api-docs.deepseek.com/",
-	}
-	together := Remediation{
-		What:          "A Together AI API key: it runs inference, fine-tuning and dedicated endpoints billed to the account.",
-		RevokeURL:     "https://api.together.ai/settings/api-keys",
-		Revoke:        "Open Settings → API Keys in the Together AI dashboard and revoke the key.",
-		RevokeCommand: "",
-		Rotate:        "Create a new key, store it as TOGETHER_API_KEY in your secret manager, redeploy, then revoke the old key.",
-		Misuse:        "Check the dashboard's Billing/usage pages and the list of fine-tuning jobs and endpoints for activity you did not start.",
-		DocsURL:       "https://docs.together.ai/docs/quickstart",
-	}
-	fireworks := Remediation{
-		What:          "A Fireworks AI API key: it runs inference and manages models and deployments of the account.",
-		RevokeURL:     "https://app.fireworks.ai/settings/users/api-keys",
-		Revoke:        "In the Fireworks dashboard open Settings → API Keys and delete the key.",
-		RevokeCommand: "firectl delete api-key <KEY_ID>",
-		Rotate:        "Create a new key (firectl create api-key), store it as FIREWORKS_API_KEY in your secret manager, redeploy, then delete the old key.",
-		Misuse:        "Check the dashboard's Usage/billing page and the deployments and models lists for activity you did not start.",
-		DocsURL:       "https://docs.fireworks.ai/api-reference/introduction",
-	}
-	eleven := Remediation{
-		What:          "An ElevenLabs API key: it generates speech and clones voices billed to the account's character quota, and can read its voices and history.",
-		RevokeURL:     "https://elevenlabs.io/app/settings/api-keys",
-		Revoke:        "Open Settings → API Keys in ElevenLabs and delete the key.",
-		RevokeCommand: "",
-		Rotate:        "Create a new key restricted to the endpoints needed and with a credit limit, store it in your secret manager, redeploy, then delete the old key.",
-		Misuse:        "Check the Usage analytics and the generation History for requests you did not make, and the Voices list for new clones.",
-		DocsURL:       "https://elevenlabs.io/docs/api-reference/authentication",
-	}
-	assembly := Remediation{
-		What:          "An AssemblyAI API key: it submits transcription jobs billed to the account and reads its past transcripts.",
-		RevokeURL:     "https://www.assemblyai.com/app/api-keys",
-		Revoke:        "In the AssemblyAI dashboard open API Keys and delete (or regenerate) the key.",
-		RevokeCommand: "",
-		Rotate:        "Create a new key, store it as ASSEMBLYAI_API_KEY in your secret manager, redeploy, then delete the old key.",
-		Misuse:        "Check the dashboard's Usage page and transcript history for jobs you did not submit; transcripts may have been read.",
-		DocsURL:       "https://www.assemblyai.com/docs/api-reference/overview",
-	}
-	deepgram := Remediation{
-		What:          "A Deepgram API key: it transcribes and synthesises speech billed to the project and, with admin scopes, manages the project's keys and members.",
-		RevokeURL:     "https://console.deepgram.com/",
-		Revoke:        "In the Deepgram console open the project's Settings → API Keys and delete the key.",
-		RevokeCommand: `curl -X DELETE https://api.deepgram.com/v1/projects/<PROJECT_ID>/keys/<KEY_ID> -H "Authorization: Token <ADMIN_KEY>"`,
-		Rotate:        "Create a new key with the Member role and an expiry, store it as DEEPGRAM_API_KEY in your secret manager, redeploy, then delete the old key.",
-		Misuse:        "Check the project's Usage page and request logs for requests you do not recognise, and its API keys and members for changes.",
-		DocsURL:       "https://developers.deepgram.com/docs/create-additional-api-keys",
-	}
-	pinecone := Remediation{
-		What:          "A Pinecone API key: it reads, writes and deletes the vectors of every index in its project and manages the indexes.",
-		RevokeURL:     "https://app.pinecone.io/",
-		Revoke:        "In the Pinecone console select the project, open API keys and delete the key.",
-		RevokeCommand: `curl -X DELETE https://api.pinecone.io/admin/api-keys/<KEY_ID> -H "Authorization: Bearer <ACCESS_TOKEN>" -H "X-Pinecone-Api-Version: 2025-04"`,
-		Rotate:        "Create a new key with the narrowest role (ReadOnly or ReadWrite on data plane only), store it as PINECONE_API_KEY in your secret manager, redeploy, then delete the old key.",
-		Misuse:        "Check the project's usage and index statistics (record counts) for unexpected reads, writes or deletions, and the audit logs on Enterprise plans.",
-		DocsURL:       "https://docs.pinecone.io/guides/projects/manage-api-keys",
-	}
-	langsmith := Remediation{
-		What:          "A LangSmith API key: it reads and writes the traces, datasets and prompts of the workspace (service keys act for the whole organization).",
-		RevokeURL:     "https://smith.langchain.com/settings",
-		Revoke:        "In LangSmith open Settings → API Keys and delete the key.",
-		RevokeCommand: "",
-		Rotate:        "Create a new personal access token or service key with an expiry, store it as LANGSMITH_API_KEY in your secret manager, redeploy, then delete the old key.",
-		Misuse:        "Traces can hold prompts and user data: check the workspace's projects, datasets and prompts for access or changes you did not make.",
-		DocsURL:       "https://docs.smith.langchain.com/administration/how_to_guides/organization_management/create_account_api_key",
-	}
-	wandb := Remediation{
-		What:          "A Weights & Biases API key: it acts as the user for every team the user belongs to: reads and writes runs, artifacts and models.",
-		RevokeURL:     "https://wandb.ai/settings",
-		Revoke:        "Open User settings → API keys in W&B and delete the key (or use 'Reset' on older accounts).",
-		RevokeCommand: "",
-		Rotate:        "Create a new key, update WANDB_API_KEY in CI and training environments (wandb login --relogin), then delete the old key.",
-		Misuse:        "Check recent runs and artifact versions in your projects for entries you did not create, and the organization audit logs on Enterprise.",
-		DocsURL:       "https://docs.wandb.ai/guides/track/environment-variables",
-	}
-	openrouter := Remediation{
-		What:          "An OpenRouter API key: it calls any model on OpenRouter billed to the account's credits.",
-		RevokeURL:     "https://openrouter.ai/settings/keys",
-		Revoke:        "Open Settings → Keys on OpenRouter and delete (or disable) the key.",
-		RevokeCommand: `curl -X DELETE https://openrouter.ai/api/v1/keys/<KEY_HASH> -H "Authorization: Bearer <PROVISIONING_KEY>"`,
-		Rotate:        "Create a new key with a credit limit, store it as OPENROUTER_API_KEY in your secret manager, redeploy, then delete the old key.",
-		Misuse:        "Check https://openrouter.ai/activity for generations and spend you do not recognise.",
-		DocsURL:       "https://openrouter.ai/docs/api-reference/authentication",
-	}
-
 	return []Rule{
 		{
 			ID:          "openai-project-key",
 			Provider:    "OpenAI",
 			Description: "OpenAI project API key (sk-proj-…, with the T3BlbkFJ marker). Format: https://platform.openai.com/docs/api-reference/authentication",
 			Keywords:    []string{"sk-proj-"},
-			Pattern:     aiTok(`sk-proj-[A-Za-z0-9_-]{20,100}T3BlbkFJ[A-Za-z0-9_-]{20,100}`),
+			Pattern:     uniqueToken(`sk-proj-[A-Za-z0-9_-]{20,100}T3BlbkFJ[A-Za-z0-9_-]{20,100}`, tokenChars),
 			Group:       1,
 			MinEntropy:  4.5,
 			Confidence:  High,
@@ -236,7 +80,7 @@ func aiRules() []Rule {
 			Provider:    "OpenAI",
 			Description: "OpenAI service-account API key (sk-svcacct-…, with the T3BlbkFJ marker). Format: https://platform.openai.com/docs/api-reference/project-service-accounts",
 			Keywords:    []string{"sk-svcacct-"},
-			Pattern:     aiTok(`sk-svcacct-[A-Za-z0-9_-]{20,100}T3BlbkFJ[A-Za-z0-9_-]{20,100}`),
+			Pattern:     uniqueToken(`sk-svcacct-[A-Za-z0-9_-]{20,100}T3BlbkFJ[A-Za-z0-9_-]{20,100}`, tokenChars),
 			Group:       1,
 			MinEntropy:  4.5,
 			Confidence:  High,
@@ -263,7 +107,7 @@ func aiRules() []Rule {
 			Provider:    "OpenAI",
 			Description: "OpenAI Admin API key (sk-admin-…, with the T3BlbkFJ marker), which manages the organization. Format: https://platform.openai.com/docs/api-reference/admin-api-keys",
 			Keywords:    []string{"sk-admin-"},
-			Pattern:     aiTok(`sk-admin-[A-Za-z0-9_-]{20,100}T3BlbkFJ[A-Za-z0-9_-]{20,100}`),
+			Pattern:     uniqueToken(`sk-admin-[A-Za-z0-9_-]{20,100}T3BlbkFJ[A-Za-z0-9_-]{20,100}`, tokenChars),
 			Group:       1,
 			MinEntropy:  4.5,
 			Confidence:  High,
@@ -284,7 +128,7 @@ func aiRules() []Rule {
 			Provider:    "OpenAI",
 			Description: "Legacy OpenAI user API key: sk- followed by 20 characters, the T3BlbkFJ marker (base64 of 'OpenAI') and 20 more. Format: https://platform.openai.com/docs/api-reference/authentication",
 			Keywords:    []string{"t3blbkfj"},
-			Pattern:     aiTok(`sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}`),
+			Pattern:     uniqueToken(`sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}`, tokenChars),
 			Group:       1,
 			MinEntropy:  4,
 			Confidence:  High,
@@ -300,12 +144,37 @@ func aiRules() []Rule {
 				`key = "sk-2BtzIKgsqcPyfhfbi3Qp0oi6BKeHOd3KIg668TNqaWKnHbNwKeT8"`,
 			},
 		},
+	}
+}
+
+// anthropicRules returns the rules for Anthropic.
+func anthropicRules() []Rule {
+	anthropic := Remediation{
+		What:          "An Anthropic Claude API key: it calls the Messages API and bills usage to the key's workspace.",
+		RevokeURL:     "https://console.anthropic.com/settings/keys",
+		Revoke:        "In the Anthropic Console open Settings → API keys, find the key by name or hint and disable or delete it. Keys pushed to public GitHub are usually revoked automatically through secret-scanning partnership; confirm the status anyway.",
+		RevokeCommand: `curl -X POST https://api.anthropic.com/v1/organizations/api_keys/<API_KEY_ID> -H "x-api-key: <ADMIN_KEY>" -H "anthropic-version: 2023-06-01" -H "content-type: application/json" -d '{"status":"inactive"}'`,
+		Rotate:        "Create a new key in the same workspace, put it in your secret store, redeploy, then delete the old key.",
+		Misuse:        "Check the Console's Usage and Cost pages (filter by API key) for traffic you do not recognise.",
+		DocsURL:       "https://docs.anthropic.com/en/api/getting-started",
+	}
+	anthropicAdmin := Remediation{
+		What:          "An Anthropic Admin API key: it manages the organization's members, workspaces and API keys.",
+		RevokeURL:     "https://console.anthropic.com/settings/admin-keys",
+		Revoke:        "An organization admin opens Settings → Admin keys in the Anthropic Console and deletes the key.",
+		RevokeCommand: "",
+		Rotate:        "Create a new admin key only if automation needs one, store it in a secret manager restricted to that automation, then delete the leaked key.",
+		Misuse:        "Review the organization's members, invites, workspaces and API keys for changes you did not make (new keys may have been minted with it), and the Usage page.",
+		DocsURL:       "https://docs.anthropic.com/en/api/administration-api",
+	}
+
+	return []Rule{
 		{
 			ID:          "anthropic-api-key",
 			Provider:    "Anthropic",
 			Description: "Anthropic Claude API key (sk-ant-api03-, 93 characters, ending AA). Format: https://docs.anthropic.com/en/api/getting-started",
 			Keywords:    []string{"sk-ant-api03-"},
-			Pattern:     aiTok(`sk-ant-api03-[A-Za-z0-9_-]{93}AA`),
+			Pattern:     uniqueToken(`sk-ant-api03-[A-Za-z0-9_-]{93}AA`, tokenChars),
 			Group:       1,
 			MinEntropy:  4.5,
 			Confidence:  High,
@@ -327,7 +196,7 @@ func aiRules() []Rule {
 			Provider:    "Anthropic",
 			Description: "Anthropic Admin API key (sk-ant-admin01-, 93 characters, ending AA). Format: https://docs.anthropic.com/en/api/administration-api",
 			Keywords:    []string{"sk-ant-admin01-"},
-			Pattern:     aiTok(`sk-ant-admin01-[A-Za-z0-9_-]{93}AA`),
+			Pattern:     uniqueToken(`sk-ant-admin01-[A-Za-z0-9_-]{93}AA`, tokenChars),
 			Group:       1,
 			MinEntropy:  4.5,
 			Confidence:  High,
@@ -343,12 +212,33 @@ func aiRules() []Rule {
 				`ANTHROPIC_ADMIN_KEY=sk-ant-admin01-ZJJkshV0kpBS8qQSGPdrucGkZ2LMDWSIn8wbp8zAA`,
 			},
 		},
+	}
+}
+
+// huggingFaceRules returns the rules for Hugging Face.
+func huggingFaceRules() []Rule {
+	hf := Remediation{
+		What:          "A Hugging Face user access token: it reads (and, with write or fine-grained scopes, writes) the user's models, datasets and Spaces, including private and gated repositories.",
+		RevokeURL:     "https://huggingface.co/settings/tokens",
+		Revoke:        "Open Settings → Access Tokens, find the token by name and choose Invalidate and refresh, or Delete.",
+		RevokeCommand: "",
+		Rotate:        "Create a fine-grained token with only the repositories and permissions needed, update HF_TOKEN in your CI secrets and environments, then delete the old token.",
+		Misuse:        "Check the commit history of your models, datasets and Spaces for pushes you did not make, and the organization audit log (Enterprise Hub) for token activity.",
+		DocsURL:       "https://huggingface.co/docs/hub/security-tokens",
+	}
+	hfOrg := hf
+	hfOrg.What = "A legacy Hugging Face organization API token (api_org_): it acts for the whole organization's repositories."
+	hfOrg.RevokeURL = "https://huggingface.co/organizations"
+	hfOrg.Revoke = "An organization admin opens the organization's settings, finds the API token section and regenerates or deletes the legacy token; these tokens are deprecated."
+	hfOrg.Rotate = "Replace it with a fine-grained user or organization-scoped access token that has only the permissions needed."
+
+	return []Rule{
 		{
 			ID:          "huggingface-access-token",
 			Provider:    "Hugging Face",
 			Description: "Hugging Face user access token (hf_ followed by 34 letters). Format: https://huggingface.co/docs/hub/security-tokens",
 			Keywords:    []string{"hf_"},
-			Pattern:     aiTok(`hf_[A-Za-z0-9]{34}`),
+			Pattern:     uniqueToken(`hf_[A-Za-z0-9]{34}`, tokenChars),
 			Group:       1,
 			MinEntropy:  3.8,
 			Validators:  []Validator{HasMixedCase},
@@ -371,7 +261,7 @@ func aiRules() []Rule {
 			Provider:    "Hugging Face",
 			Description: "Legacy Hugging Face organization API token (api_org_ followed by 34 letters). Format: https://huggingface.co/docs/hub/security-tokens",
 			Keywords:    []string{"api_org_"},
-			Pattern:     aiTok(`api_org_[A-Za-z0-9]{34}`),
+			Pattern:     uniqueToken(`api_org_[A-Za-z0-9]{34}`, tokenChars),
 			Group:       1,
 			MinEntropy:  3.8,
 			Validators:  []Validator{HasMixedCase},
@@ -388,6 +278,22 @@ func aiRules() []Rule {
 				`public static final String API_ORG_EXIST = "APIOrganizationExist";`,
 			},
 		},
+	}
+}
+
+// cohereRules returns the rules for Cohere.
+func cohereRules() []Rule {
+	cohere := Remediation{
+		What:          "A Cohere API key: it calls Cohere's models and bills the account (trial keys are rate-limited, production keys are billed).",
+		RevokeURL:     "https://dashboard.cohere.com/api-keys",
+		Revoke:        "In the Cohere dashboard open API Keys and delete the key.",
+		RevokeCommand: "",
+		Rotate:        "Create a new key, store it as CO_API_KEY in your secret manager, redeploy, then delete the old one.",
+		Misuse:        "Check the dashboard's Usage and Billing pages for calls and spend you do not recognise.",
+		DocsURL:       "https://docs.cohere.com/reference/about",
+	}
+
+	return []Rule{
 		{
 			ID:          "cohere-api-key",
 			Provider:    "Cohere",
@@ -411,12 +317,28 @@ func aiRules() []Rule {
 				`cohere_model = "embedmultilinguallightversion30withextra"`,
 			},
 		},
+	}
+}
+
+// replicateRules returns the rules for Replicate.
+func replicateRules() []Rule {
+	replicate := Remediation{
+		What:          "A Replicate API token: it runs predictions, trainings and deployments billed to the account and can read its private models.",
+		RevokeURL:     "https://replicate.com/account/api-tokens",
+		Revoke:        "Open Account → API tokens and delete the token.",
+		RevokeCommand: "",
+		Rotate:        "Create a new token, set REPLICATE_API_TOKEN in your secret store, redeploy, then delete the leaked token.",
+		Misuse:        "Check the dashboard's Predictions and Trainings lists and the Billing page for runs you did not start.",
+		DocsURL:       "https://replicate.com/docs/topics/security/api-tokens",
+	}
+
+	return []Rule{
 		{
 			ID:          "replicate-api-token",
 			Provider:    "Replicate",
 			Description: "Replicate API token (r8_ followed by 37 alphanumeric characters). Format: https://replicate.com/docs/topics/security/api-tokens",
 			Keywords:    []string{"r8_"},
-			Pattern:     aiTok(`r8_[A-Za-z0-9]{37}`),
+			Pattern:     uniqueToken(`r8_[A-Za-z0-9]{37}`, tokenChars),
 			Group:       1,
 			MinEntropy:  4,
 			Validators:  []Validator{HasLetterAndDigit},
@@ -433,12 +355,28 @@ func aiRules() []Rule {
 				`uint32_t r8_dma_channel_configuration_register_value_a;`,
 			},
 		},
+	}
+}
+
+// groqRules returns the rules for Groq.
+func groqRules() []Rule {
+	groq := Remediation{
+		What:          "A GroqCloud API key: it runs inference billed to the key's organization.",
+		RevokeURL:     "https://console.groq.com/keys",
+		Revoke:        "In the GroqCloud console open API Keys and delete the key.",
+		RevokeCommand: "",
+		Rotate:        "Create a new key, store it as GROQ_API_KEY in your secret manager, redeploy, then delete the leaked key.",
+		Misuse:        "Check the console's Usage and Logs pages for requests you do not recognise.",
+		DocsURL:       "https://console.groq.com/docs/quickstart",
+	}
+
+	return []Rule{
 		{
 			ID:          "groq-api-key",
 			Provider:    "Groq",
 			Description: "GroqCloud API key (gsk_ followed by 52 alphanumeric characters). Format: https://console.groq.com/docs/quickstart",
 			Keywords:    []string{"gsk_"},
-			Pattern:     aiTok(`gsk_[A-Za-z0-9]{52}`),
+			Pattern:     uniqueToken(`gsk_[A-Za-z0-9]{52}`, tokenChars),
 			Group:       1,
 			MinEntropy:  4.2,
 			Validators:  []Validator{HasLetterAndDigit},
@@ -455,6 +393,22 @@ func aiRules() []Rule {
 				`GROQ_API_KEY=gsk_tR8eTgzZSb3gGXwfxQWNZC35RgXa7pMwRBRj`,
 			},
 		},
+	}
+}
+
+// mistralRules returns the rules for Mistral AI.
+func mistralRules() []Rule {
+	mistral := Remediation{
+		What:          "A Mistral AI API key: it calls La Plateforme's models billed to the workspace.",
+		RevokeURL:     "https://console.mistral.ai/api-keys",
+		Revoke:        "In the Mistral console open API Keys and delete the key.",
+		RevokeCommand: "",
+		Rotate:        "Create a new key with an expiry date, store it as MISTRAL_API_KEY in your secret manager, redeploy, then delete the old key.",
+		Misuse:        "Check the console's Usage page for requests and spend you do not recognise.",
+		DocsURL:       "https://docs.mistral.ai/getting-started/quickstart/",
+	}
+
+	return []Rule{
 		{
 			ID:          "mistral-api-key",
 			Provider:    "Mistral AI",
@@ -478,12 +432,28 @@ func aiRules() []Rule {
 				`MISTRAL_API_KEY=TIz0lMKZIVvPZ25HBKRgOKeRX`,
 			},
 		},
+	}
+}
+
+// perplexityRules returns the rules for Perplexity.
+func perplexityRules() []Rule {
+	perplexity := Remediation{
+		What:          "A Perplexity API key: it calls the Sonar API billed to the account's API credits.",
+		RevokeURL:     "https://www.perplexity.ai/settings/api",
+		Revoke:        "Open Settings → API, find the key in the API keys list and delete it.",
+		RevokeCommand: "",
+		Rotate:        "Generate a new key, store it as PERPLEXITY_API_KEY in your secret manager, redeploy, then delete the old key.",
+		Misuse:        "Check the usage and credit balance on the API settings page for consumption you do not recognise.",
+		DocsURL:       "https://docs.perplexity.ai/guides/getting-started",
+	}
+
+	return []Rule{
 		{
 			ID:          "perplexity-api-key",
 			Provider:    "Perplexity",
 			Description: "Perplexity API key (pplx- followed by 48 alphanumeric characters). Format: https://docs.perplexity.ai/guides/getting-started",
 			Keywords:    []string{"pplx-"},
-			Pattern:     aiTok(`pplx-[A-Za-z0-9]{48}`),
+			Pattern:     uniqueToken(`pplx-[A-Za-z0-9]{48}`, tokenChars),
 			Group:       1,
 			MinEntropy:  4,
 			Validators:  []Validator{HasLetterAndDigit},
@@ -500,12 +470,28 @@ func aiRules() []Rule {
 				`PERPLEXITY_API_KEY=pplx-your-api-key-here`,
 			},
 		},
+	}
+}
+
+// xAIRules returns the rules for xAI.
+func xAIRules() []Rule {
+	xai := Remediation{
+		What:          "An xAI API key: it calls the Grok models billed to the team.",
+		RevokeURL:     "https://console.x.ai",
+		Revoke:        "In the xAI console open the team's API Keys page and delete (or disable) the key.",
+		RevokeCommand: "",
+		Rotate:        "Create a new key limited to the models and endpoints needed, store it as XAI_API_KEY in your secret manager, redeploy, then delete the old key.",
+		Misuse:        "Check the console's Usage and billing pages for requests you do not recognise.",
+		DocsURL:       "https://docs.x.ai/docs/overview",
+	}
+
+	return []Rule{
 		{
 			ID:          "xai-api-key",
 			Provider:    "xAI",
 			Description: "xAI (Grok) API key (xai- followed by 80 alphanumeric characters). Format: https://docs.x.ai/docs/overview",
 			Keywords:    []string{"xai-"},
-			Pattern:     aiTok(`xai-[A-Za-z0-9]{80}`),
+			Pattern:     uniqueToken(`xai-[A-Za-z0-9]{80}`, tokenChars),
 			Group:       1,
 			MinEntropy:  4.5,
 			Validators:  []Validator{HasLetterAndDigit},
@@ -522,13 +508,29 @@ func aiRules() []Rule {
 				`XAI_API_KEY=xai-5zByS1pUx24Paxaf3AIVssVxRX8JTCw2qtGXyG99kUvo`,
 			},
 		},
+	}
+}
+
+// deepSeekRules returns the rules for DeepSeek.
+func deepSeekRules() []Rule {
+	deepseek := Remediation{
+		What:          "A DeepSeek API key: it calls the DeepSeek models billed to the account balance.",
+		RevokeURL:     "https://platform.deepseek.com/api_keys",
+		Revoke:        "On the DeepSeek platform open API keys and delete the key.",
+		RevokeCommand: "",
+		Rotate:        "Create a new key, store it in your secret manager, redeploy, then delete the old key.",
+		Misuse:        "Check https://platform.deepseek.com/usage for consumption you do not recognise.",
+		DocsURL:       "https://api-docs.deepseek.com/",
+	}
+
+	return []Rule{
 		{
 			ID:            "deepseek-api-key",
 			Provider:      "DeepSeek",
 			Description:   "DeepSeek API key: sk- followed by 32 lower-case hex characters, within three lines of 'deepseek'. Format: https://api-docs.deepseek.com/",
 			Keywords:      []string{"deepseek"},
 			KeywordWindow: 3,
-			Pattern:       aiTok(`sk-[a-f0-9]{32}`),
+			Pattern:       uniqueToken(`sk-[a-f0-9]{32}`, tokenChars),
 			Group:         1,
 			MinEntropy:    3.2,
 			Validators:    []Validator{HasLetterAndDigit},
@@ -546,12 +548,28 @@ func aiRules() []Rule {
 				`DEEPSEEK_API_KEY=${DEEPSEEK_API_KEY}`,
 			},
 		},
+	}
+}
+
+// togetherRules returns the rules for Together AI.
+func togetherRules() []Rule {
+	together := Remediation{
+		What:          "A Together AI API key: it runs inference, fine-tuning and dedicated endpoints billed to the account.",
+		RevokeURL:     "https://api.together.ai/settings/api-keys",
+		Revoke:        "Open Settings → API Keys in the Together AI dashboard and revoke the key.",
+		RevokeCommand: "",
+		Rotate:        "Create a new key, store it as TOGETHER_API_KEY in your secret manager, redeploy, then revoke the old key.",
+		Misuse:        "Check the dashboard's Billing/usage pages and the list of fine-tuning jobs and endpoints for activity you did not start.",
+		DocsURL:       "https://docs.together.ai/docs/quickstart",
+	}
+
+	return []Rule{
 		{
 			ID:          "together-api-key",
 			Provider:    "Together AI",
 			Description: "Together AI API key (tgp_v1_ followed by 43 base64url characters). Format: https://docs.together.ai/docs/quickstart",
 			Keywords:    []string{"tgp_v1_"},
-			Pattern:     aiTok(`tgp_v1_[A-Za-z0-9_-]{43}`),
+			Pattern:     uniqueToken(`tgp_v1_[A-Za-z0-9_-]{43}`, tokenChars),
 			Group:       1,
 			MinEntropy:  4,
 			Validators:  []Validator{HasLetterAndDigit},
@@ -589,12 +607,28 @@ func aiRules() []Rule {
 				`TOGETHER_API_KEY=62bfb1ee5bace6b6c0e3a2508b1d1fc4f138b077973747eefa9cca199f7428`,
 			},
 		},
+	}
+}
+
+// fireworksRules returns the rules for Fireworks AI.
+func fireworksRules() []Rule {
+	fireworks := Remediation{
+		What:          "A Fireworks AI API key: it runs inference and manages models and deployments of the account.",
+		RevokeURL:     "https://app.fireworks.ai/settings/users/api-keys",
+		Revoke:        "In the Fireworks dashboard open Settings → API Keys and delete the key.",
+		RevokeCommand: "firectl delete api-key <KEY_ID>",
+		Rotate:        "Create a new key (firectl create api-key), store it as FIREWORKS_API_KEY in your secret manager, redeploy, then delete the old key.",
+		Misuse:        "Check the dashboard's Usage/billing page and the deployments and models lists for activity you did not start.",
+		DocsURL:       "https://docs.fireworks.ai/api-reference/introduction",
+	}
+
+	return []Rule{
 		{
 			ID:          "fireworks-api-key",
 			Provider:    "Fireworks AI",
 			Description: "Fireworks AI API key (fw_ followed by 24 to 40 alphanumeric characters). Format: https://docs.fireworks.ai/api-reference/introduction",
 			Keywords:    []string{"fw_"},
-			Pattern:     aiTok(`fw_[A-Za-z0-9]{24,40}`),
+			Pattern:     uniqueToken(`fw_[A-Za-z0-9]{24,40}`, tokenChars),
 			Group:       1,
 			MinEntropy:  3.8,
 			Validators:  []Validator{HasLetterAndDigit, HasMixedCase},
@@ -612,13 +646,29 @@ func aiRules() []Rule {
 				`FIREWORKS_API_KEY=fw_your_fireworks_key`,
 			},
 		},
+	}
+}
+
+// elevenLabsRules returns the rules for ElevenLabs.
+func elevenLabsRules() []Rule {
+	eleven := Remediation{
+		What:          "An ElevenLabs API key: it generates speech and clones voices billed to the account's character quota, and can read its voices and history.",
+		RevokeURL:     "https://elevenlabs.io/app/settings/api-keys",
+		Revoke:        "Open Settings → API Keys in ElevenLabs and delete the key.",
+		RevokeCommand: "",
+		Rotate:        "Create a new key restricted to the endpoints needed and with a credit limit, store it in your secret manager, redeploy, then delete the old key.",
+		Misuse:        "Check the Usage analytics and the generation History for requests you did not make, and the Voices list for new clones.",
+		DocsURL:       "https://elevenlabs.io/docs/api-reference/authentication",
+	}
+
+	return []Rule{
 		{
 			ID:            "elevenlabs-api-key",
 			Provider:      "ElevenLabs",
 			Description:   "ElevenLabs API key: sk_ followed by 48 lower-case hex characters, within three lines of 'elevenlabs' or 'xi-api-key'. Format: https://elevenlabs.io/docs/api-reference/authentication",
 			Keywords:      []string{"elevenlabs", "eleven_labs", "xi-api-key", "xi_api_key"},
 			KeywordWindow: 3,
-			Pattern:       aiTok(`sk_[a-f0-9]{48}`),
+			Pattern:       uniqueToken(`sk_[a-f0-9]{48}`, tokenChars),
 			Group:         1,
 			MinEntropy:    3.3,
 			Validators:    []Validator{HasLetterAndDigit},
@@ -658,6 +708,22 @@ func aiRules() []Rule {
 				`ELEVENLABS_API_KEY=f91cbd146a4bd5f4ebe96442c62653`,
 			},
 		},
+	}
+}
+
+// assemblyAIRules returns the rules for AssemblyAI.
+func assemblyAIRules() []Rule {
+	assembly := Remediation{
+		What:          "An AssemblyAI API key: it submits transcription jobs billed to the account and reads its past transcripts.",
+		RevokeURL:     "https://www.assemblyai.com/app/api-keys",
+		Revoke:        "In the AssemblyAI dashboard open API Keys and delete (or regenerate) the key.",
+		RevokeCommand: "",
+		Rotate:        "Create a new key, store it as ASSEMBLYAI_API_KEY in your secret manager, redeploy, then delete the old key.",
+		Misuse:        "Check the dashboard's Usage page and transcript history for jobs you did not submit; transcripts may have been read.",
+		DocsURL:       "https://www.assemblyai.com/docs/api-reference/overview",
+	}
+
+	return []Rule{
 		{
 			ID:          "assemblyai-api-key",
 			Provider:    "AssemblyAI",
@@ -680,6 +746,22 @@ func aiRules() []Rule {
 				`assemblyai_checksum: da3b99454b26825b91970aa924af4ca8`,
 			},
 		},
+	}
+}
+
+// deepgramRules returns the rules for Deepgram.
+func deepgramRules() []Rule {
+	deepgram := Remediation{
+		What:          "A Deepgram API key: it transcribes and synthesises speech billed to the project and, with admin scopes, manages the project's keys and members.",
+		RevokeURL:     "https://console.deepgram.com/",
+		Revoke:        "In the Deepgram console open the project's Settings → API Keys and delete the key.",
+		RevokeCommand: `curl -X DELETE https://api.deepgram.com/v1/projects/<PROJECT_ID>/keys/<KEY_ID> -H "Authorization: Token <ADMIN_KEY>"`,
+		Rotate:        "Create a new key with the Member role and an expiry, store it as DEEPGRAM_API_KEY in your secret manager, redeploy, then delete the old key.",
+		Misuse:        "Check the project's Usage page and request logs for requests you do not recognise, and its API keys and members for changes.",
+		DocsURL:       "https://developers.deepgram.com/docs/create-additional-api-keys",
+	}
+
+	return []Rule{
 		{
 			ID:          "deepgram-api-key",
 			Provider:    "Deepgram",
@@ -702,12 +784,28 @@ func aiRules() []Rule {
 				`DEEPGRAM_API_KEY=b2a05c1f86cc9d48b5c9bd5da27f45bcd8`,
 			},
 		},
+	}
+}
+
+// pineconeRules returns the rules for Pinecone.
+func pineconeRules() []Rule {
+	pinecone := Remediation{
+		What:          "A Pinecone API key: it reads, writes and deletes the vectors of every index in its project and manages the indexes.",
+		RevokeURL:     "https://app.pinecone.io/",
+		Revoke:        "In the Pinecone console select the project, open API keys and delete the key.",
+		RevokeCommand: `curl -X DELETE https://api.pinecone.io/admin/api-keys/<KEY_ID> -H "Authorization: Bearer <ACCESS_TOKEN>" -H "X-Pinecone-Api-Version: 2025-04"`,
+		Rotate:        "Create a new key with the narrowest role (ReadOnly or ReadWrite on data plane only), store it as PINECONE_API_KEY in your secret manager, redeploy, then delete the old key.",
+		Misuse:        "Check the project's usage and index statistics (record counts) for unexpected reads, writes or deletions, and the audit logs on Enterprise plans.",
+		DocsURL:       "https://docs.pinecone.io/guides/projects/manage-api-keys",
+	}
+
+	return []Rule{
 		{
 			ID:          "pinecone-api-key",
 			Provider:    "Pinecone",
 			Description: "Pinecone API key (pcsk_, a short key ID, _ and 63 alphanumeric characters). Format: https://docs.pinecone.io/guides/projects/manage-api-keys",
 			Keywords:    []string{"pcsk_"},
-			Pattern:     aiTok(`pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{55,70}`),
+			Pattern:     uniqueToken(`pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{55,70}`, tokenChars),
 			Group:       1,
 			MinEntropy:  4.3,
 			Validators:  []Validator{HasLetterAndDigit},
@@ -724,12 +822,28 @@ func aiRules() []Rule {
 				`PINECONE_API_KEY=pcsk_RxMMhT_zToF3NxgL2YhACdCRFzTUOEWeYNG2MMzh`,
 			},
 		},
+	}
+}
+
+// langSmithRules returns the rules for LangSmith.
+func langSmithRules() []Rule {
+	langsmith := Remediation{
+		What:          "A LangSmith API key: it reads and writes the traces, datasets and prompts of the workspace (service keys act for the whole organization).",
+		RevokeURL:     "https://smith.langchain.com/settings",
+		Revoke:        "In LangSmith open Settings → API Keys and delete the key.",
+		RevokeCommand: "",
+		Rotate:        "Create a new personal access token or service key with an expiry, store it as LANGSMITH_API_KEY in your secret manager, redeploy, then delete the old key.",
+		Misuse:        "Traces can hold prompts and user data: check the workspace's projects, datasets and prompts for access or changes you did not make.",
+		DocsURL:       "https://docs.smith.langchain.com/administration/how_to_guides/organization_management/create_account_api_key",
+	}
+
+	return []Rule{
 		{
 			ID:          "langsmith-api-key",
 			Provider:    "LangSmith",
 			Description: "LangSmith personal access token (lsv2_pt_) or service key (lsv2_sk_): 32 hex characters, _ and 10 hex characters. Format: https://docs.smith.langchain.com/administration/how_to_guides/organization_management/create_account_api_key",
 			Keywords:    []string{"lsv2_pt_", "lsv2_sk_"},
-			Pattern:     aiTok(`lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}`),
+			Pattern:     uniqueToken(`lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}`, tokenChars),
 			Group:       1,
 			MinEntropy:  3.3,
 			Confidence:  High,
@@ -745,6 +859,22 @@ func aiRules() []Rule {
 				`LANGSMITH_API_KEY=lsv2_pt_3c7ab4773eb5e5b94674efe4572f7db2`,
 			},
 		},
+	}
+}
+
+// wandbRules returns the rules for Weights & Biases.
+func wandbRules() []Rule {
+	wandb := Remediation{
+		What:          "A Weights & Biases API key: it acts as the user for every team the user belongs to: reads and writes runs, artifacts and models.",
+		RevokeURL:     "https://wandb.ai/settings",
+		Revoke:        "Open User settings → API keys in W&B and delete the key (or use 'Reset' on older accounts).",
+		RevokeCommand: "",
+		Rotate:        "Create a new key, update WANDB_API_KEY in CI and training environments (wandb login --relogin), then delete the old key.",
+		Misuse:        "Check recent runs and artifact versions in your projects for entries you did not create, and the organization audit logs on Enterprise.",
+		DocsURL:       "https://docs.wandb.ai/guides/track/environment-variables",
+	}
+
+	return []Rule{
 		{
 			ID:          "wandb-api-key",
 			Provider:    "Weights & Biases",
@@ -768,12 +898,28 @@ func aiRules() []Rule {
 				`WANDB_API_KEY=9eac6cc46641c09e128d5de7ed86019816ff`,
 			},
 		},
+	}
+}
+
+// openRouterRules returns the rules for OpenRouter.
+func openRouterRules() []Rule {
+	openrouter := Remediation{
+		What:          "An OpenRouter API key: it calls any model on OpenRouter billed to the account's credits.",
+		RevokeURL:     "https://openrouter.ai/settings/keys",
+		Revoke:        "Open Settings → Keys on OpenRouter and delete (or disable) the key.",
+		RevokeCommand: `curl -X DELETE https://openrouter.ai/api/v1/keys/<KEY_HASH> -H "Authorization: Bearer <PROVISIONING_KEY>"`,
+		Rotate:        "Create a new key with a credit limit, store it as OPENROUTER_API_KEY in your secret manager, redeploy, then delete the old key.",
+		Misuse:        "Check https://openrouter.ai/activity for generations and spend you do not recognise.",
+		DocsURL:       "https://openrouter.ai/docs/api-reference/authentication",
+	}
+
+	return []Rule{
 		{
 			ID:          "openrouter-api-key",
 			Provider:    "OpenRouter",
 			Description: "OpenRouter API key (sk-or-v1- followed by 64 hex characters). Format: https://openrouter.ai/docs/api-reference/authentication",
 			Keywords:    []string{"sk-or-v1-"},
-			Pattern:     aiTok(`sk-or-v1-[a-f0-9]{64}`),
+			Pattern:     uniqueToken(`sk-or-v1-[a-f0-9]{64}`, tokenChars),
 			Group:       1,
 			MinEntropy:  3.5,
 			Confidence:  High,

@@ -28,8 +28,11 @@ const (
 	genSuffix  = `(?:e?s)?(?:[_.-]?(?:[0-9]{1,4}|value|val|str|string|text|raw|b64|base64|key|prod|production|dev|staging|live|do[_-]?not[_-]?commit))?`
 	genPrefix  = `[A-Za-z0-9_.-]*?`
 	genNotSecr = `(?:public|pub|csrf|xsrf|next|page|continuation|cancel|cancellation|idempotency|sync|lexer|parser)`
-	genAssign  = `(?:["']?(?:\s+(?:string|str))?\s*(?::{0,3}=|\?=|\.=|=>|:)|["']\s*,)\s*(?:["'` + "`" + `]|@")?`
-	genEnd     = `(?:["'` + "`" + `<\\;\s]|$)`
+	// genAssign is the shared grammar's operator (assignOp) after the
+	// closing quotes and optional type word of an assignment; the name's
+	// own tail is genSuffix, not assignNameTail.
+	genAssign = `(?:\\?["'\x60\]]){0,2}` + assignType + assignOp
+	genEnd    = `(?:["'` + "`" + `<\\;\s]|$)`
 )
 
 // genericPattern assembles the generic rule's expression for a value class.
@@ -108,6 +111,8 @@ func genericRules() []Rule {
 			Remediation: generic,
 			TruePositives: []string{
 				`DB_PASSWORD=Xq7vR2mLp9sKt4Wz`,
+				`<add key="DB_PASSWORD" value="Xq7vR2mLp9sKt4Wz" />`,
+				`db_password += "Xq7vR2mLp9sKt4Wz"`,
 				`  client_secret: "kT8fQ2xVn5LmR9pZc3Wy7HbJ"`,
 				`const apiKey = 'aZ4kR9tQm2Xv7LpN5sWc8HyB';`,
 				`mySecretString := "p4Rk9XmQ2vLt7Wz5NcJ8"`,
@@ -117,6 +122,7 @@ func genericRules() []Rule {
 			},
 			FalsePositives: []string{
 				`token := p.next()`,
+				`token, err9Xq7vR2mLp := f()`,
 				`func checkPassword(password string) error {`,
 				`password = "changeme123"`,
 				`api_key = ${API_KEY}`,
