@@ -38,6 +38,9 @@ type Config struct {
 	// restart then.
 	FingerprintKeyGenerated bool
 	MaxCommits              int
+	// ScanBudget is how long one job may spend scanning files; files left
+	// when it runs out are named as not scanned. 0: DefaultScanBudget.
+	ScanBudget time.Duration
 	// AdminToken guards the audit API; empty disables it.
 	AdminToken    []byte
 	SweepInterval time.Duration // between redelivery sweeps; 0: none
