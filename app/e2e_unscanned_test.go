@@ -42,14 +42,14 @@ func TestE2EUnscannedIsNamed(t *testing.T) {
 				c1 := e.repo.Commit("many files", manyFiles("gen", 301))
 				c2 := e.repo.Commit("one more", map[string]string{"z.txt": "z\n"})
 				e.send("push", e.push("refs/heads/main", before, c2, false, false, c1, c2))
-				return c2, []string{"net diff", "300 files"}
+				return c2, []string{"Net diff scanned", "(files past the first 300) of " + c2[:12]}
 			}},
 		{name: "a commit lists at most 3000 files", config: e2eConfig{},
 			setup: func(t *testing.T, e *e2e) (string, []string) {
 				before := e.repo.Head()
 				c := e.repo.Commit("huge commit", manyFiles("huge", 3001))
 				e.send("push", e.push("refs/heads/main", before, c, false, false, c))
-				return c, []string{"3000 files", c[:12]}
+				return c, []string{"(files past the first 3000) of " + c[:12]}
 			}},
 	}
 	for _, tc := range cases {
@@ -125,11 +125,12 @@ func commitN(e *e2e, n int) []string {
 	return shas
 }
 
-// manyFiles is n small files under dir.
+// manyFiles is n one-line files under dir, all alike so that git stores
+// one blob.
 func manyFiles(dir string, n int) map[string]string {
 	files := make(map[string]string, n)
 	for i := 0; i < n; i++ {
-		files[fmt.Sprintf("%s/f%04d.txt", dir, i)] = fmt.Sprintf("line %d\n", i)
+		files[fmt.Sprintf("%s/f%04d.txt", dir, i)] = "line\n"
 	}
 	return files
 }

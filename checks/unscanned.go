@@ -84,7 +84,12 @@ func unscannedTitle(r Report) string {
 	return "No secrets found, but " + strings.Join(parts, " and ") + " not scanned: check them"
 }
 
+// countOf renders "3 commits", "at least 3 commits", or, for a floor of
+// 0, "an unknown number of commits".
 func countOf(n int, atLeast bool, noun string) string {
+	if n == 0 && atLeast {
+		return "an unknown number of " + noun + "s"
+	}
 	s := fmt.Sprintf("%d %s%s", n, noun, plural(n))
 	if atLeast {
 		s = "at least " + s
