@@ -38,6 +38,9 @@ type Config struct {
 	// restart then.
 	FingerprintKeyGenerated bool
 	MaxCommits              int
+	// ScanBudget is how long one job may spend scanning files; files left
+	// when it runs out are named as not scanned. 0: DefaultScanBudget.
+	ScanBudget time.Duration
 	// AdminToken guards the audit API; empty disables it.
 	AdminToken    []byte
 	SweepInterval time.Duration // between redelivery sweeps; 0: none
@@ -74,6 +77,9 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	interval, err := time.ParseDuration(sweep)
 	c.SweepInterval = interval
 	r.check(err == nil && (interval == 0 || interval >= MinSweepInterval), "PUSHGUARD_SWEEP_INTERVAL must be 0 (off) or a duration of at least %v such as 2m, not %q", MinSweepInterval, sweep)
+	budget := r.str("PUSHGUARD_SCAN_BUDGET", DefaultScanBudget.String())
+	c.ScanBudget, err = time.ParseDuration(budget)
+	r.check(err == nil && c.ScanBudget >= time.Second && c.ScanBudget <= maxScanBudget, "PUSHGUARD_SCAN_BUDGET must be a duration from 1s to %v such as 5m, not %q", maxScanBudget, budget)
 	r.check(c.LogFormat == "json" || c.LogFormat == "text", "LOG_FORMAT must be json or text, not %q", c.LogFormat)
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.problem("LOG_LEVEL: %v", err)

@@ -57,6 +57,7 @@ type e2eConfig struct {
 	enterprise bool
 	transport  http.RoundTripper
 	adminToken string
+	scanBudget time.Duration // 0: the default
 }
 
 func startE2E(t *testing.T, c e2eConfig) *e2e { return startE2EWith(t, c) }
@@ -76,6 +77,7 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 		AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte(e2eWebhookKey),
 		APIURL: gh.URL(), RedisURL: "redis://unused", Workers: 4, FingerprintKey: []byte("e2e fingerprint key 0123456789"),
 		MaxCommits: c.maxCommits, LogFormat: "json", LogLevel: slog.LevelInfo, AdminToken: []byte(c.adminToken),
+		ScanBudget: c.scanBudget,
 	}
 	if cfg.MaxCommits == 0 {
 		cfg.MaxCommits = DefaultMaxCommits

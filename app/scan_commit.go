@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/scanner"
 )
 
@@ -31,8 +32,9 @@ func (w *worker) commitScan(ctx context.Context, repo repoRef, sha string) (*com
 		return &cached, err
 	}
 	res, err := w.scanCommit(ctx, repo, sha)
-	if err != nil {
-		return nil, err
+	if err != nil || outOfTime(res) {
+		// A commit the time budget cut short is scanned again next time.
+		return res, err
 	}
 	return res, w.store.setJSON(ctx, key, res, scanCacheTTL)
 }
@@ -41,6 +43,7 @@ func (w *worker) commitScan(ctx context.Context, repo repoRef, sha string) (*com
 // lines.
 func (w *worker) scanCommit(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
 	res := &commitResult{}
+	listed := 0
 	opts := &github.ListOptions{PerPage: 100}
 	for {
 		c, resp, err := repo.gh.Repositories.GetCommit(ctx, repo.owner, repo.name, sha, opts)
@@ -53,11 +56,30 @@ func (w *worker) scanCommit(ctx context.Context, repo repoRef, sha string) (*com
 				return nil, err
 			}
 		}
+		listed += len(c.Files)
 		if resp.NextPage == 0 || len(c.Files) == 0 {
-			return res, nil
+			break
 		}
 		opts.Page = resp.NextPage
 	}
+	if listed >= commitMaxFiles {
+		// GitHub lists at most 3000 files of a commit: say so, never skip
+		// silently.
+		res.Skipped = append(res.Skipped, notListed(commitMaxFiles, sha))
+	}
+	return res, nil
+}
+
+// GitHub's limits on the files it lists: of a commit, and of a
+// comparison.
+const (
+	commitMaxFiles  = 3000
+	compareMaxFiles = 300
+)
+
+// notListed names the files GitHub left out of a list cut at limit.
+func notListed(limit int, sha string) scanner.Skipped {
+	return scanner.Skipped{Path: fmt.Sprintf("(files past the first %d)", limit), Commit: sha, Reason: checks.SkipNotListed}
 }
 
 // scanCompare scans the net diff from base to the head, for changes past
@@ -76,31 +98,30 @@ func (w *worker) scanCompare(ctx context.Context, repo repoRef, base string) (*c
 	if len(cmp.Files) >= compareMaxFiles {
 		// GitHub lists at most 300 files of a comparison: say so, never
 		// skip silently.
-		res.Skipped = append(res.Skipped, scanner.Skipped{Path: "(files past the first 300)", Commit: repo.headSHA,
-			Reason: "GitHub's compare API lists at most 300 files; scan the range with `pushguard scan --git` to cover the rest"})
+		res.Skipped = append(res.Skipped, notListed(compareMaxFiles, repo.headSHA))
 	}
 	return res, nil
 }
-
-// compareMaxFiles is how many files GitHub's compare API returns at most.
-const compareMaxFiles = 300
 
 // scanFile scans one file of a commit: its patch when GitHub sent one; the
 // whole blob when it did not (binary or too large a diff), if it is text and
 // within the size cap; otherwise it is listed as not scanned. Nothing is
 // skipped silently.
 func (w *worker) scanFile(ctx context.Context, repo repoRef, sha string, f *github.CommitFile, res *commitResult) error {
-	if f.GetStatus() == "removed" {
+	patch := f.GetPatch()
+	if f.GetStatus() == "removed" || (patch == "" && f.GetAdditions() == 0 && f.GetChanges() == 0 && f.GetStatus() != "added") {
+		return nil // a removal, a pure rename or a mode change adds no line
+	}
+	if repo.budget.spent() {
+		res.Skipped = append(res.Skipped, scanner.Skipped{Path: f.GetFilename(), Commit: sha, Reason: checks.SkipTimeBudget})
 		return nil
 	}
 	var r *scanner.Result
 	var err error
 	start := time.Now()
-	switch patch := f.GetPatch(); {
+	switch {
 	case patch != "":
 		r, err = repo.sc.ScanPatch(ctx, f.GetFilename(), sha, strings.NewReader(patch))
-	case f.GetAdditions() == 0 && f.GetChanges() == 0 && f.GetStatus() != "added":
-		return nil // a pure rename or mode change adds no line
 	default:
 		r, err = w.scanBlob(ctx, repo, sha, f)
 	}

@@ -24,6 +24,7 @@ type repoRef struct {
 	owner, name string
 	headSHA     string
 	sc          *scanner.Scanner // the repository's rules: built-in ones, as configured
+	budget      *budget          // the job's time for scanning files; nil: no limit
 }
 
 // scan is the whole of a scan job: hold the head SHA, put the check run in
@@ -105,7 +106,8 @@ func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 // openRepo readies a job's repository: its client, its configuration and
 // the scanner its rules make.
 func (w *worker) openRepo(ctx context.Context, job queue.Job) (repoRef, *repoconfig.Config, []string, error) {
-	repo := repoRef{gh: w.gh.Installation(job.InstallationID), owner: job.Owner, name: job.Repo, headSHA: job.HeadSHA, sc: w.scanner}
+	repo := repoRef{gh: w.gh.Installation(job.InstallationID), owner: job.Owner, name: job.Repo, headSHA: job.HeadSHA, sc: w.scanner,
+		budget: newBudget(w.now, w.scanBudget)}
 	cfg, problems, err := w.repoConfig(ctx, repo, job.DefaultBranch)
 	if err != nil {
 		return repo, nil, nil, err
@@ -193,7 +195,8 @@ func (w *worker) buildReport(ctx context.Context, repo repoRef, job queue.Job, e
 	if p.netDiffReason == "" {
 		p.commits = unionInOrder(earlier, p.commits)
 	}
-	report := &checks.Report{RulesVersion: repo.sc.Rules().Version(), NetDiff: p.netDiffReason, CommitTimes: map[string]time.Time{}}
+	report := &checks.Report{RulesVersion: repo.sc.Rules().Version(), NetDiff: p.netDiffReason, CommitTimes: map[string]time.Time{},
+		UnscannedCommits: p.unscanned}
 	var findings []scanner.Finding
 	if p.netDiffReason != "" {
 		res, err := w.scanCompare(ctx, repo, p.base)

@@ -5,19 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/queue"
 )
 
 // plan is what a job scans: commits one by one, or, past the per-commit
-// limit, the net diff from base to the head (and why).
+// limit, the net diff from base to the head (and why), and the commits it
+// leaves out.
 type plan struct {
 	commits       []string // oldest first
 	base          string
 	netDiffReason string
+	unscanned     []checks.CommitGap
 }
 
 // plan decides which commits a job scans. Push protection means every
@@ -44,7 +48,8 @@ func (w *worker) pushPlan(ctx context.Context, repo repoRef, job queue.Job) (pla
 		base = job.DefaultBranch
 		if job.Ref == qualified(job.DefaultBranch) || job.DefaultBranch == "" {
 			// The first push to a repository: nothing to compare with.
-			return plan{commits: lastN(orHead(job.Commits, repo.headSHA), w.maxCommits)}, nil
+			return trimmedPlan(orHead(job.Commits, repo.headSHA), w.maxCommits,
+				"The first push to this repository has no base to compare with: pushguard scanned the newest commits the push listed, one by one (PUSHGUARD_MAX_COMMITS), and not the older ones."), nil
 		}
 	}
 	return w.comparePlan(ctx, repo, base, orHead(job.Commits, repo.headSHA))
@@ -55,19 +60,23 @@ func (w *worker) pushPlan(ctx context.Context, repo repoRef, job queue.Job) (pla
 // back to the commits listed in the payload.
 func (w *worker) comparePlan(ctx context.Context, repo repoRef, base string, fallback []string) (plan, error) {
 	var commits []string
+	total := 0
 	opts := &github.ListOptions{PerPage: 100}
 	for {
 		cmp, resp, err := repo.gh.Repositories.CompareCommits(ctx, repo.owner, repo.name, base, repo.headSHA, opts)
 		if isNotFound(err) {
-			return plan{commits: lastN(fallback, w.maxCommits)}, nil
+			return trimmedPlan(fallback, w.maxCommits, fmt.Sprintf(
+				"GitHub could not compare %s with the head (an old head that is gone, as after a force push): pushguard scanned the newest commits the push listed, one by one (PUSHGUARD_MAX_COMMITS), and not the older ones.",
+				shortRef(base))), nil
 		}
 		if err != nil {
 			return plan{}, fmt.Errorf("compare %s...%s: %w", base, repo.headSHA, err)
 		}
-		if cmp.GetTotalCommits() > w.maxCommits {
+		total = cmp.GetTotalCommits()
+		if total > w.maxCommits {
 			return plan{base: base, netDiffReason: fmt.Sprintf(
 				"This change has %d commits, more than the %d scanned one by one: pushguard scanned the net diff %s...%s instead, so a secret added and removed again within it is not seen.",
-				cmp.GetTotalCommits(), w.maxCommits, shortRef(base), shortRef(repo.headSHA))}, nil
+				total, w.maxCommits, shortRef(base), shortRef(repo.headSHA))}, nil
 		}
 		for _, c := range cmp.Commits {
 			commits = append(commits, c.GetSHA())
@@ -77,10 +86,16 @@ func (w *worker) comparePlan(ctx context.Context, repo repoRef, base string, fal
 		}
 		opts.Page = resp.NextPage
 	}
-	if len(commits) == 0 {
-		commits = []string{repo.headSHA}
+	p := plan{commits: commits}
+	if missing := total - len(commits); missing > 0 {
+		// GitHub's pages stopped short of the total it announced.
+		p.unscanned = []checks.CommitGap{{Count: missing, Reason: fmt.Sprintf(
+			"GitHub's comparison of %s with the head counts %d commits but listed %d: the others were not scanned.", shortRef(base), total, len(commits))}}
 	}
-	return plan{commits: commits}, nil
+	if len(p.commits) == 0 {
+		p.commits = []string{repo.headSHA}
+	}
+	return p, nil
 }
 
 // pullRequestPlan scans the pull request's commits (fork PRs included: their
@@ -149,11 +164,30 @@ func orHead(commits []string, head string) []string {
 	return commits
 }
 
-func lastN(s []string, n int) []string {
-	if len(s) > n {
-		return s[len(s)-n:]
+// pushPayloadMaxCommits is how many commits a push payload lists at most.
+const pushPayloadMaxCommits = 2048
+
+// trimmedPlan scans the newest n of the commits a push payload listed
+// (oldest first) and names the others as not scanned, giving why. A list
+// at the payload's own limit may have lost older commits before pushguard
+// saw it: that is named too, with a count that is a floor.
+func trimmedPlan(listed []string, n int, why string) plan {
+	kept := listed
+	if len(listed) > n {
+		kept = listed[len(listed)-n:]
 	}
-	return s
+	dropped := listed[:len(listed)-len(kept)]
+	capped := len(listed) >= pushPayloadMaxCommits
+	p := plan{commits: kept}
+	if len(dropped) == 0 && !capped {
+		return p
+	}
+	reason := fmt.Sprintf("%s It listed %d; %d were scanned.", why, len(listed), len(kept))
+	if capped {
+		reason += fmt.Sprintf(" GitHub lists at most %d commits in a push and listed that many, so older ones may not have been listed at all.", pushPayloadMaxCommits)
+	}
+	p.unscanned = []checks.CommitGap{{Count: len(dropped), AtLeast: capped, SHAs: slices.Clone(dropped), Reason: reason}}
+	return p
 }
 
 func shortRef(ref string) string {

@@ -85,7 +85,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	s.worker = &worker{
 		gh: gh, appID: cfg.AppID, scanner: scanner.New(rules, cfg.FingerprintKey),
 		store: &store{rdb: rdb, prefix: prefix}, log: log,
-		maxCommits: cfg.MaxCommits, maxBlob: DefaultMaxBlobBytes, now: time.Now, metrics: s.metrics,
+		maxCommits: cfg.MaxCommits, maxBlob: DefaultMaxBlobBytes, scanBudget: cfg.ScanBudget, now: time.Now, metrics: s.metrics,
 		decisions: decisions.NewStore(rdb, prefix), perms: newPermissions(time.Now),
 	}
 	return s, nil

@@ -64,6 +64,7 @@ type worker struct {
 	log        *slog.Logger
 	maxCommits int
 	maxBlob    int64
+	scanBudget time.Duration // per job; 0: DefaultScanBudget
 	now        func() time.Time
 	metrics    *metrics
 	decisions  *decisions.Store

@@ -34,7 +34,7 @@ const (
 // comment limit, leaving out table rows (and counting them) when it must,
 // and shows secrets only redacted.
 func RenderComment(r Report, rules *scanner.Ruleset, commands string) string {
-	head := CommentMarker + "\n" + commentVerdict(r)
+	head := CommentMarker + "\n" + commentVerdict(r) + notScannedSection(r, "named in the pushguard check run")
 	foot := commentFoot(r, commands)
 	removed := removedSection(r)
 	// The playbooks may take half the room; the table takes the rest, less
@@ -71,6 +71,10 @@ func commentVerdict(r Report) string {
 			s += fmt.Sprintf("%d other finding%s dismissed by maintainers.\n\n", dismissed, pluralWas(dismissed))
 		}
 		return s + advisoryNote(advisory)
+	}
+	if r.Incomplete() {
+		return "## ⚠️ No active secrets in what was scanned, but not everything was scanned\n\n" +
+			"The pushguard check asks for action until the rest is covered (below).\n\n" + advisoryNote(advisory)
 	}
 	if len(r.Items) == 0 {
 		return "## ✅ All findings resolved\n\nNo secrets are left in this pull request's commits.\n\n"

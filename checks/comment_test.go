@@ -326,6 +326,13 @@ func commentFindings(t *testing.T, rs *scanner.Ruleset) ([]scanner.Finding, Repo
 	return f, base
 }
 
+// withGaps adds commits and a file left unscanned to r.
+func withGaps(r Report) Report {
+	r.UnscannedCommits = []CommitGap{{Count: 2, SHAs: []string{sha(7), sha(8)}, Reason: "Trimmed to the per-commit limit."}}
+	r.Skipped = []scanner.Skipped{{Path: "src/late.go", Commit: sha(8), Reason: SkipTimeBudget}}
+	return r
+}
+
 func TestRenderCommentGolden(t *testing.T) {
 	rs := newTestRuleset(t)
 	f, base := commentFindings(t, rs)
@@ -350,6 +357,10 @@ func TestRenderCommentGolden(t *testing.T) {
 		{"comment_injection", with(atHead(hostile[0]), injected),
 			[]string{"🚨 1 active secret in"}},
 		{"comment_no_findings", with(), []string{"✅ All findings resolved"}},
+		{"comment_unscanned", withGaps(with(atHead(f[0]))),
+			[]string{"🚨 1 active secret", "**2 commits not scanned.**", "**1 file not scanned (time budget)**"}},
+		{"comment_unscanned_resolved", withGaps(with(dismissed(f[0], "revoked"))),
+			[]string{"not everything was scanned", "**2 commits not scanned.**"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,6 +47,8 @@ func title(r Report) string {
 		return "1 leaked secret: revoke it now"
 	case active > 1:
 		return fmt.Sprintf("%d leaked secrets: revoke them now", active)
+	case r.Incomplete():
+		return unscannedTitle(r)
 	case len(r.Items) > 0:
 		dismissed, advisory := r.setAside()
 		var parts []string
@@ -66,6 +68,7 @@ func title(r Report) string {
 func summary(r Report, rules *scanner.Ruleset) string {
 	var b strings.Builder
 	b.WriteString(headline(r))
+	b.WriteString(notScannedSection(r, "listed below"))
 	b.WriteString(configSection(r))
 	table, left := findingsTable(r, MaxSummary/2)
 	b.WriteString(table)
@@ -99,8 +102,8 @@ func headline(r Report) string {
 	active := r.Active()
 	if active == 0 {
 		s := fmt.Sprintf("## ✅ No active secrets in %s\n\n", scope)
-		if n := len(r.Skipped); n > 0 {
-			s += fmt.Sprintf("**%d file%s could not be scanned** (binary or too large): check them by hand, see below.\n\n", n, plural(n))
+		if r.Incomplete() {
+			s = fmt.Sprintf("## ⚠️ No active secrets in what was scanned of %s, but not all of it was scanned\n\n", scope)
 		}
 		dismissed, advisory := r.setAside()
 		if dismissed > 0 {
@@ -360,9 +363,6 @@ func skippedSection(r Report, budget int) string {
 func footer(r Report) string {
 	var b strings.Builder
 	b.WriteString("\n---\n")
-	if r.NetDiff != "" {
-		fmt.Fprintf(&b, "%s\n\n", r.NetDiff)
-	}
 	scope := fmt.Sprintf("%d commit%s", r.Commits, plural(r.Commits))
 	if r.NetDiff != "" {
 		scope = "the net diff"

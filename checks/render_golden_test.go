@@ -61,6 +61,19 @@ func TestRenderGolden(t *testing.T) {
 			},
 			Commits: 2, RulesVersion: testRulesVersion,
 		}},
+		{"unscanned", Report{
+			UnscannedCommits: []CommitGap{{Count: 2, SHAs: []string{sha(4), sha(5)},
+				Reason: "A first push lists its commits in the payload: only the newest 3 of 5 were scanned one by one (PUSHGUARD_MAX_COMMITS)."}},
+			Skipped: []scanner.Skipped{
+				{Path: "assets/logo.png", Commit: sha(1), Reason: scanner.SkipBinary},
+				{Path: "data/dump.sql", Commit: sha(2), Reason: "too large (12582912 bytes, cap 10485760)"},
+				{Path: "src/late.go", Commit: sha(3), Reason: SkipTimeBudget},
+				{Path: "(files past the first 3000)", Commit: sha(3), Reason: SkipNotListed},
+			},
+			Commits: 3, RulesVersion: testRulesVersion,
+		}},
+		{"unscanned_with_finding", Report{Items: []Item{atHead(f[0])}, Commits: 1, RulesVersion: testRulesVersion, CommitTimes: times,
+			Skipped: []scanner.Skipped{{Path: "src/late.go", Commit: sha(1), Reason: SkipTimeBudget}}}},
 		{"net_diff", Report{Items: []Item{atHead(f[1])}, Commits: 0, RulesVersion: testRulesVersion,
 			NetDiff: "This push has 1,204 commits, more than the limit of 250: pushguard scanned the net diff of the push instead of each commit."}},
 	}

@@ -50,6 +50,10 @@ type Report struct {
 	Skipped []scanner.Skipped
 	// Commits is the number of commits scanned one by one.
 	Commits int
+	// UnscannedCommits are the commits the scan left out, and why (a first
+	// push trimmed to the per-commit limit, say). Any makes the scan
+	// incomplete.
+	UnscannedCommits []CommitGap
 	// NetDiff, when set, says why the net diff was scanned instead of each
 	// commit (a push past the per-commit limit, say).
 	NetDiff string
@@ -91,11 +95,17 @@ func (r Report) setAside() (dismissed, advisory int) {
 	return dismissed, advisory
 }
 
-// Conclusion is failure while any finding is active and success otherwise.
-// A scan that could not finish is concluded by Incomplete instead.
+// Conclusion is failure while any finding is active; action_required when
+// none is but the scan left content out (commits, or files other than
+// binary ones: see Incomplete), since the check cannot vouch for what it
+// never read; success otherwise. A scan that could not finish at all is
+// concluded by Client.Incomplete instead.
 func (r Report) Conclusion() string {
-	if r.Active() > 0 {
+	switch {
+	case r.Active() > 0:
 		return ConclusionFailure
+	case r.Incomplete():
+		return ConclusionActionRequired
 	}
 	return ConclusionSuccess
 }
