@@ -18,6 +18,12 @@ import (
 // is refused with 413 before its signature is checked.
 const MaxBodyBytes = 25 << 20
 
+// EnqueueTimeout bounds the queue's part of a delivery: past it the
+// delivery is answered 503, well within the 10 s GitHub waits, so that
+// GitHub records a failure the sweeper can have redelivered rather than a
+// timeout of unknown outcome.
+const EnqueueTimeout = 2 * time.Second
+
 // Log keys, stable across the code base.
 const (
 	logDelivery     = "delivery_id"
@@ -158,6 +164,8 @@ func (h *Handler) enqueue(ctx context.Context, jobs []queue.Job) (string, []queu
 			return OutcomeMalformed, jobs, fmt.Errorf("%w: %v", errMalformed, err)
 		}
 	}
+	ctx, cancel := context.WithTimeout(ctx, EnqueueTimeout)
+	defer cancel()
 	for _, j := range jobs {
 		err := h.queue.Enqueue(ctx, j)
 		switch {
