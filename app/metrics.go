@@ -29,6 +29,7 @@ type metrics struct {
 	rateRemaining    *prometheus.GaugeVec
 	redeliveries     prometheus.Counter
 	signatureFailure prometheus.Counter
+	bodyErrors       *prometheus.CounterVec
 }
 
 func newMetrics(q *queue.Queue) *metrics {
@@ -56,9 +57,12 @@ func newMetrics(q *queue.Queue) *metrics {
 			Help: "Failed webhook deliveries the sweeper asked GitHub to redeliver."}),
 		signatureFailure: prometheus.NewCounter(prometheus.CounterOpts{Name: "pushguard_webhook_signature_failures_total",
 			Help: "Deliveries refused for a bad or missing signature."}),
+		bodyErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushguard_webhook_body_errors_total",
+			Help: "Deliveries whose body could not be read whole (body_error: cut short; body_timeout: too slow), or that were refused unread because too many bytes of unverified bodies were in flight (overloaded)."},
+			[]string{"outcome"}),
 	}
 	m.reg.MustRegister(m.webhooks, m.webhookSeconds, m.jobs, m.jobSeconds, m.scanBytes, m.scanSeconds,
-		m.findings, m.githubCalls, m.rateRemaining, m.redeliveries, m.signatureFailure,
+		m.findings, m.githubCalls, m.rateRemaining, m.redeliveries, m.signatureFailure, m.bodyErrors,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	if q != nil {
 		m.reg.MustRegister(queueCollector{q: q, desc: prometheus.NewDesc("pushguard_queue_jobs",
@@ -76,8 +80,11 @@ func (m *metrics) handler() http.Handler {
 func (m *metrics) webhook(event, outcome string, took time.Duration) {
 	m.webhooks.WithLabelValues(event, outcome).Inc()
 	m.webhookSeconds.Observe(took.Seconds())
-	if outcome == "bad_signature" {
+	switch outcome {
+	case "bad_signature":
 		m.signatureFailure.Inc()
+	case "body_error", "body_timeout", "overloaded":
+		m.bodyErrors.WithLabelValues(outcome).Inc()
 	}
 }
 

@@ -96,7 +96,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 // nothing will survive a restart.
 func (s *service) connectRedis() (redis.UniversalClient, error) {
 	if !s.cfg.Embedded() {
-		opt, err := redis.ParseURL(s.cfg.RedisURL)
+		opt, err := queue.RedisOptions(s.cfg.RedisURL)
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
@@ -114,7 +114,7 @@ func (s *service) connectRedis() (redis.UniversalClient, error) {
 	if s.cfg.FingerprintKeyGenerated {
 		s.log.Warn("PUSHGUARD_FINGERPRINT_KEY is not set: using a random key for this run; fingerprints change at every restart")
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr(), ContextTimeoutEnabled: true})
 	s.closer = append(s.closer, func() { rdb.Close() }, mr.Close)
 	return rdb, nil
 }

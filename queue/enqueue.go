@@ -4,20 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/hibiken/asynq"
 )
 
-// undoTimeout bounds the clean-up of a dedupe key after a failed enqueue.
-const undoTimeout = 2 * time.Second
-
 // Enqueue validates job and stores it for a worker, at most once per
-// delivery ID within the dedupe TTL: a second enqueue of the same delivery
-// returns an error wrapping ErrDuplicate and stores nothing. An error
-// wrapping ErrUnavailable means Redis could not take the job; the delivery
-// is then forgotten, so GitHub's redelivery can succeed. ctx bounds the
-// Redis calls: the webhook should give it a deadline.
+// delivery ID: a second enqueue of the same delivery returns an error
+// wrapping ErrDuplicate and stores nothing. An error wrapping ErrUnavailable
+// means Redis could not take the job (or ctx ended first); GitHub's
+// redelivery may then be enqueued, or be a duplicate if the command reached
+// Redis after all, in which case the job exists. ctx bounds the Redis calls:
+// the webhook should give it a deadline, and the client must be built with
+// RedisOptions (or have ContextTimeoutEnabled) for the deadline to hold.
+//
+// Deduplication and enqueue are one step: the task ID is the delivery ID,
+// and asynq's enqueue script refuses an ID that exists, atomically. A
+// delivery is a duplicate only while its job exists: pending, running,
+// waiting for a retry, dead, or done within Options.DedupeTTL (the job is
+// kept that long after it succeeds). There is no separate dedupe key that
+// could outlive a job that was never stored.
 func (q *Queue) Enqueue(ctx context.Context, job Job) error {
 	if err := job.Validate(); err != nil {
 		return fmt.Errorf("enqueue: %w: %w", ErrInvalidJob, err)
@@ -26,39 +31,14 @@ func (q *Queue) Enqueue(ctx context.Context, job Job) error {
 	if err != nil {
 		return fmt.Errorf("enqueue delivery %s: %w", job.DeliveryID, err)
 	}
-	key := q.dedupeKey(job.DeliveryID)
-	fresh, err := q.rdb.SetNX(ctx, key, string(job.Kind), q.opts.DedupeTTL).Result()
-	if err != nil {
-		return unavailable("enqueue delivery "+job.DeliveryID, err)
-	}
-	if !fresh {
-		return fmt.Errorf("enqueue delivery %s: %w", job.DeliveryID, ErrDuplicate)
-	}
-	// The task ID is the delivery ID, so asynq refuses a second copy too.
 	task := asynq.NewTask(string(job.Kind), payload)
-	opts := append(q.taskOptions(), asynq.TaskID(job.DeliveryID))
-	if _, err := q.client.EnqueueContext(ctx, task, opts...); err != nil {
-		if errors.Is(err, asynq.ErrTaskIDConflict) {
-			return fmt.Errorf("enqueue delivery %s: %w", job.DeliveryID, ErrDuplicate)
-		}
-		q.forget(ctx, key)
+	opts := append(q.taskOptions(), asynq.TaskID(job.DeliveryID), asynq.Retention(q.opts.DedupeTTL))
+	_, err = q.client.EnqueueContext(ctx, task, opts...)
+	switch {
+	case errors.Is(err, asynq.ErrTaskIDConflict):
+		return fmt.Errorf("enqueue delivery %s: %w", job.DeliveryID, ErrDuplicate)
+	case err != nil:
 		return unavailable("enqueue delivery "+job.DeliveryID, err)
 	}
 	return nil
-}
-
-// dedupeKey is the key that remembers a delivery.
-func (q *Queue) dedupeKey(deliveryID string) string {
-	return q.opts.KeyPrefix + "delivery:" + deliveryID
-}
-
-// forget deletes a dedupe key after a failed enqueue. It runs even when ctx
-// has ended, since an ended ctx may be why the enqueue failed.
-func (q *Queue) forget(ctx context.Context, key string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
-	defer cancel()
-	if err := q.rdb.Del(ctx, key).Err(); err != nil {
-		q.opts.Logger.WarnContext(ctx, "queue: could not forget delivery after failed enqueue; its redelivery will be dropped as a duplicate",
-			keyDedupeKey, key, keyError, err.Error())
-	}
 }

@@ -197,3 +197,37 @@ func jobFields() map[string]bool {
 	}
 	return names
 }
+
+// TestDeliveryKeyWithoutJobIsNoDuplicate: a delivery remembered with no job
+// behind it (the dedupe key of a timed-out enqueue that Redis ran late) must
+// never make a redelivery a duplicate. Issue 8, defect 5.
+func TestDeliveryKeyWithoutJobIsNoDuplicate(t *testing.T) {
+	q := newQueue(t, queue.Options{})
+	ctx := context.Background()
+	if err := q.rdb.Set(ctx, q.opts.KeyPrefix+"delivery:d-orphan", "push", time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Enqueue(ctx, testJob("d-orphan")); err != nil {
+		t.Fatalf("Enqueue with an orphan dedupe key = %v, want nil", err)
+	}
+	if _, err := asynq.NewInspectorFromRedisClient(q.rdb).GetTaskInfo(q.opts.Name, "d-orphan"); err != nil {
+		t.Errorf("no job for the delivery: %v", err)
+	}
+}
+
+// TestDuplicateKeptForRetention: a delivery stays a duplicate after its job ran,
+// for the dedupe window, because the finished job is kept that long.
+func TestDuplicateKeptForRetention(t *testing.T) {
+	q := newQueue(t, queue.Options{})
+	ctx := context.Background()
+	if err := q.Enqueue(ctx, testJob("d-kept")); err != nil {
+		t.Fatal(err)
+	}
+	info, err := asynq.NewInspectorFromRedisClient(q.rdb).GetTaskInfo(q.opts.Name, "d-kept")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Retention != queue.DefaultDedupeTTL {
+		t.Errorf("retention %v, want the dedupe window %v", info.Retention, queue.DefaultDedupeTTL)
+	}
+}

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -66,29 +67,78 @@ type Job struct {
 // Repository returns "owner/repo".
 func (j Job) Repository() string { return j.Owner + "/" + j.Repo }
 
-// Validate reports a job that no worker could act on.
+// Validate reports a job that no worker could act on, or one with an
+// identifier that could not safely reach a GitHub API path. It runs when a
+// job is enqueued and again when a worker takes it from Redis.
 func (j Job) Validate() error {
 	switch {
-	case j.Kind == "":
-		return fmt.Errorf("job: no kind")
+	case !knownKind(j.Kind):
+		return fmt.Errorf("job: unknown kind %q", j.Kind)
 	case j.DeliveryID == "":
 		return fmt.Errorf("job: no delivery id")
 	case j.Kind != KindInstallation && (j.Owner == "" || j.Repo == "" || j.InstallationID == 0):
 		return fmt.Errorf("job %s: no repository or installation", j.Kind)
 	case (j.Kind == KindPush || j.Kind == KindPullRequest || j.Kind == KindRescan) && j.HeadSHA == "":
 		return fmt.Errorf("job %s: no head sha", j.Kind)
+	case j.InstallationID < 0 || j.PR < 0 || j.CheckRunID < 0 || j.CommentID < 0:
+		return fmt.Errorf("job %s: negative id", j.Kind)
+	}
+	if err := j.validateIdentifiers(); err != nil {
+		return fmt.Errorf("job %s: %w", j.Kind, err)
 	}
 	return nil
+}
+
+// knownKind reports whether k is one of the kinds above.
+func knownKind(k Kind) bool {
+	switch k {
+	case KindPush, KindPullRequest, KindRescan, KindAction, KindComment, KindInstallation:
+		return true
+	}
+	return false
+}
+
+// validateIdentifiers checks every identifier a job carries; empty optional
+// ones are allowed.
+func (j Job) validateIdentifiers() error {
+	var errs []error
+	check := func(value string, fn func() error) {
+		if value != "" {
+			errs = append(errs, fn())
+		}
+	}
+	errs = append(errs, checkPattern("delivery id", j.DeliveryID, deliveryPattern))
+	check(j.Event, func() error { return checkPattern("event", j.Event, wordPattern) })
+	check(j.Action, func() error { return checkAction(j.Action) })
+	check(j.Owner, func() error { return checkLogin("owner", j.Owner) })
+	check(j.Repo, func() error { return checkRepoName("repo", j.Repo) })
+	check(j.Sender, func() error { return checkLogin("sender", j.Sender) })
+	check(j.HeadRepo, func() error { return checkFullName("head repo", j.HeadRepo) })
+	check(j.HTMLURL, func() error { return checkWebURL("html url", j.HTMLURL) })
+	check(j.Ref, func() error { return checkRef("ref", j.Ref) })
+	check(j.DefaultBranch, func() error { return checkRef("default branch", "refs/heads/"+j.DefaultBranch) })
+	check(j.HeadSHA, func() error { return checkSHA("head sha", j.HeadSHA) })
+	check(j.Before, func() error { return checkSHA("before", j.Before) })
+	check(j.BaseSHA, func() error { return checkSHA("base sha", j.BaseSHA) })
+	for _, c := range j.Commits {
+		errs = append(errs, checkSHA("commit", c))
+	}
+	return errors.Join(errs...)
 }
 
 // marshal encodes a job for storage.
 func (j Job) marshal() ([]byte, error) { return json.Marshal(j) }
 
-// unmarshalJob decodes a stored job.
+// unmarshalJob decodes a stored job and validates it again: Redis is not
+// trusted to hold only what Enqueue wrote. A job that decodes but is not
+// valid is returned with the error, for logs and the dead-letter store.
 func unmarshalJob(b []byte) (Job, error) {
 	var j Job
 	if err := json.Unmarshal(b, &j); err != nil {
 		return Job{}, fmt.Errorf("decode job: %w", err)
+	}
+	if err := j.Validate(); err != nil {
+		return j, fmt.Errorf("stored job: %w: %w", ErrInvalidJob, err)
 	}
 	return j, nil
 }

@@ -24,11 +24,15 @@ const (
 type Options struct {
 	// Name is the asynq queue name.
 	Name string
-	// KeyPrefix prefixes the keys this package writes itself (delivery dedupe).
+	// KeyPrefix prefixes the keys this package writes itself. Since
+	// deliveries are deduplicated by their jobs' IDs there are none today;
+	// it is kept so that callers' isolation (tests, tenants) keeps working.
 	KeyPrefix string
 	// MaxRetry is how many times a failed job is retried before it is dead.
 	MaxRetry int
-	// DedupeTTL is how long a delivery ID is remembered.
+	// DedupeTTL is how long a delivery's job is kept after it succeeded, so
+	// that GitHub's redeliveries of it are duplicates; until it succeeds (or
+	// while it is dead) the job is kept anyway.
 	DedupeTTL time.Duration
 	// Timeout is how long one try of a job may run before its context ends.
 	Timeout time.Duration
@@ -104,4 +108,18 @@ func (q *Queue) taskOptions() []asynq.Option {
 		asynq.MaxRetry(q.opts.MaxRetry + 1),
 		asynq.Timeout(q.opts.Timeout),
 	}
+}
+
+// RedisOptions parses a redis:// or rediss:// URL (password, DB and TLS
+// included) into client options fit for the queue: context deadlines are
+// honoured, which go-redis v9 only does with ContextTimeoutEnabled (without
+// it a call on a frozen Redis waits out ReadTimeout on every retry, 5 to 10
+// s, whatever the caller's deadline).
+func RedisOptions(url string) (*redis.Options, error) {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	opts.ContextTimeoutEnabled = true
+	return opts, nil
 }

@@ -4,7 +4,9 @@
 // that it answers in milliseconds.
 //
 // Status codes: 202 accepted (or ignored, or a duplicate delivery), 200 for
-// ping, 400 malformed, 401 bad or missing signature, 413 body too large, 503
-// queue unavailable (GitHub marks the delivery failed; the redelivery sweeper
-// asks for it again later).
+// ping, 400 malformed (a body cut short, an identifier that is not one), 401
+// bad or missing signature, 408 body too slow, 413 body too large, 503 queue
+// unavailable within EnqueueTimeout, or too many bytes of unverified bodies
+// in flight (DefaultBodyBudget; with Retry-After). GitHub marks a 503
+// delivery failed; the redelivery sweeper asks for it again later.
 package webhook

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -17,6 +19,15 @@ import (
 // MaxBodyBytes is GitHub's limit on a webhook payload (25 MB); a larger body
 // is refused with 413 before its signature is checked.
 const MaxBodyBytes = 25 << 20
+
+// EnqueueTimeout bounds the queue's part of a delivery: past it the
+// delivery is answered 503, well within the 10 s GitHub waits, so that
+// GitHub records a failure the sweeper can have redelivered rather than a
+// timeout of unknown outcome.
+const EnqueueTimeout = 2 * time.Second
+
+// retryAfterSeconds is the Retry-After of a delivery refused for load.
+const retryAfterSeconds = "5"
 
 // Log keys, stable across the code base.
 const (
@@ -39,6 +50,9 @@ const (
 	OutcomeMalformed    = "malformed"
 	OutcomeTooLarge     = "too_large"
 	OutcomeUnavailable  = "unavailable"
+	OutcomeBodyError    = "body_error"
+	OutcomeBodyTimeout  = "body_timeout"
+	OutcomeOverloaded   = "overloaded"
 )
 
 // Enqueuer is what the handler needs of the queue.
@@ -56,6 +70,7 @@ type Handler struct {
 	log     *slog.Logger
 	observe Observer
 	events  map[string]eventFunc
+	budget  *bodyBudget
 }
 
 // New returns a Handler. It refuses an empty secret: an unsigned webhook
@@ -70,7 +85,8 @@ func New(secret []byte, q Enqueuer, log *slog.Logger, observe Observer) (*Handle
 	if observe == nil {
 		observe = func(string, string, time.Duration) {}
 	}
-	return &Handler{secret: secret, queue: q, log: log, observe: observe, events: events()}, nil
+	return &Handler{secret: secret, queue: q, log: log, observe: observe, events: events(),
+		budget: newBodyBudget(DefaultBodyBudget)}, nil
 }
 
 var (
@@ -83,7 +99,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	event, delivery := github.WebHookType(r), github.DeliveryID(r)
 	log := h.log.With(logDelivery, delivery, logEvent, event)
-	outcome, jobs, err := h.handle(w, r, event, delivery)
+	outcome, jobs, err := h.handle(r, event, delivery)
 	status := statusOf(outcome)
 	h.observe(event, outcome, time.Since(start))
 	if len(jobs) > 0 {
@@ -97,17 +113,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		log = log.With(logError, err.Error())
 	}
 	log.Log(r.Context(), level, "webhook", logOutcome, outcome, logStatus, status)
+	if outcome == OutcomeOverloaded {
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
 	http.Error(w, outcome, status)
 }
 
 // handle runs a delivery through validation, decoding and enqueueing, and
 // says how it ended.
-func (h *Handler) handle(w http.ResponseWriter, r *http.Request, event, delivery string) (string, []queue.Job, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	payload, err := h.validate(r)
+func (h *Handler) handle(r *http.Request, event, delivery string) (string, []queue.Job, error) {
+	payload, release, err := h.validate(r)
 	if err != nil {
 		return outcomeOf(err), nil, err
 	}
+	defer release()
 	if event == "" || delivery == "" {
 		return OutcomeMalformed, nil, fmt.Errorf("%w: missing X-GitHub-Event or X-GitHub-Delivery", errMalformed)
 	}
@@ -128,26 +147,37 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, event, delivery
 	return h.enqueue(r.Context(), jobs)
 }
 
-// validate reads the capped body and checks its signature. Only
-// X-Hub-Signature-256 is accepted: the SHA-1 header is not enough.
-func (h *Handler) validate(r *http.Request) ([]byte, error) {
+// validate reads the capped body once and checks its signature. Only
+// X-Hub-Signature-256 is accepted: the SHA-1 header is not enough. A
+// missing signature is refused before the body is read. The body's bytes
+// are held in the budget until release is called.
+func (h *Handler) validate(r *http.Request) (payload []byte, release func(), err error) {
 	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (ct != "application/json" && ct != "application/x-www-form-urlencoded") {
-		return nil, fmt.Errorf("%w: content type %q", errMalformed, r.Header.Get("Content-Type"))
+		return nil, nil, fmt.Errorf("%w: content type %q", errMalformed, r.Header.Get("Content-Type"))
 	}
 	sig := r.Header.Get(github.SHA256SignatureHeader)
-	if sig == "" {
-		return nil, fmt.Errorf("%w: no %s header", errBadSignature, github.SHA256SignatureHeader)
+	if !strings.HasPrefix(sig, "sha256=") {
+		return nil, nil, fmt.Errorf("%w: no sha256= %s header", errBadSignature, github.SHA256SignatureHeader)
 	}
-	payload, err := github.ValidatePayloadFromBody(ct, r.Body, sig, h.secret)
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		return nil, err
-	case err != nil:
-		return nil, fmt.Errorf("%w: %v", errBadSignature, err)
+	body, held, err := readBody(r, h.budget)
+	if err != nil {
+		return nil, nil, err
 	}
-	return payload, nil
+	release = func() { h.budget.release(held) }
+	if err := github.ValidateSignature(sig, body, h.secret); err != nil {
+		release()
+		return nil, nil, fmt.Errorf("%w: %v", errBadSignature, err)
+	}
+	if ct == "application/x-www-form-urlencoded" {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			release()
+			return nil, nil, fmt.Errorf("%w: form body: %v", errMalformed, err)
+		}
+		body = []byte(form.Get("payload"))
+	}
+	return body, release, nil
 }
 
 // enqueue hands the jobs to the queue; the delivery is a duplicate when the
@@ -158,6 +188,8 @@ func (h *Handler) enqueue(ctx context.Context, jobs []queue.Job) (string, []queu
 			return OutcomeMalformed, jobs, fmt.Errorf("%w: %v", errMalformed, err)
 		}
 	}
+	ctx, cancel := context.WithTimeout(ctx, EnqueueTimeout)
+	defer cancel()
 	for _, j := range jobs {
 		err := h.queue.Enqueue(ctx, j)
 		switch {
@@ -178,6 +210,12 @@ func outcomeOf(err error) string {
 		return OutcomeTooLarge
 	case errors.Is(err, errBadSignature):
 		return OutcomeBadSignature
+	case errors.Is(err, errOverloaded):
+		return OutcomeOverloaded
+	case errors.Is(err, errBodyTimeout):
+		return OutcomeBodyTimeout
+	case errors.Is(err, errBodyRead):
+		return OutcomeBodyError
 	}
 	return OutcomeMalformed
 }
@@ -193,8 +231,10 @@ func statusOf(outcome string) int {
 		return http.StatusUnauthorized
 	case OutcomeTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case OutcomeUnavailable:
+	case OutcomeUnavailable, OutcomeOverloaded:
 		return http.StatusServiceUnavailable
+	case OutcomeBodyTimeout:
+		return http.StatusRequestTimeout
 	}
 	return http.StatusBadRequest
 }
