@@ -29,6 +29,7 @@ type metrics struct {
 	rateRemaining    *prometheus.GaugeVec
 	redeliveries     prometheus.Counter
 	signatureFailure prometheus.Counter
+	leases           *prometheus.CounterVec
 }
 
 func newMetrics(q *queue.Queue) *metrics {
@@ -56,9 +57,11 @@ func newMetrics(q *queue.Queue) *metrics {
 			Help: "Failed webhook deliveries the sweeper asked GitHub to redeliver."}),
 		signatureFailure: prometheus.NewCounter(prometheus.CounterOpts{Name: "pushguard_webhook_signature_failures_total",
 			Help: "Deliveries refused for a bad or missing signature."}),
+		leases: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushguard_sha_leases_total",
+			Help: "Per-head-SHA lease events: busy (job rescheduled, another holds it), taken_over (from an earlier try of the same job), lost (job stopped and retried)."}, []string{"event"}),
 	}
 	m.reg.MustRegister(m.webhooks, m.webhookSeconds, m.jobs, m.jobSeconds, m.scanBytes, m.scanSeconds,
-		m.findings, m.githubCalls, m.rateRemaining, m.redeliveries, m.signatureFailure,
+		m.findings, m.githubCalls, m.rateRemaining, m.redeliveries, m.signatureFailure, m.leases,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	if q != nil {
 		m.reg.MustRegister(queueCollector{q: q, desc: prometheus.NewDesc("pushguard_queue_jobs",
