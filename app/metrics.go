@@ -30,6 +30,7 @@ type metrics struct {
 	redeliveries     prometheus.Counter
 	signatureFailure prometheus.Counter
 	bodyErrors       *prometheus.CounterVec
+	leases           *prometheus.CounterVec
 }
 
 func newMetrics(q *queue.Queue) *metrics {
@@ -60,9 +61,11 @@ func newMetrics(q *queue.Queue) *metrics {
 		bodyErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushguard_webhook_body_errors_total",
 			Help: "Deliveries whose body could not be read whole (body_error: cut short; body_timeout: too slow), or that were refused unread because too many bytes of unverified bodies were in flight (overloaded)."},
 			[]string{"outcome"}),
+		leases: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushguard_sha_leases_total",
+			Help: "Per-head-SHA lease events: busy (job rescheduled, another holds it), taken_over (from an earlier try of the same job), lost (job stopped and retried)."}, []string{"event"}),
 	}
 	m.reg.MustRegister(m.webhooks, m.webhookSeconds, m.jobs, m.jobSeconds, m.scanBytes, m.scanSeconds,
-		m.findings, m.githubCalls, m.rateRemaining, m.redeliveries, m.signatureFailure, m.bodyErrors,
+		m.findings, m.githubCalls, m.rateRemaining, m.redeliveries, m.signatureFailure, m.bodyErrors, m.leases,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	if q != nil {
 		m.reg.MustRegister(queueCollector{q: q, desc: prometheus.NewDesc("pushguard_queue_jobs",

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -31,16 +32,45 @@ type repoRef struct {
 // progress, read the repository's configuration, scan each new commit's
 // added lines, find where each secret is at the head, apply maintainers'
 // decisions, complete the check run and update the pull request's comment.
+//
+// The head SHA is held by a lease (see lease.go): the whole job runs under
+// the lease's context, and the check run is completed only after a last
+// check that the lease is still ours, so a job that lost it writes nothing
+// more and is tried again.
 func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) error {
-	release, ok, err := w.store.lock(ctx, job.Repository()+"@"+job.HeadSHA, shaLockTTL)
+	l, err := w.store.acquire(ctx, job.Repository()+"@"+job.HeadSHA, holderOf(ctx, job), shaLeaseTTL)
+	if errors.Is(err, errLocked) {
+		return errBusy
+	}
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return errBusy
+	defer l.release()
+	if l.tookOver {
+		log.Info("head sha lease taken over from an earlier try of this job")
+		w.metrics.leases.WithLabelValues("taken_over").Inc()
 	}
-	defer release()
+	if err := w.scanLeased(l.Context(), log, job, l); err != nil {
+		if l.Lost() {
+			w.metrics.leases.WithLabelValues("lost").Inc()
+			return fmt.Errorf("scan %s: %w (%w)", job.HeadSHA, errLeaseLost, err)
+		}
+		return err
+	}
+	return nil
+}
 
+// holderOf is the identity a job holds leases under: its task's ID, the
+// same on every try, or its delivery ID outside a queue.
+func holderOf(ctx context.Context, job queue.Job) string {
+	if id := queue.TaskID(ctx); id != "" {
+		return id
+	}
+	return job.DeliveryID
+}
+
+// scanLeased does the scan job's work while l holds its head SHA.
+func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job, l *lease) error {
 	cr := checks.NewClient(w.gh.Installation(job.InstallationID), job.Owner, job.Repo)
 	existing, found, err := cr.Find(ctx, job.HeadSHA, w.appID)
 	if err != nil {
@@ -83,6 +113,9 @@ func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 	out := checks.Render(*report, repo.sc.Rules())
 	keys, err := w.newAnnotations(ctx, run.ID, &out)
 	if err != nil {
+		return err
+	}
+	if err := l.Hold(); err != nil {
 		return err
 	}
 	if err := cr.Complete(ctx, run, out); err != nil {

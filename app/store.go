@@ -65,11 +65,13 @@ func (s *store) setJSON(ctx context.Context, key string, v any, ttl time.Duratio
 	return nil
 }
 
-// releaseScript deletes a lock only if it still holds our token.
+// releaseScript deletes a lock or lease only if it still holds our token.
 var releaseScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
 
-// lock takes a lock that expires after ttl (so a crashed worker cannot hold
-// it forever). ok is false when another worker holds it.
+// lock takes a lock that expires after ttl and is never renewed: a
+// once-per-interval guard such as the sweeper's. Work that must hold a name
+// for as long as it runs takes a lease instead (acquire). ok is false when
+// another worker holds it.
 func (s *store) lock(ctx context.Context, name string, ttl time.Duration) (release func(), ok bool, err error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"time"
 
@@ -30,6 +31,7 @@ const (
 	logFindings     = "findings"
 	logCommits      = "commits"
 	logRetryAt      = "retry_at"
+	logBusy         = "busy_reschedules"
 )
 
 // Defaults of the worker's limits.
@@ -40,13 +42,15 @@ const (
 	// DefaultMaxBlobBytes caps a file fetched whole because GitHub sent no
 	// patch for it.
 	DefaultMaxBlobBytes = 10 << 20
-	// shaLockTTL bounds how long one head SHA is held by a worker that died;
-	// it outlasts a job's longest try (queue.DefaultTimeout), so two scans
-	// of one SHA never overlap.
-	shaLockTTL = queue.DefaultTimeout + time.Minute
+	// shaLeaseTTL is how long a head SHA stays held by a worker that
+	// stopped renewing it (it died, or lost Redis). A live worker renews it
+	// every third of that for as long as its job runs.
+	shaLeaseTTL = 20 * time.Second
 	// busyRetry is how soon a job whose head SHA is being scanned by another
-	// worker is tried again.
-	busyRetry = 2 * time.Second
+	// worker is first tried again; each further reschedule in a row doubles
+	// the wait, up to busyRetryMax.
+	busyRetry    = 2 * time.Second
+	busyRetryMax = 30 * time.Second
 )
 
 // installations gives GitHub clients.
@@ -84,13 +88,38 @@ func (w *worker) Handle(ctx context.Context, job queue.Job) error {
 		return queue.RetryAt(err, until)
 	}
 	if errors.Is(err, errBusy) {
-		return queue.RetryAt(err, w.now().Add(busyRetry))
+		return w.busy(ctx, log, job, err)
 	}
 	if permanentGitHubError(err) {
 		log.Warn("GitHub refused the job for good; not retried", logError, err.Error())
 		return queue.Permanent(err)
 	}
 	return err
+}
+
+// busy reschedules a job whose head SHA another job holds, waiting longer
+// each time in a row (busyDelay) so that a long scan is not polled every
+// few seconds.
+func (w *worker) busy(ctx context.Context, log *slog.Logger, job queue.Job, err error) error {
+	n, cerr := w.store.busy(ctx, holderOf(ctx, job))
+	if cerr != nil {
+		log.Warn("could not count busy reschedules", logError, cerr.Error())
+	}
+	at := w.now().Add(busyDelay(n))
+	w.metrics.leases.WithLabelValues("busy").Inc()
+	log.Info("head sha held by another job; rescheduled", logRetryAt, at, logBusy, n)
+	return queue.RetryAt(err, at)
+}
+
+// busyDelay is the wait before the n-th reschedule in a row (1-based) of a
+// job whose head SHA is held: busyRetry doubled each time, up to
+// busyRetryMax, less up to a quarter at random so that waiting jobs spread.
+func busyDelay(n int) time.Duration {
+	d := busyRetryMax
+	if n >= 1 && n < 16 && busyRetry<<(n-1) < busyRetryMax {
+		d = busyRetry << (n - 1)
+	}
+	return d - rand.N(d/4+1)
 }
 
 // permanentGitHubError reports GitHub answers that no retry will change: a

@@ -140,6 +140,14 @@ func Attempt(ctx context.Context) (retried, maxRetry int) {
 	return retried, max(maxRetry-1, 0) // see taskOptions
 }
 
+// TaskID reports, inside a Handler, the ID of the job's task: the same on
+// every try of the job, so a handler can recognise what an earlier try of
+// the same job left behind (a lock, say). It is "" outside a Handler.
+func TaskID(ctx context.Context) string {
+	id, _ := asynq.GetTaskID(ctx)
+	return id
+}
+
 // retryDelay is how long a failed job waits before its next try.
 func (w *worker) retryDelay(retried int, err error, _ *asynq.Task) time.Duration {
 	if at, ok := retryAtFrom(err); ok {

@@ -235,3 +235,48 @@ func retriedOf(calls []call) []int {
 	}
 	return n
 }
+
+// TestTaskIDSameOnEveryTry checks that a handler sees one task ID on every
+// try of a job, rescheduled or retried, and a different one for another job:
+// the app fences its per-SHA leases with it.
+func TestTaskIDSameOnEveryTry(t *testing.T) {
+	q := newQueue(t, queue.Options{MaxRetry: 3})
+	ctx := context.Background()
+	for _, d := range []string{"d-id-1", "d-id-2"} {
+		if err := q.Enqueue(ctx, testJob(d)); err != nil {
+			t.Fatalf("Enqueue: %v", err)
+		}
+	}
+	var mu sync.Mutex
+	ids := map[string][]string{}
+	startWorkers(t, q, func(ctx context.Context, job queue.Job) error {
+		mu.Lock()
+		defer mu.Unlock()
+		ids[job.DeliveryID] = append(ids[job.DeliveryID], queue.TaskID(ctx))
+		switch len(ids[job.DeliveryID]) {
+		case 1:
+			return queue.RetryAt(errors.New("busy"), time.Now())
+		case 2:
+			return errors.New("transient")
+		}
+		return nil
+	}, queue.WorkerOptions{Concurrency: 2})
+	waitFor(t, 30*time.Second, "three tries of each job", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(ids["d-id-1"]) == 3 && len(ids["d-id-2"]) == 3
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	for d, got := range ids {
+		if got[0] == "" || got[0] != got[1] || got[1] != got[2] {
+			t.Errorf("task IDs of %s's tries = %q, want one non-empty ID", d, got)
+		}
+	}
+	if ids["d-id-1"][0] == ids["d-id-2"][0] {
+		t.Errorf("two jobs share task ID %q", ids["d-id-1"][0])
+	}
+	if got := queue.TaskID(ctx); got != "" {
+		t.Errorf("TaskID outside a handler = %q, want \"\"", got)
+	}
+}

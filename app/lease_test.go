@@ -1,0 +1,243 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pushguard/pushguard/queue/queuetest"
+)
+
+// leaseTTL is short so that expiry takes a fraction of a second.
+const leaseTTL = 300 * time.Millisecond
+
+// leaseStore is a store on the test Redis (REDIS_URL, or a miniredis whose
+// clock follows the wall clock, since leases expire by time).
+func leaseStore(t *testing.T) *store {
+	t.Helper()
+	var rdb redis.UniversalClient
+	if os.Getenv(queuetest.EnvRedisURL) != "" {
+		rdb = queuetest.Redis(t)
+	} else {
+		m := miniredis.RunT(t)
+		stop := make(chan struct{})
+		go func() {
+			last := time.Now()
+			for {
+				select {
+				case <-stop:
+					return
+				case now := <-time.After(5 * time.Millisecond):
+					m.FastForward(now.Sub(last))
+					last = now
+				}
+			}
+		}()
+		t.Cleanup(func() { close(stop) })
+		rdb = redis.NewClient(&redis.Options{Addr: m.Addr()})
+		t.Cleanup(func() { _ = rdb.Close() })
+	}
+	return &store{rdb: rdb, prefix: queuetest.Name(t, rdb) + ":"}
+}
+
+// eventually polls cond until it holds, failing the test after within.
+func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, within)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// dead acquires a lease for holder and lets its holder die: the heartbeat
+// stops (its context ends) and nothing releases it.
+func dead(t *testing.T, s *store, name, holder string) *lease {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	l, err := s.acquire(ctx, name, holder, leaseTTL)
+	if err != nil {
+		t.Fatalf("acquire %s: %v", holder, err)
+	}
+	cancel()
+	<-l.done
+	return l
+}
+
+func TestLeaseOfDeadHolderFreesWithinTTL(t *testing.T) {
+	s := leaseStore(t)
+	ctx := context.Background()
+	dead(t, s, "sha", "task-a")
+	if _, err := s.acquire(ctx, "sha", "task-b", leaseTTL); !errors.Is(err, errLocked) {
+		t.Fatalf("acquire by another job at once = %v, want errLocked", err)
+	}
+	start := time.Now()
+	var got *lease
+	eventually(t, 3*leaseTTL, "lease of a dead holder free", func() bool {
+		l, err := s.acquire(ctx, "sha", "task-b", leaseTTL)
+		if err != nil && !errors.Is(err, errLocked) {
+			t.Fatal(err)
+		}
+		got = l
+		return err == nil
+	})
+	defer got.release()
+	t.Logf("free %s after its holder died (TTL %s)", time.Since(start).Round(time.Millisecond), leaseTTL)
+	if got.tookOver {
+		t.Error("another job's expired lease counted as taken over")
+	}
+}
+
+func TestLeaseRenewedWhileHolderLives(t *testing.T) {
+	s := leaseStore(t)
+	ctx := context.Background()
+	l, err := s.acquire(ctx, "sha", "task-a", leaseTTL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.release()
+	for deadline := time.Now().Add(4 * leaseTTL); time.Now().Before(deadline); time.Sleep(leaseTTL / 5) {
+		if _, err := s.acquire(ctx, "sha", "task-b", leaseTTL); !errors.Is(err, errLocked) {
+			t.Fatalf("another job acquired a live holder's lease (err %v)", err)
+		}
+	}
+	if l.Lost() || l.Hold() != nil {
+		t.Errorf("a renewed lease was lost: %v", context.Cause(l.Context()))
+	}
+}
+
+func TestLeaseOfEarlierTryTakenOver(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		alive bool // try 1's worker still runs (cut off from Redis past asynq's lease, say)
+	}{{"earlier try died", false}, {"earlier try still running", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := leaseStore(t)
+			var old *lease
+			if tc.alive {
+				var err error
+				if old, err = s.acquire(context.Background(), "sha", "task-a", leaseTTL); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				old = dead(t, s, "sha", "task-a")
+			}
+			l, err := s.acquire(context.Background(), "sha", "task-a", leaseTTL)
+			if err != nil {
+				t.Fatalf("try 2 of the same job: %v, want the lease taken over", err)
+			}
+			defer l.release()
+			if !l.tookOver {
+				t.Error("tookOver = false, want true")
+			}
+			if err := old.Hold(); err == nil {
+				t.Error("the earlier try's Hold succeeded after the takeover, want it fenced")
+			}
+			if tc.alive && !old.Lost() {
+				t.Errorf("the earlier try's lease: cause %v, want errLeaseLost", context.Cause(old.Context()))
+			}
+			old.release() // must not delete try 2's lease
+			if err := l.Hold(); err != nil {
+				t.Errorf("try 2's lease after the earlier try released: %v", err)
+			}
+		})
+	}
+}
+
+func TestLeaseReleaseKeepsAnotherHoldersLease(t *testing.T) {
+	s := leaseStore(t)
+	ctx := context.Background()
+	old := dead(t, s, "sha", "task-a")
+	var l *lease
+	eventually(t, 3*leaseTTL, "lease of a dead holder free", func() bool {
+		var err error
+		l, err = s.acquire(ctx, "sha", "task-b", leaseTTL)
+		return err == nil
+	})
+	defer l.release()
+	old.release()
+	if err := l.Hold(); err != nil {
+		t.Fatalf("release by the old holder deleted the new holder's lease: %v", err)
+	}
+	if _, err := s.acquire(ctx, "sha", "task-c", leaseTTL); !errors.Is(err, errLocked) {
+		t.Errorf("acquire by a third job = %v, want errLocked", err)
+	}
+	l.release()
+	l2, err := s.acquire(ctx, "sha", "task-c", leaseTTL)
+	if err != nil {
+		t.Fatalf("acquire after release: %v", err)
+	}
+	l2.release()
+}
+
+func TestLeaseLostStopsTheWork(t *testing.T) {
+	s := leaseStore(t)
+	l, err := s.acquire(context.Background(), "sha", "task-a", leaseTTL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.release()
+	// Another holder got it (say this worker was cut off past the TTL).
+	if err := s.rdb.Set(context.Background(), l.key, "task-b other", leaseTTL).Err(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-l.Context().Done():
+	case <-time.After(3 * leaseTTL):
+		t.Fatal("the lease's context did not end after the lease was lost")
+	}
+	if !l.Lost() || !errors.Is(context.Cause(l.Context()), errLeaseLost) {
+		t.Errorf("cause = %v, want errLeaseLost", context.Cause(l.Context()))
+	}
+	if v := s.rdb.Get(context.Background(), l.key).Val(); v != "task-b other" {
+		t.Errorf("lease value = %q, want the other holder's kept", v)
+	}
+}
+
+func TestBusyCountResetsOnAcquire(t *testing.T) {
+	s := leaseStore(t)
+	ctx := context.Background()
+	for want := 1; want <= 3; want++ {
+		if n, err := s.busy(ctx, "task-a"); err != nil || n != want {
+			t.Fatalf("busy = %d, %v; want %d", n, err, want)
+		}
+	}
+	l, err := s.acquire(ctx, "sha", "task-a", leaseTTL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.release()
+	if n, err := s.busy(ctx, "task-a"); err != nil || n != 1 {
+		t.Errorf("busy after acquire = %d, %v; want 1", n, err)
+	}
+}
+
+func TestBusyDelay(t *testing.T) {
+	for _, tc := range []struct {
+		n        int
+		min, max time.Duration
+	}{
+		{1, busyRetry * 3 / 4, busyRetry},
+		{2, 2 * busyRetry * 3 / 4, 2 * busyRetry},
+		{4, 8 * busyRetry * 3 / 4, 8 * busyRetry},
+		{5, busyRetryMax * 3 / 4, busyRetryMax},
+		{60, busyRetryMax * 3 / 4, busyRetryMax},
+		{0, busyRetryMax * 3 / 4, busyRetryMax}, // the count could not be read
+	} {
+		t.Run(fmt.Sprintf("n=%d", tc.n), func(t *testing.T) {
+			for range 20 {
+				if d := busyDelay(tc.n); d < tc.min || d > tc.max {
+					t.Fatalf("busyDelay(%d) = %s, want in [%s, %s]", tc.n, d, tc.min, tc.max)
+				}
+			}
+		})
+	}
+}
