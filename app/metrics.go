@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/pushguard/pushguard/queue"
@@ -66,7 +67,7 @@ func newMetrics(q *queue.Queue) *metrics {
 	}
 	m.reg.MustRegister(m.webhooks, m.webhookSeconds, m.jobs, m.jobSeconds, m.scanBytes, m.scanSeconds,
 		m.findings, m.githubCalls, m.rateRemaining, m.redeliveries, m.signatureFailure, m.bodyErrors, m.leases,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if q != nil {
 		m.reg.MustRegister(queueCollector{q: q, desc: prometheus.NewDesc("pushguard_queue_jobs",
 			"Jobs in the queue, by state (pending, active, scheduled, retry, dead).", []string{"state"}, nil)})
