@@ -129,3 +129,30 @@ func TestParseDiffNotDiff(t *testing.T) {
 		})
 	}
 }
+
+// TestScanDiffLimit checks that a file whose added text in one commit
+// exceeds the cap is listed as too large with its commit, and that the
+// others are scanned as ScanDiff scans them.
+func TestScanDiffLimit(t *testing.T) {
+	sha := strings.Repeat("ab", 20)
+	diff := "commit " + sha + "\n" +
+		"diff --git a/big.env b/big.env\n--- a/big.env\n+++ b/big.env\n@@ -1,0 +2,2 @@\n+token = " + tokA + "\n+more\n" +
+		"diff --git a/small.env b/small.env\n--- a/small.env\n+++ b/small.env\n@@ -0,0 +1 @@\n+" + tokA + "\n"
+	sc := New(engineRules(t), testKey)
+	full, err := sc.ScanDiff(context.Background(), strings.NewReader(diff))
+	if err != nil || len(full.Findings) != 2 {
+		t.Fatalf("ScanDiff: %d findings, error %v; want 2", len(full.Findings), err)
+	}
+	limit := int64(len(tokA) + 2)
+	res, err := sc.ScanDiffLimit(context.Background(), strings.NewReader(diff), limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Skipped{{Path: "big.env", Commit: sha, Reason: SkipTooLarge}}
+	if !reflect.DeepEqual(res.Skipped, want) || res.Files != 2 {
+		t.Errorf("skipped %+v, files %d; want %+v and 2", res.Skipped, res.Files, want)
+	}
+	if len(res.Findings) != 1 || !reflect.DeepEqual(res.Findings[0], full.Findings[1]) {
+		t.Errorf("findings %+v, want only %+v", res.Findings, full.Findings[1])
+	}
+}
