@@ -175,7 +175,7 @@ func scanDiffFile(ctx context.Context, s *scanner.Scanner, name string, stdin io
 	res, err := s.ScanDiffLimit(ctx, r, maxFileSize)
 	switch {
 	case errors.Is(err, scanner.ErrNotDiff):
-		return nil, fmt.Errorf("%s is not a diff: found no diff --git, commit or @@ line (give it git diff, git show, git log -p or git format-patch output; to scan plain text use 'pushguard scan %s'): %w", what, name, err)
+		return nil, fmt.Errorf("%s: %w (expected the output of git diff, git show, git log -p or git format-patch; to scan plain text, use 'pushguard scan %s')", what, err, name)
 	case err != nil:
 		return nil, fmt.Errorf("read diff from %s: %w", what, err)
 	}
