@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,7 +24,7 @@ const (
 const scanUsage = `Usage:
   pushguard scan --diff FILE        scan the added lines of a unified diff (- for stdin)
   pushguard scan --git RANGE        scan the lines each commit in RANGE added
-  pushguard scan PATH...            scan files and directories whole
+  pushguard scan PATH...            scan files and directories whole (- for stdin)
 
 A git RANGE is one revision range as git log takes it: main..HEAD,
 v1.0..v2.0, HEAD~5.. or a single commit (all its history). Every commit's
@@ -34,8 +35,11 @@ no remote yet.
 
 Directories are walked in lexical order. .git directories and symbolic links
 met inside a directory are skipped (a link named on the command line is
-followed). Binary files and files above --max-file-size are not scanned and
-are listed on stderr.
+followed). "-" scans stdin as one file named "-". Binary files and files
+above --max-file-size (with --diff and --git: whose added text in one commit
+is above it) are not scanned and are listed on stderr and in the report.
+Input to --diff that holds no diff is an error; empty input is nothing to
+scan.
 
 Exit status: 0 nothing found, 1 secrets found, 2 usage error or failure.
 
@@ -65,7 +69,7 @@ func parseScan(e *env, args []string) (*scanOptions, error) {
 	fs.StringVar(&o.repo, "repo", ".", "the git repository `DIR` for --git")
 	fs.StringVar(&o.format, "format", "text", "output `format`: text, json or sarif")
 	fs.StringVar(&o.output, "output", "", "write the report to `FILE` instead of stdout")
-	fs.Var(&o.maxFileSize, "max-file-size", "skip files larger than `SIZE` (bytes, or with KiB, MiB, GiB) when scanning paths")
+	fs.Var(&o.maxFileSize, "max-file-size", "do not scan a file larger than `SIZE` (bytes, or with KiB, MiB, GiB); with --diff and --git, a file whose added text in one commit is larger")
 	paths, err := parseFlags(e, fs, scanUsage, args)
 	if err != nil {
 		return nil, err
@@ -115,11 +119,11 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	var res *scanner.Result
 	switch {
 	case o.diff != "":
-		res, err = scanDiffFile(ctx, s, o.diff, e.stdin)
+		res, err = scanDiffFile(ctx, s, o.diff, e.stdin, int64(o.maxFileSize))
 	case o.gitRange != "":
-		res, err = scanGit(ctx, s, o.repo, o.gitRange)
+		res, err = scanGit(ctx, s, o.repo, o.gitRange, int64(o.maxFileSize))
 	default:
-		res, err = scanPaths(ctx, s, o.paths, int64(o.maxFileSize))
+		res, err = scanPaths(ctx, s, o.paths, e.stdin, int64(o.maxFileSize))
 	}
 	if err != nil {
 		return err
@@ -156,23 +160,24 @@ func fingerprintKey(getenv func(string) string) ([]byte, error) {
 	return key, nil
 }
 
-// scanDiffFile scans the diff in the named file, or in stdin for "-".
-func scanDiffFile(ctx context.Context, s *scanner.Scanner, name string, stdin io.Reader) (*scanner.Result, error) {
-	if name == "-" {
-		res, err := s.ScanDiff(ctx, stdin)
+// scanDiffFile scans the diff in the named file, or in stdin for "-". A
+// file whose added text in one commit exceeds maxFileSize is not scanned.
+func scanDiffFile(ctx context.Context, s *scanner.Scanner, name string, stdin io.Reader, maxFileSize int64) (*scanner.Result, error) {
+	r, what := stdin, "stdin"
+	if name != "-" {
+		f, err := os.Open(name)
 		if err != nil {
-			return nil, fmt.Errorf("read diff from stdin: %w", err)
+			return nil, err
 		}
-		return res, nil
+		defer f.Close()
+		r, what = f, name
 	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	res, err := s.ScanDiff(ctx, f)
-	if err != nil {
-		return nil, fmt.Errorf("read diff %s: %w", name, err)
+	res, err := s.ScanDiffLimit(ctx, r, maxFileSize)
+	switch {
+	case errors.Is(err, scanner.ErrNotDiff):
+		return nil, fmt.Errorf("%s: %w (expected the output of git diff, git show, git log -p or git format-patch; to scan plain text, use 'pushguard scan %s')", what, err, name)
+	case err != nil:
+		return nil, fmt.Errorf("read diff from %s: %w", what, err)
 	}
 	return res, nil
 }
@@ -204,9 +209,9 @@ func render(format string, w io.Writer, res *scanner.Result, rules *scanner.Rule
 	case "json":
 		err = report.JSON(w, res.Findings)
 	case "sarif":
-		err = report.SARIF(w, res.Findings, rules, Version)
+		err = report.SARIF(w, res.Findings, res.Skipped, rules, Version)
 	default:
-		err = report.Text(w, res.Findings, res.Skipped, rules)
+		err = report.Text(w, res, rules)
 	}
 	if err != nil {
 		return fmt.Errorf("write report: %w", err)

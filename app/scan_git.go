@@ -18,12 +18,16 @@ var newBranchRange = regexp.MustCompile(`^(?:0{40}|0{64})\.\.(.+)$`)
 
 // gitLogArgs is the git command line that prints every commit of rng with
 // the lines it added: oldest first, merges as combined diffs, no context
-// lines, and none of the user's configuration that would change the text
-// (colour, external diff and textconv drivers, path prefixes). RANGE comes
-// after --end-of-options, so it can never be read as an option.
+// lines, and none of the user's or repository's configuration that would
+// change the text (colour, pager, external diff and textconv drivers, path
+// prefixes, a root commit shown without its diff, relative paths). RANGE
+// comes after --end-of-options, so it can never be read as an option.
 func gitLogArgs(repo, rng string) []string {
 	args := []string{
-		"-C", repo, "log", "-p", "--reverse", "--cc", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
+		"--no-pager", "-C", repo,
+		"-c", "color.ui=never", "-c", "color.diff=never", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false",
+		"-c", "log.showRoot=true", "-c", "log.showSignature=false", "-c", "diff.relative=false",
+		"log", "-p", "--reverse", "--cc", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative",
 		"--src-prefix=a/", "--dst-prefix=b/", "--format=commit %H",
 	}
 	if m := newBranchRange.FindStringSubmatch(rng); m != nil {
@@ -35,7 +39,8 @@ func gitLogArgs(repo, rng string) []string {
 
 // scanGit streams git log -p of rng in repo into the scanner. Findings carry
 // the commit that added them.
-func scanGit(ctx context.Context, s *scanner.Scanner, repo, rng string) (*scanner.Result, error) {
+// A file whose added text in one commit exceeds maxFileSize is not scanned.
+func scanGit(ctx context.Context, s *scanner.Scanner, repo, rng string, maxFileSize int64) (*scanner.Result, error) {
 	cmd := exec.CommandContext(ctx, "git", gitLogArgs(repo, rng)...)
 	stderr := &headBuffer{max: 4 << 10}
 	cmd.Stderr = stderr
@@ -46,7 +51,7 @@ func scanGit(ctx context.Context, s *scanner.Scanner, repo, rng string) (*scanne
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("run git: %w", err)
 	}
-	res, scanErr := s.ScanDiff(ctx, out)
+	res, scanErr := s.ScanDiffLimit(ctx, out, maxFileSize)
 	if scanErr != nil {
 		_ = cmd.Process.Kill() // git may be blocked writing output nobody reads
 	}

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,16 +15,42 @@ import (
 // scanPaths scans files and directory trees whole, in argument order and,
 // within a directory, in lexical order. It skips .git directories and, inside
 // a tree, symbolic links (their targets inside the tree are scanned anyway);
-// a symbolic link named on the command line is followed. Binary files, files
-// above maxSize and other non-regular files are reported as skipped.
-func scanPaths(ctx context.Context, s *scanner.Scanner, paths []string, maxSize int64) (*scanner.Result, error) {
+// a symbolic link named on the command line is followed. A path "-" is
+// stdin, scanned as one file named "-". Binary files, files above maxSize
+// and other non-regular files are reported as skipped.
+func scanPaths(ctx context.Context, s *scanner.Scanner, paths []string, stdin io.Reader, maxSize int64) (*scanner.Result, error) {
 	total := &scanner.Result{}
 	for _, root := range paths {
-		if err := scanRoot(ctx, s, root, maxSize, total); err != nil {
+		var err error
+		if root == "-" {
+			err = scanStdin(ctx, s, stdin, maxSize, total)
+		} else {
+			err = scanRoot(ctx, s, root, maxSize, total)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 	return total, nil
+}
+
+// scanStdin scans stdin whole as a file named "-". It reads at most
+// maxSize+1 bytes into memory: more is too large and is not scanned.
+func scanStdin(ctx context.Context, s *scanner.Scanner, stdin io.Reader, maxSize int64, total *scanner.Result) error {
+	data, err := io.ReadAll(io.LimitReader(stdin, maxSize+1))
+	if err != nil {
+		return fmt.Errorf("read stdin: %w", err)
+	}
+	if int64(len(data)) > maxSize {
+		skip(total, "-", scanner.SkipTooLarge)
+		return nil
+	}
+	res, err := s.ScanFile(ctx, "-", "", bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("scan stdin: %w", err)
+	}
+	merge(total, res)
+	return nil
 }
 
 func scanRoot(ctx context.Context, s *scanner.Scanner, root string, maxSize int64, total *scanner.Result) error {
@@ -65,10 +93,10 @@ func scanRoot(ctx context.Context, s *scanner.Scanner, root string, maxSize int6
 func scanPath(ctx context.Context, s *scanner.Scanner, path string, info fs.FileInfo, maxSize int64, total *scanner.Result) error {
 	switch {
 	case !info.Mode().IsRegular():
-		total.Skipped = append(total.Skipped, scanner.Skipped{Path: path, Reason: "not a regular file"})
+		skip(total, path, "not a regular file")
 		return nil
 	case info.Size() > maxSize:
-		total.Skipped = append(total.Skipped, scanner.Skipped{Path: path, Reason: scanner.SkipTooLarge})
+		skip(total, path, scanner.SkipTooLarge)
 		return nil
 	}
 	f, err := os.Open(path)
@@ -82,6 +110,12 @@ func scanPath(ctx context.Context, s *scanner.Scanner, path string, info fs.File
 	}
 	merge(total, res)
 	return nil
+}
+
+// skip records a file that was seen and not scanned.
+func skip(total *scanner.Result, path, reason string) {
+	total.Files++
+	total.Skipped = append(total.Skipped, scanner.Skipped{Path: path, Reason: reason})
 }
 
 // merge adds res to total.

@@ -25,6 +25,11 @@ import (
 // file and the commit) is a small state machine; it is differentially tested
 // against go-gitdiff on the fixtures in testdata/diffs.
 
+// ErrNotDiff is returned for input that is not empty (more than blank lines)
+// yet holds no diff: no diff --git, diff --cc, commit or From line and no
+// hunk. Such input is an error, never a clean scan.
+var ErrNotDiff = errors.New("not a diff: no diff --git, commit or @@ hunk header found")
+
 // diffSink receives what the parser finds.
 type diffSink interface {
 	commit(sha string)
@@ -58,10 +63,17 @@ const maxLineNumber = 1 << 40
 type diffParser struct {
 	sink diffSink
 
-	inFile  bool
-	path    string // best path so far for the current file
-	binary  bool
-	started bool // sink.file called for the current file
+	inFile    bool
+	path      string // best path so far for the current file
+	pathFinal bool   // path came from a line without prefixes (rename to, diff --cc)
+	dstPrefix string // the new side's prefix ("b/", "w/", "" for noprefix)
+	prefixSet bool   // dstPrefix is known from the diff --git line
+	binary    bool
+	started   bool // sink.file called for the current file
+
+	sawText bool   // a line that is not blank was read
+	sawDiff bool   // a diff header, commit line or hunk was read
+	clean   []byte // scratch for a line with its escape sequences removed
 
 	inHunk    bool
 	parents   int // 1 for a normal diff, n for an n-parent combined diff
@@ -82,6 +94,9 @@ func parseDiff(ctx context.Context, r io.Reader, sink diffSink, patchPath string
 	}
 	err := readLines(ctx, r, p.line)
 	p.endFile()
+	if err == nil && p.sawText && !p.sawDiff && !p.hunkOnly {
+		return ErrNotDiff
+	}
 	return err
 }
 
@@ -130,6 +145,13 @@ func readLines(ctx context.Context, r io.Reader, fn func(text []byte, cont bool,
 
 // line handles one line (or a later piece of a long one).
 func (p *diffParser) line(text []byte, cont bool, col int) {
+	if bytes.IndexByte(text, esc) >= 0 { // git's colours: color.ui=always, --color
+		p.clean = stripEscapes(p.clean[:0], text)
+		text = p.clean
+	}
+	if !p.sawText && len(bytes.TrimSpace(text)) > 0 {
+		p.sawText = true
+	}
 	if cont {
 		if p.inHunk && p.lastAdded {
 			p.sink.added(p.newLine-1, col, text)
@@ -239,26 +261,27 @@ func (p *diffParser) header(text []byte) {
 		p.startHunk(s)
 	case p.hunkOnly:
 		// A GitHub patch has nothing but hunks.
-	case strings.HasPrefix(s, "diff --git ") || strings.HasPrefix(s, "diff --cc ") || strings.HasPrefix(s, "diff --combined "):
+	case strings.HasPrefix(s, "diff --git "):
 		p.endFile()
-		p.inFile = true
-		p.path = pathFromDiffLine(s)
+		p.inFile, p.sawDiff = true, true
+		p.path, p.dstPrefix, p.prefixSet = pathFromGitLine(s[len("diff --git "):])
+	case strings.HasPrefix(s, "diff --cc ") || strings.HasPrefix(s, "diff --combined "):
+		p.endFile()
+		p.inFile, p.sawDiff, p.pathFinal = true, true, true
+		p.path = unquotePath(s[strings.Index(s[5:], " ")+6:])
 	case commitRe.MatchString(s):
 		p.endFile()
+		p.sawDiff = true
 		p.sink.commit(commitRe.FindStringSubmatch(s)[1])
 	case !p.inFile && strings.HasPrefix(s, "--- "):
 		p.inFile = true // a plain diff -u, without a diff --git line
 	case !p.inFile:
 		// Commit messages, preambles and anything else between files.
 	case strings.HasPrefix(s, "+++ "):
-		if name, ok := diffPath(s[4:]); ok {
-			p.path = name
-		} else {
-			p.path = "" // deleted file: nothing can be added
-		}
+		p.newPath(s[4:])
 	case strings.HasPrefix(s, "rename to ") || strings.HasPrefix(s, "copy to "):
 		if i := strings.Index(s, " to "); i >= 0 {
-			p.path = unquotePath(s[i+4:])
+			p.path, p.pathFinal = unquotePath(s[i+4:]), true // never prefixed
 		}
 	case strings.HasPrefix(s, "Binary files ") || s == "GIT binary patch":
 		p.binary = true
@@ -272,6 +295,7 @@ func (p *diffParser) startHunk(s string) {
 	if m == nil || (!p.inFile && !p.hunkOnly) {
 		return
 	}
+	p.sawDiff = true
 	if !p.started {
 		p.beginFile(p.path)
 	}
@@ -321,51 +345,93 @@ func (p *diffParser) endFile() {
 		p.sink.endFile()
 	}
 	p.inFile, p.started, p.binary, p.inHunk, p.path = false, false, false, false, ""
+	p.pathFinal, p.dstPrefix, p.prefixSet = false, "", false
 }
 
-// pathFromDiffLine takes the new path from "diff --git a/x b/x". When the
-// names contain spaces the split is ambiguous; the +++ or rename line that
-// follows corrects it.
-func pathFromDiffLine(s string) string {
-	if strings.HasPrefix(s, "diff --cc ") || strings.HasPrefix(s, "diff --combined ") {
-		return unquotePath(s[strings.Index(s[5:], " ")+6:])
+// newPath takes the file's path from a "+++ " line: /dev/null for a deleted
+// file, else the name without the prefix the diff --git line showed (none
+// under diff.noprefix), or a guessed a/, b/ or mnemonic prefix when no such
+// line was seen (diff -u). A rename's or combined diff's path stands.
+func (p *diffParser) newPath(s string) {
+	name, ok := headerName(s)
+	switch {
+	case !ok:
+		p.path = "" // deleted file: nothing can be added
+	case p.pathFinal:
+	case p.prefixSet:
+		p.path = strings.TrimPrefix(name, p.dstPrefix)
+	default:
+		p.path = stripPrefix(name)
 	}
-	rest := s[len("diff --git "):]
-	if strings.HasPrefix(rest, `"`) {
-		if _, after, ok := strings.Cut(rest[1:], `" `); ok {
-			name, _ := diffPath(after)
-			return name
-		}
-	}
-	// "a/NAME b/NAME": take the second half when both halves agree.
-	if n := len(rest); n%2 == 1 {
-		a, b := rest[:n/2], rest[n/2+1:]
-		if len(a) > 2 && len(b) > 2 && a[2:] == b[2:] {
-			name, _ := diffPath(b)
-			return name
-		}
+}
+
+// pathFromGitLine takes the new path from the names of "diff --git A B",
+// and the new side's prefix when the names show it: equal names mean
+// diff.noprefix ("x x"), names equal but for a one-letter prefix mean
+// a/ b/, or a mnemonic pair (i/ w/, c/ i/, ...). Names with spaces, or a
+// rename, can make the split ambiguous; then the path is a guess and the
+// +++ or rename line that follows corrects it.
+func pathFromGitLine(rest string) (path, dstPrefix string, known bool) {
+	a, b, ok := splitGitNames(rest)
+	switch {
+	case ok && a == b:
+		return b, "", true
+	case ok && len(a) > 2 && len(b) > 2 && a[1] == '/' && b[1] == '/' && a[2:] == b[2:]:
+		return b[2:], b[:2], true
+	case ok:
+		return stripPrefix(b), "", false
 	}
 	if i := strings.LastIndex(rest, " b/"); i >= 0 {
-		return rest[i+3:]
+		return rest[i+3:], "", false
 	}
-	return rest
+	return rest, "", false
 }
 
-// diffPath strips the a/ or b/ prefix (and git's quoting) from a header path.
-// It reports false for /dev/null.
-func diffPath(s string) (string, bool) {
+// splitGitNames splits the two names of a diff --git line, undoing git's
+// quoting. ok is false when unquoted names do not split in equal halves.
+func splitGitNames(rest string) (a, b string, ok bool) {
+	if q, err := strconv.QuotedPrefix(rest); err == nil && strings.HasPrefix(rest[len(q):], " ") {
+		a = unquotePath(q)
+		b, _ = strings.CutPrefix(rest[len(q):], " ")
+		if qb, err := strconv.QuotedPrefix(b); err == nil && qb == b {
+			b = unquotePath(qb)
+		}
+		return a, b, true
+	}
+	if i := strings.LastIndex(rest, ` "`); i >= 0 && strings.HasSuffix(rest, `"`) {
+		if qb, err := strconv.QuotedPrefix(rest[i+1:]); err == nil && len(qb) == len(rest)-i-1 {
+			return rest[:i], unquotePath(qb), true
+		}
+	}
+	n := len(rest)
+	if n%2 == 0 || rest[n/2] != ' ' {
+		return "", "", false
+	}
+	a, b = rest[:n/2], rest[n/2+1:]
+	if a != b && (len(a) < 2 || a[2:] != b[min(2, len(b)):]) {
+		return "", "", false // a rename, or names with spaces: the halves say nothing
+	}
+	return a, b, true
+}
+
+// headerName undoes git's quoting of a --- or +++ line's name and drops diff
+// -u's timestamp. It reports false for /dev/null.
+func headerName(s string) (string, bool) {
 	if q, err := strconv.QuotedPrefix(s); err == nil {
 		s = unquotePath(q)
 	} else if i := strings.IndexByte(s, '\t'); i >= 0 {
 		s = s[:i] // "+++ b/file\t2024-01-01 ..." from diff -u
 	}
-	if s == "/dev/null" {
-		return "", false
+	return s, s != "/dev/null"
+}
+
+// stripPrefix removes what looks like git's a/ or b/ prefix, or a mnemonic
+// one (i/, w/, c/, o/), from a name whose prefix is not known.
+func stripPrefix(s string) string {
+	if len(s) > 2 && strings.IndexByte("abiwco", s[0]) >= 0 && s[1] == '/' {
+		return s[2:]
 	}
-	if len(s) > 2 && (s[0] == 'a' || s[0] == 'b' || s[0] == 'i' || s[0] == 'w' || s[0] == 'c' || s[0] == 'o') && s[1] == '/' {
-		s = s[2:]
-	}
-	return s, true
+	return s
 }
 
 // unquotePath undoes git's C-style quoting of unusual file names.

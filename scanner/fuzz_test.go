@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,8 +30,12 @@ func FuzzParseDiff(f *testing.F) {
 	addFixtureSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var s orderSink
-		if err := parseDiff(context.Background(), bytes.NewReader(data), &s, ""); err != nil {
+		err := parseDiff(context.Background(), bytes.NewReader(data), &s, "")
+		if err != nil && !errors.Is(err, ErrNotDiff) {
 			t.Fatal(err)
+		}
+		if err != nil && s.nAdded > 0 {
+			t.Fatal("ErrNotDiff after added lines")
 		}
 		if s.bad != "" {
 			t.Fatal(s.bad)
@@ -39,8 +44,9 @@ func FuzzParseDiff(f *testing.F) {
 }
 
 type orderSink struct {
-	last int
-	bad  string
+	last   int
+	nAdded int
+	bad    string
 }
 
 func (s *orderSink) commit(string)     {}
@@ -53,6 +59,7 @@ func (s *orderSink) added(num, col int, text []byte) {
 	if col == 1 {
 		s.last = num
 	}
+	s.nAdded++
 }
 
 // FuzzScanDiff: no input makes the scanner panic, and every finding lies on
@@ -62,11 +69,11 @@ func FuzzScanDiff(f *testing.F) {
 	rs := engineRules(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var rec lineSink
-		if err := parseDiff(context.Background(), bytes.NewReader(data), &rec, ""); err != nil {
+		if err := parseDiff(context.Background(), bytes.NewReader(data), &rec, ""); err != nil && !errors.Is(err, ErrNotDiff) {
 			t.Fatal(err)
 		}
 		res, err := New(rs, testKey).ScanDiff(context.Background(), bytes.NewReader(data))
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrNotDiff) {
 			t.Fatal(err)
 		}
 		for _, fd := range res.Findings {

@@ -108,18 +108,18 @@ func TestGolden(t *testing.T) {
 	findings, skipped := testFindings(t, rs)
 	tests := []struct {
 		name   string
-		render func(w *bytes.Buffer, fs []scanner.Finding, sk []scanner.Skipped) error
+		render func(w *bytes.Buffer, res *scanner.Result) error
 	}{
-		{"text", func(w *bytes.Buffer, fs []scanner.Finding, sk []scanner.Skipped) error { return Text(w, fs, sk, rs) }},
-		{"json", func(w *bytes.Buffer, fs []scanner.Finding, _ []scanner.Skipped) error { return JSON(w, fs) }},
-		{"sarif", func(w *bytes.Buffer, fs []scanner.Finding, _ []scanner.Skipped) error {
-			return SARIF(w, fs, rs, "1.2.3")
+		{"text", func(w *bytes.Buffer, res *scanner.Result) error { return Text(w, res, rs) }},
+		{"json", func(w *bytes.Buffer, res *scanner.Result) error { return JSON(w, res.Findings) }},
+		{"sarif", func(w *bytes.Buffer, res *scanner.Result) error {
+			return SARIF(w, res.Findings, res.Skipped, rs, "1.2.3")
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := tt.render(&buf, findings, skipped); err != nil {
+			if err := tt.render(&buf, &scanner.Result{Findings: findings, Skipped: skipped, Files: 4}); err != nil {
 				t.Fatal(err)
 			}
 			checkNoSecret(t, buf.Bytes())
@@ -127,7 +127,7 @@ func TestGolden(t *testing.T) {
 		})
 		t.Run(tt.name+" clean", func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := tt.render(&buf, nil, nil); err != nil {
+			if err := tt.render(&buf, &scanner.Result{Files: 1}); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, tt.name+"_clean.golden", buf.Bytes())

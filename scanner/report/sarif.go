@@ -28,15 +28,17 @@ const (
 
 // SARIF writes findings as a SARIF 2.1.0 log with one run. The run's rules
 // are the rules that have results, described from rules (which may be nil);
-// columns count Unicode code points.
-func SARIF(w io.Writer, findings []scanner.Finding, rules *scanner.Ruleset, toolVersion string) error {
+// columns count Unicode code points. Each file that was not scanned is a
+// warning among the run's invocations[0].toolExecutionNotifications.
+func SARIF(w io.Writer, findings []scanner.Finding, skipped []scanner.Skipped, rules *scanner.Ruleset, toolVersion string) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name: "pushguard", InformationURI: informationURI, Version: toolVersion,
 			Rules: []sarifDescriptor{},
 		}},
-		ColumnKind: "unicodeCodePoints",
-		Results:    []sarifResult{},
+		Invocations: []sarifInvocation{{ExecutionSuccessful: true, ToolExecutionNotifications: notScanned(skipped)}},
+		ColumnKind:  "unicodeCodePoints",
+		Results:     []sarifResult{},
 	}
 	index := map[string]int{}
 	for _, id := range ruleIDs(findings) {
@@ -50,6 +52,20 @@ func SARIF(w io.Writer, findings []scanner.Finding, rules *scanner.Ruleset, tool
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}})
+}
+
+// notScanned turns the files that were not scanned into warnings.
+func notScanned(skipped []scanner.Skipped) []sarifNotification {
+	var out []sarifNotification
+	for _, s := range skipped {
+		out = append(out, sarifNotification{
+			Descriptor: sarifDescriptorRef{ID: "not-scanned"},
+			Level:      "warning",
+			Message:    sarifText{Text: "not scanned: " + DescribeSkipped(s)},
+			Locations:  []sarifNoteLoc{{PhysicalLocation: sarifNotePhysical{ArtifactLocation: sarifArtifact{URI: artifactURI(s.Path)}}}},
+		})
+	}
+	return out
 }
 
 // ruleIDs returns the distinct rule IDs of findings, sorted.

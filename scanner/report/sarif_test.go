@@ -12,7 +12,7 @@ func TestSARIFStructure(t *testing.T) {
 	rs := testRules(t)
 	findings, _ := testFindings(t, rs)
 	var buf bytes.Buffer
-	if err := SARIF(&buf, findings, rs, "1.2.3"); err != nil {
+	if err := SARIF(&buf, findings, nil, rs, "1.2.3"); err != nil {
 		t.Fatal(err)
 	}
 	var log struct {

@@ -10,9 +10,36 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	ColumnKind string        `json:"columnKind"`
-	Results    []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	ColumnKind  string            `json:"columnKind"`
+	Results     []sarifResult     `json:"results"`
+}
+
+// sarifInvocation says how the run went; each file not scanned is one of
+// its toolExecutionNotifications.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Descriptor sarifDescriptorRef `json:"descriptor"`
+	Level      string             `json:"level"`
+	Message    sarifText          `json:"message"`
+	Locations  []sarifNoteLoc     `json:"locations"`
+}
+
+type sarifDescriptorRef struct {
+	ID string `json:"id"`
+}
+
+type sarifNoteLoc struct {
+	PhysicalLocation sarifNotePhysical `json:"physicalLocation"`
+}
+
+type sarifNotePhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
 }
 
 type sarifTool struct {

@@ -11,22 +11,22 @@ import (
 	"github.com/pushguard/pushguard/scanner"
 )
 
-// Text writes findings for a terminal: one block per finding (location,
-// provider, rule, redacted value, commit, how to revoke it, fingerprint), then
-// the files that were not scanned, then a one-line summary. rules supplies
-// each finding's remediation; it may be nil.
-func Text(w io.Writer, findings []scanner.Finding, skipped []scanner.Skipped, rules *scanner.Ruleset) error {
+// Text writes a scan's result for a terminal: one block per finding
+// (location, provider, rule, redacted value, commit, how to revoke it,
+// fingerprint), then the files that were not scanned, then a one-line
+// summary. rules supplies each finding's remediation; it may be nil.
+func Text(w io.Writer, res *scanner.Result, rules *scanner.Ruleset) error {
 	bw := bufio.NewWriter(w) // keeps the first write error; Flush returns it
-	for _, f := range findings {
+	for _, f := range res.Findings {
 		writeTextFinding(bw, f, rules)
 	}
-	for _, s := range skipped {
+	for _, s := range res.Skipped {
 		fmt.Fprintf(bw, "not scanned: %s\n", DescribeSkipped(s))
 	}
-	if len(skipped) > 0 {
+	if len(res.Skipped) > 0 {
 		bw.WriteString("\n")
 	}
-	fmt.Fprintln(bw, Summary(findings, skipped))
+	fmt.Fprintln(bw, Summary(res))
 	return bw.Flush()
 }
 
@@ -54,20 +54,33 @@ func revokeLine(r scanner.Remediation) string {
 }
 
 // Summary is the last line of the text report: how many findings in how
-// many files, or that none were found, and how many files were not scanned.
-func Summary(findings []scanner.Finding, skipped []scanner.Skipped) string {
-	s := "no secrets found"
-	if len(findings) > 0 {
+// many files and how many files were not scanned. Only a scan that skipped
+// nothing says "no secrets found"; one that saw no file at all says
+// "nothing to scan", and one that skipped every file it saw says "nothing
+// scanned". res.Files counts every file seen, skipped ones included.
+func Summary(res *scanner.Result) string {
+	skipped := len(res.Skipped)
+	if len(res.Findings) > 0 {
 		files := map[string]bool{}
-		for _, f := range findings {
+		for _, f := range res.Findings {
 			files[f.Path] = true
 		}
-		s = plural(len(findings), "finding") + " in " + plural(len(files), "file")
+		s := plural(len(res.Findings), "finding") + " in " + plural(len(files), "file")
+		if skipped > 0 {
+			s += " (" + plural(skipped, "file") + " not scanned)"
+		}
+		return s
 	}
-	if len(skipped) > 0 {
-		s += " (" + plural(len(skipped), "file") + " not scanned)"
+	scanned := res.Files - skipped
+	switch {
+	case skipped == 0 && res.Files == 0:
+		return "nothing to scan"
+	case skipped == 0:
+		return "no secrets found"
+	case scanned <= 0:
+		return "nothing scanned: " + plural(skipped, "file") + " not scanned"
 	}
-	return s
+	return "no secrets in the " + plural(scanned, "file") + " scanned; " + plural(skipped, "file") + " not scanned"
 }
 
 // DescribeSkipped renders a file that was not scanned as "path (reason)",

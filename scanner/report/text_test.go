@@ -12,17 +12,21 @@ func TestSummary(t *testing.T) {
 		name     string
 		findings []scanner.Finding
 		skipped  []scanner.Skipped
+		files    int
 		want     string
 	}{
-		{"clean", nil, nil, "no secrets found"},
-		{"clean with skipped", nil, []scanner.Skipped{{Path: "x", Reason: "binary"}}, "no secrets found (1 file not scanned)"},
-		{"one", []scanner.Finding{one}, nil, "1 finding in 1 file"},
-		{"two in one file", []scanner.Finding{one, one}, nil, "2 findings in 1 file"},
-		{"two files", []scanner.Finding{one, {Path: "b"}}, nil, "2 findings in 2 files"},
+		{"nothing", nil, nil, 0, "nothing to scan"},
+		{"clean", nil, nil, 2, "no secrets found"},
+		{"clean with skipped", nil, []scanner.Skipped{{Path: "x", Reason: "binary"}}, 3, "no secrets in the 2 files scanned; 1 file not scanned"},
+		{"everything skipped", nil, []scanner.Skipped{{Path: "x", Reason: "binary"}, {Path: "y", Reason: "too large"}}, 2, "nothing scanned: 2 files not scanned"},
+		{"one", []scanner.Finding{one}, nil, 1, "1 finding in 1 file"},
+		{"one and skipped", []scanner.Finding{one}, []scanner.Skipped{{Path: "x", Reason: "binary"}}, 2, "1 finding in 1 file (1 file not scanned)"},
+		{"two in one file", []scanner.Finding{one, one}, nil, 1, "2 findings in 1 file"},
+		{"two files", []scanner.Finding{one, {Path: "b"}}, nil, 2, "2 findings in 2 files"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Summary(tt.findings, tt.skipped); got != tt.want {
+			if got := Summary(&scanner.Result{Findings: tt.findings, Skipped: tt.skipped, Files: tt.files}); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
