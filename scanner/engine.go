@@ -34,6 +34,7 @@ type fileScan struct {
 	next    int          // next slot of the ring to fill
 	block   *openBlock
 	pending []Finding // findings on the current line, before overlaps are resolved
+	claimed []span    // spans claimed by format-specific rules, until flushed
 }
 
 type recentLine struct {
@@ -68,6 +69,7 @@ func (f *fileScan) reset(path, commit string) {
 	}
 	f.block = nil
 	f.pending = f.pending[:0]
+	f.claimed = f.claimed[:0]
 }
 
 // line scans one added line. col is the 1-based column at which text starts
@@ -170,10 +172,13 @@ func (f *fileScan) runRule(r *compiledRule, num, col int, text []byte) {
 			continue
 		}
 		secret := string(text[s:e])
-		if !f.accept(r, secret, text) {
-			continue
+		start, end := col+runeCount(text[:s]), col+runeCount(text[:e])-1
+		if r.claims {
+			f.claim(num, num, start, end)
 		}
-		f.queue(r, secret, num, num, col+runeCount(text[:s]), col+runeCount(text[:e])-1)
+		if f.accept(r, secret, text) {
+			f.queue(r, secret, num, num, start, end)
+		}
 	}
 }
 
@@ -216,8 +221,10 @@ func (f *fileScan) queue(r *compiledRule, secret string, line, endLine, startCol
 // late windowed match competes with the others on its line.
 func (f *fileScan) flush(line int) {
 	if len(f.pending) == 0 {
+		f.dropClaimed(line)
 		return
 	}
+	f.dropClaimed(line)
 	f.resolveOverlaps()
 	sort.SliceStable(f.pending, func(i, j int) bool {
 		a, b := f.pending[i], f.pending[j]
@@ -314,6 +321,9 @@ func (f *fileScan) extendBlock(num int, text []byte, allowed bool) bool {
 			continue
 		}
 		secret := string(joined[s:e])
+		if r.claims {
+			f.claim(b.first, b.last, b.col, runeCount(text[:loc[1]]))
+		}
 		if f.accept(r, secret, joined[:min(len(joined), 200)]) {
 			f.queue(r, secret, b.first, b.last, b.col, runeCount(text[:loc[1]]))
 		}

@@ -230,6 +230,7 @@ func devToolRules() []Rule {
 			},
 			FalsePositives: []string{
 				`export GITHUB_TOKEN=ghp_zpPYvXqu138jcupkANXwfunWrLlDqb0hLHaA`,
+				`github_token = "ghp_zpPYvXqu138jcupkANXwfunWrLlDqb0hLHaA"`,
 				`GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`,
 				`token: ghp_q7Rt2LmX9pKv4WzN8bYc3HdJ6fGs1A`,
 				`token = "${{ secrets.GH_PAT }}"`,
@@ -252,6 +253,7 @@ func devToolRules() []Rule {
 			},
 			FalsePositives: []string{
 				`oauth_token: gho_CyEkKb2PiNGCkPgl5fPaKuQwyFFygO4EAhoA`,
+				`"password": "gho_CyEkKb2PiNGCkPgl5fPaKuQwyFFygO4EAhoA"`,
 				`oauth_token: gho_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`,
 				`oauth_token: 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Z9`,
 			},
@@ -846,6 +848,7 @@ func devToolRules() []Rule {
 			},
 			FalsePositives: []string{
 				`NPM_TOKEN=npm_wewmKQQIgfDkgmBzGSf5m3vXzNuVr84PScRA`,
+				`npm_token: 'npm_wewmKQQIgfDkgmBzGSf5m3vXzNuVr84PScRA'`,
 				`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`,
 				`NPM_TOKEN=npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`,
 			},
