@@ -17,14 +17,15 @@ import "slices"
 // the edge then is dropped. Lines up to longLine bytes are matched whole, as
 // before.
 const (
-	longLine     = 4 << 10  // lines longer than this are scanned in windows
-	winBefore    = 256      // bytes before a keyword occurrence, at most
-	winAfter     = 512      // bytes after it, for an unbounded pattern
-	boundedAfter = 2048     // bytes after it, at most, for a bounded one
-	winMax       = 32 << 10 // the most a window grows to around an edge match
-	winPad       = 128      // added to a bounded pattern's reach: its keyword may lie outside the match
-	hitGap       = 64       // occurrences of a keyword this close share a span
-	ctxMargin    = 512      // bytes either side of a match that decoy checks see on a long line
+	longLine        = 4 << 10  // lines longer than this are scanned in windows
+	winBefore       = 256      // bytes before a keyword occurrence, at most
+	winAfter        = 320      // bytes after it, for an unbounded pattern
+	unboundedBefore = 128      // bytes before it, for an unbounded pattern
+	boundedAfter    = 2048     // bytes after it, at most, for a bounded one
+	winMax          = 32 << 10 // the most a window grows to around an edge match
+	winPad          = 128      // added to a bounded pattern's reach: its keyword may lie outside the match
+	hitGap          = 64       // occurrences of a keyword this close share a span
+	ctxMargin       = 512      // bytes either side of a match that decoy checks see on a long line
 )
 
 // window is a byte range [s, e) of a line.
@@ -37,9 +38,9 @@ func windowSizes(r Rule) (before, after int) {
 		return min(n, winBefore) + winPad, min(n, boundedAfter) + winPad
 	}
 	if r.Block != nil {
-		return winBefore, winMax
+		return unboundedBefore, winMax
 	}
-	return winBefore, winAfter
+	return unboundedBefore, winAfter
 }
 
 // addHit records a keyword occurrence ending at end on a long line, merging
