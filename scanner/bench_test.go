@@ -3,12 +3,15 @@ package scanner
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -141,5 +144,97 @@ func TestScanDiffMemoryBounded(t *testing.T) {
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
 		t.Errorf("scanning 64 MiB allocated %d MiB; the diff must be streamed", alloc>>20)
+	}
+}
+
+// shapeSize is the size of each pathological input of BenchmarkShapes.
+const shapeSize = 4 << 20
+
+// shapes are inputs that once made the scanner slow, each as one long line
+// (or, for "1-byte-lines", as millions of lines). Each has a twin holding
+// the same bytes wrapped at 76 columns, so the benchmark shows the ratio.
+func shapes(tb testing.TB) map[string][]byte {
+	tb.Helper()
+	rng := rand.New(rand.NewChaCha8([32]byte{1}))
+	raw := make([]byte, shapeSize*3/4)
+	for i := range raw {
+		raw[i] = byte(rng.Uint32())
+	}
+	js, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "internal", "trace", "traceviewer", "static", "webcomponents.min.js"))
+	if err != nil {
+		tb.Skipf("minified JavaScript not available: %v", err)
+	}
+	js = bytes.ReplaceAll(js, []byte("\n"), []byte(" "))
+	return map[string][]byte{
+		"base64":       []byte(base64.StdEncoding.EncodeToString(raw))[:shapeSize],
+		"minified-js":  bytes.Repeat(js, shapeSize/len(js)+1)[:shapeSize],
+		"equals":       bytes.Repeat([]byte("="), shapeSize),
+		"letter-A":     bytes.Repeat([]byte("A"), shapeSize),
+		"keyword":      bytes.Repeat([]byte("token"), shapeSize/5),
+		"assignments":  bytes.Repeat([]byte("password="), shapeSize/9),
+		"1-byte-lines": bytes.Repeat([]byte("a\n"), shapeSize/2),
+	}
+}
+
+// wrap breaks text into lines of at most n bytes.
+func wrap(text []byte, n int) []byte {
+	text = bytes.ReplaceAll(text, []byte("\n"), nil)
+	var out bytes.Buffer
+	for len(text) > 0 {
+		k := min(n, len(text))
+		out.Write(text[:k])
+		out.WriteByte('\n')
+		text = text[k:]
+	}
+	return out.Bytes()
+}
+
+// asDiff makes a diff that adds text as a new file.
+func asDiff(text []byte) []byte {
+	lines := bytes.Split(bytes.TrimSuffix(text, []byte("\n")), []byte("\n"))
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "diff --git a/x b/x\nnew file mode 100644\n--- /dev/null\n+++ b/x\n@@ -0,0 +1,%d @@\n", len(lines))
+	for _, l := range lines {
+		buf.WriteByte('+')
+		buf.Write(l)
+		buf.WriteByte('\n')
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkShapes scans each shape as it is and wrapped at 76 columns,
+// through ScanFile and ScanDiff. SetBytes counts the text's bytes.
+func BenchmarkShapes(b *testing.B) {
+	sc := New(defaultRules(b), testKey)
+	all := shapes(b)
+	names := make([]string, 0, len(all))
+	for name := range all {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		for _, layout := range []string{"long", "wrapped"} {
+			text := all[name]
+			if layout == "wrapped" {
+				text = wrap(text, 76)
+			}
+			diff := asDiff(text)
+			b.Run(name+"/"+layout+"/file", func(b *testing.B) {
+				b.SetBytes(int64(len(text)))
+				for b.Loop() {
+					if _, err := sc.ScanFile(context.Background(), "x", "", bytes.NewReader(text)); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run(name+"/"+layout+"/diff", func(b *testing.B) {
+				b.SetBytes(int64(len(text)))
+				for b.Loop() {
+					if _, err := sc.ScanDiff(context.Background(), bytes.NewReader(diff)); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

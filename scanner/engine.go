@@ -34,6 +34,11 @@ type fileScan struct {
 	next    int          // next slot of the ring to fill
 	block   *openBlock
 	pending []Finding // findings on the current line, before overlaps are resolved
+
+	kwWins    [][]window // per keyword: its windows on the current long line
+	kwTouched []int32    // keywords with windows
+	winBuf    []window
+	claimed   []span // spans claimed by format-specific rules, until flushed
 }
 
 type recentLine struct {
@@ -55,6 +60,7 @@ func newFileScan(rs *Ruleset, key []byte, emit func(Finding)) *fileScan {
 	return &fileScan{
 		rs: rs, key: key, emit: emit,
 		mark:   make([]uint64, len(rs.rules)),
+		kwWins: make([][]window, len(rs.kwAll)),
 		active: make([]int, len(rs.rules)),
 	}
 }
@@ -68,6 +74,7 @@ func (f *fileScan) reset(path, commit string) {
 	}
 	f.block = nil
 	f.pending = f.pending[:0]
+	f.claimed = f.claimed[:0]
 }
 
 // line scans one added line. col is the 1-based column at which text starts
@@ -86,7 +93,7 @@ func (f *fileScan) line(num, col int, text []byte) {
 			}
 			continue
 		}
-		f.runRule(r, num, col, text)
+		f.runRule(r, num, col, text, true)
 	}
 	f.flush(num - f.rs.maxWindow)
 	f.remember(num, col, text)
@@ -99,21 +106,14 @@ func (f *fileScan) line(num, col int, text []byte) {
 func (f *fileScan) collectCandidates(num int, text []byte) (allowed bool) {
 	f.stamp++
 	f.cands = f.cands[:0]
-	f.rs.keywords.match(text, func(kw int32) {
-		if kw == f.rs.allowKW {
-			allowed = true
-		}
-		for _, ri := range f.rs.kwRules[kw] {
-			if f.mark[ri] == f.stamp {
-				continue
-			}
-			f.mark[ri] = f.stamp
-			f.cands = append(f.cands, ri)
-			if w := f.rs.rules[ri].KeywordWindow; w > 0 {
-				f.activate(ri, num, w)
-			}
-		}
-	})
+	if len(text) > longLine {
+		allowed = f.collectLong(num, text)
+	} else {
+		f.rs.keywords.match(text, func(kw int32) {
+			allowed = allowed || kw == f.rs.allowKW
+			f.addCandidates(num, kw)
+		})
+	}
 	for _, ri := range f.rs.windowed {
 		if f.active[ri] >= num && f.mark[ri] != f.stamp {
 			f.mark[ri] = f.stamp
@@ -121,6 +121,33 @@ func (f *fileScan) collectCandidates(num int, text []byte) (allowed bool) {
 		}
 	}
 	return allowed
+}
+
+// collectLong is collectCandidates' keyword pass over a long line: it also
+// records each keyword's windows, and adds a keyword's rules once.
+func (f *fileScan) collectLong(num int, text []byte) (allowed bool) {
+	f.clearHits()
+	f.rs.keywords.matchAt(text, func(kw int32, end int) {
+		if f.addHit(kw, end) {
+			allowed = allowed || kw == f.rs.allowKW
+			f.addCandidates(num, kw)
+		}
+	})
+	return allowed
+}
+
+// addCandidates adds the rules of keyword kw to the line's candidates.
+func (f *fileScan) addCandidates(num int, kw int32) {
+	for _, ri := range f.rs.kwRules[kw] {
+		if f.mark[ri] == f.stamp {
+			continue
+		}
+		f.mark[ri] = f.stamp
+		f.cands = append(f.cands, ri)
+		if w := f.rs.rules[ri].KeywordWindow; w > 0 {
+			f.activate(ri, num, w)
+		}
+	}
 }
 
 // activate makes a windowed rule run on the lines up to w after num, and now
@@ -134,7 +161,7 @@ func (f *fileScan) activate(ri, num, w int) {
 			continue
 		}
 		rl.ran = append(rl.ran, ri)
-		f.runRule(r, rl.num, rl.col, rl.text)
+		f.runRule(r, rl.num, rl.col, rl.text, false)
 	}
 }
 
@@ -159,22 +186,14 @@ func (f *fileScan) remember(num, col int, text []byte) {
 	}
 }
 
-// runRule runs a single-line rule over text and queues its findings.
-func (f *fileScan) runRule(r *compiledRule, num, col int, text []byte) {
-	if r.Precheck != nil && !r.Precheck(text) {
+// runRule runs a single-line rule over text and queues its findings. hits
+// says whether text is the current line, whose keyword occurrences place the
+// windows of a long line (see window.go).
+func (f *fileScan) runRule(r *compiledRule, num, col int, text []byte, hits bool) {
+	if r.Precheck != nil && len(text) <= longLine && !r.Precheck(text) {
 		return
 	}
-	for _, m := range r.re.FindAllSubmatchIndex(text, -1) {
-		s, e := m[2*r.Group], m[2*r.Group+1]
-		if s < 0 {
-			continue
-		}
-		secret := string(text[s:e])
-		if !f.accept(r, secret, text) {
-			continue
-		}
-		f.queue(r, secret, num, num, col+runeCount(text[:s]), col+runeCount(text[:e])-1)
-	}
+	f.runWindows(r, num, col, text, f.windows(r, col, text, hits))
 }
 
 // accept applies a rule's entropy, validators and the shared decoy checks.
@@ -216,8 +235,10 @@ func (f *fileScan) queue(r *compiledRule, secret string, line, endLine, startCol
 // late windowed match competes with the others on its line.
 func (f *fileScan) flush(line int) {
 	if len(f.pending) == 0 {
+		f.dropClaimed(line)
 		return
 	}
+	f.dropClaimed(line)
 	f.resolveOverlaps()
 	sort.SliceStable(f.pending, func(i, j int) bool {
 		a, b := f.pending[i], f.pending[j]
@@ -271,7 +292,7 @@ func overlaps(a, b Finding) bool {
 // may open a block.
 func (f *fileScan) runBlockStart(r *compiledRule, num, col int, text []byte) {
 	before := len(f.pending)
-	f.runRule(r, num, col, text)
+	f.runRule(r, num, col, text, true)
 	if len(f.pending) > before || f.block != nil {
 		return
 	}
@@ -314,6 +335,9 @@ func (f *fileScan) extendBlock(num int, text []byte, allowed bool) bool {
 			continue
 		}
 		secret := string(joined[s:e])
+		if r.claims {
+			f.claim(b.first, b.last, b.col, runeCount(text[:loc[1]]))
+		}
 		if f.accept(r, secret, joined[:min(len(joined), 200)]) {
 			f.queue(r, secret, b.first, b.last, b.col, runeCount(text[:loc[1]]))
 		}

@@ -153,3 +153,18 @@ func (k *keywordSet) match(text []byte, fn func(keyword int32)) {
 		}
 	}
 }
+
+// matchAt is match that also passes the offset just past each occurrence.
+func (k *keywordSet) matchAt(text []byte, fn func(keyword int32, end int)) {
+	s, nc := uint32(0), uint32(k.classes)
+	next, class := k.next, &k.class
+	for i, b := range text {
+		t := next[s*nc+uint32(class[b])]
+		s = t &^ hasOutput
+		if t&hasOutput != 0 {
+			for _, id := range k.out[s] {
+				fn(id, i+1)
+			}
+		}
+	}
+}

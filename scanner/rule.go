@@ -151,6 +151,10 @@ type compiledRule struct {
 	begin   *regexp.Regexp
 	end     *regexp.Regexp
 	generic bool
+	claims  bool    // see claims
+	kwIdx   []int32 // the ruleset's indices of the rule's keywords
+
+	winBefore, winAfter int // reach of the rule's windows on a long line
 }
 
 // compile checks a rule's data and compiles its expressions.
@@ -179,7 +183,8 @@ func (r Rule) compile(index int) (*compiledRule, error) {
 	} else if r.Group < 0 || r.Group > re.NumSubexp() {
 		problems = append(problems, fmt.Sprintf("group %d out of range (pattern has %d)", r.Group, re.NumSubexp()))
 	}
-	c := &compiledRule{Rule: r, index: index, re: re, generic: r.Confidence == Low}
+	c := &compiledRule{Rule: r, index: index, re: re, generic: r.Confidence == Low, claims: claims(r)}
+	c.winBefore, c.winAfter = windowSizes(r)
 	if r.Block != nil {
 		if c.begin, err = regexp.Compile(r.Block.Begin); err != nil {
 			problems = append(problems, fmt.Sprintf("block begin: %v", err))

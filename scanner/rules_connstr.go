@@ -1,6 +1,9 @@
 package scanner
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // Connection strings carry a password next to a host. The patterns below
 // capture the password only; connPassword rejects what is not one.
@@ -330,6 +333,7 @@ func connectionStringRules() []Rule {
 			Provider:    "ADO.NET / ODBC",
 			Description: "Password or Pwd in a key=value connection string (Server=…;User Id=…;Password=…), as in appsettings.json, web.config and ODBC DSNs. Format: https://learn.microsoft.com/en-us/dotnet/api/system.data.sqlclient.sqlconnection.connectionstring",
 			Keywords:    []string{"password=", "pwd=", "password =", "pwd ="},
+			Precheck:    func(line []byte) bool { return bytes.IndexByte(line, ';') >= 0 },
 			Pattern:     `(?i:(?:server|data source|datasource|host|hostname|address|addr|initial catalog|database|dbname|uid|user id|userid|user|username|driver|dsn)\s*=\s*[^;"'\r\n]{1,100};\s*(?:[a-z][a-z ]{0,30}=[^;"'\r\n]{0,100};\s*){0,10}(?:password|pwd)\s*=\s*)([^;"'\s<>]{1,128})`,
 			Remediation: mssql,
 			TruePositives: []string{

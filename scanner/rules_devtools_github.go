@@ -52,6 +52,7 @@ func gitHubRules() []Rule {
 			},
 			FalsePositives: []string{
 				`export GITHUB_TOKEN=ghp_zpPYvXqu138jcupkANXwfunWrLlDqb0hLHaA`,
+				`github_token = "ghp_zpPYvXqu138jcupkANXwfunWrLlDqb0hLHaA"`,
 				`GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`,
 				`token: ghp_q7Rt2LmX9pKv4WzN8bYc3HdJ6fGs1A`,
 				`token = "${{ secrets.GH_PAT }}"`,
@@ -74,6 +75,7 @@ func gitHubRules() []Rule {
 			},
 			FalsePositives: []string{
 				`oauth_token: gho_CyEkKb2PiNGCkPgl5fPaKuQwyFFygO4EAhoA`,
+				`"password": "gho_CyEkKb2PiNGCkPgl5fPaKuQwyFFygO4EAhoA"`,
 				`oauth_token: gho_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`,
 				`oauth_token: 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Z9`,
 			},

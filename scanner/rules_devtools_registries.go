@@ -30,6 +30,7 @@ func npmRules() []Rule {
 			},
 			FalsePositives: []string{
 				`NPM_TOKEN=npm_wewmKQQIgfDkgmBzGSf5m3vXzNuVr84PScRA`,
+				`npm_token: 'npm_wewmKQQIgfDkgmBzGSf5m3vXzNuVr84PScRA'`,
 				`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`,
 				`NPM_TOKEN=npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`,
 			},

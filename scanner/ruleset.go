@@ -5,13 +5,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // engineVersion changes whenever the engine or the shared decoy filter
 // changes what it finds; it is part of every Ruleset's Version.
-const engineVersion = "engine-2"
+const engineVersion = "engine-3"
 
 // Ruleset is a compiled, immutable set of rules with its keyword prefilter.
 // It is safe for concurrent use.
@@ -21,7 +22,8 @@ type Ruleset struct {
 	keywords  *keywordSet
 	allowKW   int32 // index of the pushguard:allow marker among the keywords
 	kwList    []string
-	kwRules   [][]int // keyword index -> rule indices
+	kwAll     []string // kwList and the allow marker: the prefilter's keywords
+	kwRules   [][]int  // keyword index -> rule indices
 	maxWindow int
 	windowed  []int // rules with a keyword window
 	version   string
@@ -57,6 +59,7 @@ func NewRuleset(rules []Rule) (*Ruleset, error) {
 				rs.kwRules = append(rs.kwRules, nil)
 			}
 			rs.kwRules[i] = append(rs.kwRules[i], c.index)
+			c.kwIdx = append(c.kwIdx, int32(i))
 		}
 	}
 	if len(errs) > 0 {
@@ -64,7 +67,8 @@ func NewRuleset(rules []Rule) (*Ruleset, error) {
 	}
 	rs.allowKW = int32(len(rs.kwList))
 	rs.kwRules = append(rs.kwRules, nil)
-	rs.keywords = newKeywordSet(append(rs.kwList, allowMarker))
+	rs.kwAll = append(slices.Clip(rs.kwList), allowMarker)
+	rs.keywords = newKeywordSet(rs.kwAll)
 	rs.version = rulesetVersion(rs.rules)
 	return rs, nil
 }
