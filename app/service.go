@@ -82,11 +82,12 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	if prefix == "" {
 		prefix = defaultKeyPrefix
 	}
+	sc := scanner.New(rules, cfg.FingerprintKey)
 	s.worker = &worker{
-		gh: gh, appID: cfg.AppID, scanner: scanner.New(rules, cfg.FingerprintKey),
+		gh: gh, appID: cfg.AppID, scanner: sc,
 		store: &store{rdb: rdb, prefix: prefix}, log: log,
 		maxCommits: cfg.MaxCommits, maxBlob: DefaultMaxBlobBytes, now: time.Now, metrics: s.metrics,
-		decisions: decisions.NewStore(rdb, prefix), perms: newPermissions(time.Now),
+		decisions: decisions.NewStore(rdb, prefix, decisions.WithRedactor(sc.RedactText)), perms: newPermissions(time.Now),
 	}
 	return s, nil
 }
