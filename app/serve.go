@@ -86,6 +86,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		return err
 	}
 	defer s.Close()
+	retryCredentials, err := s.checkStart(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	var hook http.Handler
 	if !opts.workerOnly {
 		if hook, err = webhook.New(cfg.WebhookSecret, s.queue, log, s.metrics.webhook); err != nil {
@@ -104,6 +109,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		defer close(workersDone)
 		workerErr = s.runWorkers(workerCtx)
 	}()
+	if retryCredentials != nil { // GitHub was unreachable at start
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			retryCredentials(workerCtx)
+		}()
+	}
 	if cfg.SweepInterval > 0 {
 		wg.Add(1)
 		go func() {
