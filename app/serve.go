@@ -49,10 +49,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	log := newLogger(cfg, e.stderr)
+	routeRedisLogs(log)
 	if cfg.Setup { // no App credentials yet: create the App first
-		return serveSetup(ctx, e.getenv, cfg, newLogger(cfg, e.stderr), ln, serviceOptions{})
+		return serveSetup(ctx, e.getenv, cfg, log, ln, serviceOptions{})
 	}
-	return serve(ctx, cfg, newLogger(cfg, e.stderr), ln, serviceOptions{})
+	return serve(ctx, cfg, log, ln, serviceOptions{})
 }
 
 // runWorkerCmd is the worker command.
@@ -71,7 +73,9 @@ func runWorkerCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	return serve(ctx, cfg, newLogger(cfg, e.stderr), ln, serviceOptions{workerOnly: true})
+	log := newLogger(cfg, e.stderr)
+	routeRedisLogs(log)
+	return serve(ctx, cfg, log, ln, serviceOptions{workerOnly: true})
 }
 
 // serve runs the HTTP server on ln (the webhook, unless workerOnly, plus
