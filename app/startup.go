@@ -164,4 +164,3 @@ func (s *service) retryCredentials(ctx context.Context) {
 		wait = min(2*wait, maxCredentialRetry)
 	}
 }
-
