@@ -33,9 +33,17 @@ const (
 // the App's credentials.
 var errCredentialsUnverified = errors.New("github credentials not verified yet")
 
-// errCredentialsRejected marks GitHub's refusal of the App's credentials:
-// no retry can fix it.
-var errCredentialsRejected = errors.New("github rejected the App's credentials")
+// rejectedError is GitHub's refusal of the App's credentials (or of the API
+// URL): no retry can fix it.
+type rejectedError struct{ msg string }
+
+func (e *rejectedError) Error() string { return e.msg }
+
+// rejected reports whether err is GitHub's refusal of the credentials.
+func rejected(err error) bool {
+	var r *rejectedError
+	return errors.As(err, &r)
+}
 
 // checkRedis pings Redis with a short deadline and explains a failure.
 func (s *service) checkRedis(ctx context.Context) error {
@@ -76,7 +84,7 @@ func tlsURL(u string) bool { return len(u) >= 9 && u[:9] == "rediss://" }
 
 // verifyCredentials asks GitHub for the App (GET /app, authenticated with
 // the App's JWT). It returns nil when GitHub accepted the credentials, an
-// error wrapping errCredentialsRejected when it refused them, and any other
+// *rejectedError when it refused them, and any other
 // error when it could not be asked.
 func (s *service) verifyCredentials(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, credentialsCheckTimeout)
@@ -88,10 +96,10 @@ func (s *service) verifyCredentials(ctx context.Context) error {
 	}
 	switch er.Response.StatusCode {
 	case http.StatusUnauthorized:
-		return fmt.Errorf("GitHub rejected App %d's credentials (401): check GITHUB_APP_ID and the private key (GitHub says: %s): %w",
-			s.cfg.AppID, er.Message, errCredentialsRejected)
+		return &rejectedError{fmt.Sprintf("GitHub rejected App %d's credentials (401): check GITHUB_APP_ID and the private key (GitHub says: %s)",
+			s.cfg.AppID, er.Message)}
 	case http.StatusNotFound:
-		return fmt.Errorf("GitHub at %s has no App API (404 on GET /app): check GITHUB_API_URL: %w", s.cfg.APIURL, errCredentialsRejected)
+		return &rejectedError{fmt.Sprintf("GitHub at %s has no App API (404 on GET /app): check GITHUB_API_URL", s.cfg.APIURL)}
 	}
 	return err
 }
@@ -127,7 +135,7 @@ func (s *service) checkStart(ctx context.Context) (retry func(context.Context), 
 	case err == nil:
 		s.creds.set(nil)
 		return nil, nil
-	case errors.Is(err, errCredentialsRejected):
+	case rejected(err):
 		return nil, err
 	}
 	s.log.Warn("cannot reach GitHub to check the App's credentials; starting not ready, and retrying", "error", err)
@@ -152,7 +160,7 @@ func (s *service) retryCredentials(ctx context.Context) {
 			s.creds.set(nil)
 			s.log.Info("GitHub accepted the App's credentials; ready")
 			return
-		case errors.Is(err, errCredentialsRejected):
+		case rejected(err):
 			s.creds.set(err)
 			s.log.Error("GitHub rejected the App's credentials; staying not ready", "error", err)
 			return

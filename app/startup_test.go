@@ -82,6 +82,7 @@ func TestServeRefusesRejectedCredentials(t *testing.T) {
 			rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 			t.Cleanup(func() { rdb.Close() })
 			err, logs := serveResult(t, cfg, serviceOptions{rdb: rdb})
+			t.Logf("serve: %v", err)
 			if err == nil || !strings.Contains(err.Error(), "rejected") || !strings.Contains(err.Error(), tc.appID) ||
 				!strings.Contains(err.Error(), "401") || !strings.Contains(err.Error(), "GITHUB_APP_ID") {
 				t.Errorf("serve returned %v, want GitHub's rejection naming %s", err, tc.appID)
@@ -115,6 +116,7 @@ func TestServeRedisFailsFast(t *testing.T) {
 			cfg := startupConfig(gh)
 			cfg.RedisURL = tc.url
 			err, logs := serveResult(t, cfg, serviceOptions{})
+			t.Logf("serve: %v", err)
 			for _, w := range tc.want {
 				if err == nil || !strings.Contains(err.Error(), w) {
 					t.Errorf("serve returned %v, want it to say %q", err, w)
