@@ -30,25 +30,25 @@ func startupConfig(gh *fakegithub.Server) Config {
 }
 
 // serveResult runs serve until it returns, within a bounded wait.
-func serveResult(t *testing.T, cfg Config, opts serviceOptions) (error, string) {
+func serveResult(t *testing.T, cfg Config, opts serviceOptions) (logs string, err error) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	buf := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, newLogger(cfg, logs), ln, opts) }()
+	go func() { done <- serve(ctx, cfg, newLogger(cfg, buf), ln, opts) }()
 	select {
 	case err := <-done:
-		return err, logs.String()
+		return buf.String(), err
 	case <-time.After(60 * time.Second):
 		cancel()
 		<-done
-		t.Fatalf("serve kept running; logs:\n%s", logs.String())
-		return nil, ""
+		t.Fatalf("serve kept running; logs:\n%s", buf.String())
+		return "", nil
 	}
 }
 
@@ -81,7 +81,7 @@ func TestServeRefusesRejectedCredentials(t *testing.T) {
 			mr := miniredis.RunT(t)
 			rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 			t.Cleanup(func() { rdb.Close() })
-			err, logs := serveResult(t, cfg, serviceOptions{rdb: rdb})
+			logs, err := serveResult(t, cfg, serviceOptions{rdb: rdb})
 			t.Logf("serve: %v", err)
 			if err == nil || !strings.Contains(err.Error(), "rejected") || !strings.Contains(err.Error(), tc.appID) ||
 				!strings.Contains(err.Error(), "401") || !strings.Contains(err.Error(), "GITHUB_APP_ID") {
@@ -115,7 +115,7 @@ func TestServeRedisFailsFast(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := startupConfig(gh)
 			cfg.RedisURL = tc.url
-			err, logs := serveResult(t, cfg, serviceOptions{})
+			logs, err := serveResult(t, cfg, serviceOptions{})
 			t.Logf("serve: %v", err)
 			for _, w := range tc.want {
 				if err == nil || !strings.Contains(err.Error(), w) {
