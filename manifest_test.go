@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -197,6 +198,8 @@ func apiPermissions() map[string]need {
 		"Apps.ListHookDeliveries":    nil,
 		"Apps.GetHookDelivery":       nil,
 		"Apps.RedeliverHookDelivery": nil,
+		// The App itself (GET /app), to check its credentials at start: App-level.
+		"Apps.Get": nil,
 		// The manifest flow's conversion (the setup page): unauthenticated, the
 		// one-time code is the credential.
 		"Apps.CompleteAppManifest": nil,
@@ -824,4 +827,69 @@ func shellWords(s string, vars map[string]string) ([]string, error) {
 		words = append(words, cur.String())
 	}
 	return words, nil
+}
+
+// readmeLevels maps the README's words for an access level to app.yml's.
+var readmeLevels = map[string]string{"read": "read", "read and write": "write"}
+
+// readmePermissionsRe finds the README's sentence on the App's permissions
+// and events: "(least privilege: **Checks: read and write**, ...; events
+// `push`, ...)".
+var readmePermissionsRe = regexp.MustCompile(`least privilege:\s*([^;]*);\s*events\s*([^)]*)\)`)
+
+// TestReadmePermissions keeps the README's list of the App's permissions and
+// events equal to app.yml's.
+func TestReadmePermissions(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := readmePermissionsRe.FindSubmatch(b)
+	if m == nil {
+		t.Fatal(`README.md has no "least privilege: **...**; events ..." sentence`)
+	}
+	got := map[string]string{}
+	for _, g := range regexp.MustCompile(`\*\*([^*:]+):\s*([^*]+)\*\*`).FindAllSubmatch(m[1], -1) {
+		name := strings.ReplaceAll(strings.ToLower(string(g[1])), " ", "_")
+		level, ok := readmeLevels[string(g[2])]
+		if !ok {
+			t.Errorf("README.md: %s: unknown access %q", g[1], g[2])
+		}
+		got[name] = level
+	}
+	if want := readManifest(t).DefaultPermissions; !reflect.DeepEqual(got, want) {
+		t.Errorf("README.md lists the permissions\n%v\nbut app.yml grants\n%v", got, want)
+	}
+	var events []string
+	for _, e := range regexp.MustCompile("`([a-z_]+)`").FindAllSubmatch(m[2], -1) {
+		events = append(events, string(e[1]))
+	}
+	if want := append(readManifest(t).DefaultEvents, alwaysDelivered()...); !reflect.DeepEqual(sorted(events), sorted(want)) {
+		t.Errorf("README.md lists the events %v, app.yml and GitHub give %v", sorted(events), sorted(want))
+	}
+}
+
+// TestReadmeGoVersion keeps the README's Go version equal to go.mod's.
+func TestReadmeGoVersion(t *testing.T) {
+	mod, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(mod)
+	if want == nil {
+		t.Fatal("go.mod has no go line")
+	}
+	got := regexp.MustCompile(`Go \(?(\d+\.\d+(?:\.\d+)?) or newer`).FindAllSubmatch(readme, -1)
+	if len(got) == 0 {
+		t.Fatal(`README.md does not say "Go X.Y.Z or newer"`)
+	}
+	for _, g := range got {
+		if string(g[1]) != string(want[1]) {
+			t.Errorf("README.md asks for Go %s or newer, go.mod for go %s", g[1], want[1])
+		}
+	}
 }

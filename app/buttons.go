@@ -19,7 +19,7 @@ func (w *worker) button(ctx context.Context, log *slog.Logger, job queue.Job) er
 	}[job.Action]
 	if job.Action == checks.ActionRescan || reason == "" {
 		if reason == "" && job.Action != checks.ActionRescan {
-			log.Warn("unknown check run action ignored", "action", job.Action)
+			log.Warn("unknown check run action ignored", "action", w.scanner.RedactText(job.Action)) // a payload: free text
 			return nil
 		}
 		return w.scan(ctx, log, job)

@@ -149,7 +149,7 @@ func (r *envReader) int(name string, def, lo, hi int) int {
 }
 
 // secret reads NAME, or the file named by NAME_FILE; setting both is a
-// mistake.
+// mistake, and so is a value of only whitespace.
 func (r *envReader) secret(name string, required bool) []byte {
 	val, file := r.getenv(name), r.str(name+"_FILE", "")
 	switch {
@@ -163,6 +163,10 @@ func (r *envReader) secret(name string, required bool) []byte {
 			return nil
 		}
 		val = strings.TrimRight(string(b), "\r\n")
+	}
+	if val != "" && strings.TrimSpace(val) == "" {
+		r.problem("%s is blank: a secret of only whitespace is no secret", name)
+		return nil
 	}
 	if val == "" && required {
 		r.problem("%s (or %s_FILE) is required and must not be empty", name, name)

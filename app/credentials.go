@@ -44,7 +44,7 @@ func (c appCredentials) check() error {
 	if !strings.Contains(c.PrivateKey, "PRIVATE KEY") {
 		missing = append(missing, "private_key (PEM)")
 	}
-	if c.WebhookSecret == "" {
+	if strings.TrimSpace(c.WebhookSecret) == "" {
 		missing = append(missing, "webhook_secret")
 	}
 	if len(missing) > 0 {

@@ -125,7 +125,7 @@ func (w *worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st
 	for _, it := range targets {
 		d := decisions.Decision{
 			InstallationID: job.InstallationID, Repo: job.Repository(), Fingerprint: it.Fingerprint,
-			Reason: c.Reason, Note: w.scrubNote(ctx, st, c.Note), By: job.Sender, At: w.now(), PR: job.PR,
+			Reason: c.Reason, Note: w.scrubNote(st, c.Note), By: job.Sender, At: w.now(), PR: job.PR,
 			RuleID: it.RuleID, Redacted: it.Redacted,
 		}
 		if err := w.decisions.Dismiss(ctx, d); err != nil {
@@ -136,14 +136,11 @@ func (w *worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st
 	return nil
 }
 
-// scrubNote keeps a secret pasted into a dismissal's note out of the audit
-// trail: a note the scanner finds anything in is replaced.
-func (w *worker) scrubNote(ctx context.Context, st *prState, note string) string {
-	res, err := st.repo.sc.ScanFile(ctx, "note", "", strings.NewReader(note))
-	if err != nil || len(res.Findings) > 0 {
-		return "(note removed: it looked like it held a secret)"
-	}
-	return note
+// scrubNote redacts what the repository's own rules (custom ones included)
+// find in a dismissal's note; the decision store then redacts what the
+// built-in rules find, so no path stores a note unredacted.
+func (w *worker) scrubNote(st *prState, note string) string {
+	return st.repo.sc.RedactText(note)
 }
 
 // targetsOf resolves a command's target among the report's findings:

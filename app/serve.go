@@ -49,10 +49,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	log := newLogger(cfg, e.stderr)
+	routeRedisLogs(log)
 	if cfg.Setup { // no App credentials yet: create the App first
-		return serveSetup(ctx, e.getenv, cfg, newLogger(cfg, e.stderr), ln, serviceOptions{})
+		return serveSetup(ctx, e.getenv, cfg, log, ln, serviceOptions{})
 	}
-	return serve(ctx, cfg, newLogger(cfg, e.stderr), ln, serviceOptions{})
+	return serve(ctx, cfg, log, ln, serviceOptions{})
 }
 
 // runWorkerCmd is the worker command.
@@ -71,7 +73,9 @@ func runWorkerCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	return serve(ctx, cfg, newLogger(cfg, e.stderr), ln, serviceOptions{workerOnly: true})
+	log := newLogger(cfg, e.stderr)
+	routeRedisLogs(log)
+	return serve(ctx, cfg, log, ln, serviceOptions{workerOnly: true})
 }
 
 // serve runs the HTTP server on ln (the webhook, unless workerOnly, plus
@@ -86,6 +90,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		return err
 	}
 	defer s.Close()
+	retryCredentials, err := s.checkStart(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	var hook http.Handler
 	if !opts.workerOnly {
 		if hook, err = webhook.New(cfg.WebhookSecret, s.queue, log, s.metrics.webhook); err != nil {
@@ -104,6 +113,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		defer close(workersDone)
 		workerErr = s.runWorkers(workerCtx)
 	}()
+	if retryCredentials != nil { // GitHub was unreachable at start
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			retryCredentials(workerCtx)
+		}()
+	}
 	if cfg.SweepInterval > 0 {
 		wg.Add(1)
 		go func() {

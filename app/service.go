@@ -34,6 +34,10 @@ type service struct {
 	closer  []func()
 	// pollInterval is how often idle workers look for jobs (tests shorten it).
 	pollInterval time.Duration
+	// creds is whether GitHub accepted the App's credentials (startup.go).
+	creds *credentialStatus
+	// credentialRetry is the first wait before asking GitHub again.
+	credentialRetry time.Duration
 }
 
 // serviceOptions are what tests change.
@@ -43,12 +47,18 @@ type serviceOptions struct {
 	queue        queue.Options         // Name and KeyPrefix isolate a test
 	pollInterval time.Duration         // how often idle workers look for jobs
 	workerOnly   bool                  // the worker command: no webhook route
+	// credentialRetry is the first wait before GET /app is tried again
+	// when GitHub could not be reached at start (defaultCredentialRetry).
+	credentialRetry time.Duration
 }
 
 // newService connects to Redis (or starts the embedded one) and builds the
 // queue, the GitHub App's clients and the worker.
 func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, error) {
-	s := &service{cfg: cfg, log: log}
+	s := &service{cfg: cfg, log: log, creds: &credentialStatus{err: errCredentialsUnverified}, credentialRetry: opts.credentialRetry}
+	if s.credentialRetry <= 0 {
+		s.credentialRetry = defaultCredentialRetry
+	}
 	rdb := opts.rdb
 	if rdb == nil {
 		var err error
@@ -82,11 +92,12 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	if prefix == "" {
 		prefix = defaultKeyPrefix
 	}
+	sc := scanner.New(rules, cfg.FingerprintKey)
 	s.worker = &worker{
-		gh: gh, appID: cfg.AppID, scanner: scanner.New(rules, cfg.FingerprintKey),
+		gh: gh, appID: cfg.AppID, scanner: sc,
 		store: &store{rdb: rdb, prefix: prefix}, log: log,
 		maxCommits: cfg.MaxCommits, maxBlob: DefaultMaxBlobBytes, scanBudget: cfg.ScanBudget, now: time.Now, metrics: s.metrics,
-		decisions: decisions.NewStore(rdb, prefix), perms: newPermissions(time.Now),
+		decisions: decisions.NewStore(rdb, prefix, decisions.WithRedactor(sc.RedactText)), perms: newPermissions(time.Now),
 	}
 	return s, nil
 }
@@ -142,6 +153,8 @@ func (s *service) ready(ctx context.Context) error {
 	}
 	if s.gh == nil {
 		errs = append(errs, errors.New("github credentials not loaded"))
+	} else if err := s.creds.get(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -23,8 +23,10 @@
 //
 // A Decision holds the repository, the fingerprint (a keyed hash that reveals
 // nothing), the reason, a free-text note, who, when, the PR, the rule and the
-// redacted form of the secret — never the secret itself. Keys, under the
-// caller's prefix:
+// redacted form of the secret — never the secret itself. The note is free
+// text a user typed, so the Store redacts it before storing it (WithRedactor;
+// without a redactor it keeps no note at all). Keys, under the caller's
+// prefix:
 //
 //	{prefix}decisions:repo:{owner/name}   hash: fingerprint → Decision JSON
 //	{prefix}decisions:audit:{installation} stream: one entry per dismiss or undo

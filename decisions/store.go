@@ -29,12 +29,45 @@ type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	now    func() time.Time
+	redact func(string) string // nil: notes are withheld
+}
+
+// NoteWithheld replaces a note a Store without a redactor was given: it
+// cannot tell whether the note holds a secret, so it keeps none (fail closed).
+const NoteWithheld = "(note not kept: pushguard could not check it for secrets)"
+
+// StoreOption configures a Store.
+type StoreOption func(*Store)
+
+// WithRedactor makes the Store pass every note it stores through redact,
+// which returns the text with each secret in it replaced by its redacted
+// form (the app passes the scanner's RedactText). The package cannot
+// import the scanner, so the function is injected; without it, notes are
+// replaced by NoteWithheld.
+func WithRedactor(redact func(string) string) StoreOption {
+	return func(s *Store) { s.redact = redact }
 }
 
 // NewStore returns a Store whose keys all start with prefix, used verbatim:
 // end it with a separator ("pushguard:").
-func NewStore(rdb redis.UniversalClient, prefix string) *Store {
-	return &Store{rdb: rdb, prefix: prefix, now: time.Now}
+func NewStore(rdb redis.UniversalClient, prefix string, opts ...StoreOption) *Store {
+	s := &Store{rdb: rdb, prefix: prefix, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// redactNote is the only form in which a user's note is stored: with every
+// secret redacted, or withheld when no redactor was given.
+func (s *Store) redactNote(note string) string {
+	switch {
+	case note == "":
+		return ""
+	case s.redact == nil:
+		return NoteWithheld
+	}
+	return s.redact(note)
 }
 
 // repoKey is the hash of a repository's active decisions. GitHub names are
@@ -48,7 +81,7 @@ func (s *Store) auditKey(installationID int64) string {
 	return s.prefix + "decisions:audit:" + strconv.FormatInt(installationID, 10)
 }
 
-// Dismiss stores d, replacing any decision on the same repository and
+// Dismiss stores d, its note redacted (see WithRedactor), replacing any decision on the same repository and
 // fingerprint, and appends it to the installation's audit trail. A zero At
 // is now. Dismissing again with the same reason, note, user and PR changes
 // nothing and adds no audit entry, so a retried job is harmless.
@@ -62,6 +95,7 @@ func (s *Store) Dismiss(ctx context.Context, d Decision) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
+	d.Note = s.redactNote(d.Note)
 	if d.At.IsZero() {
 		d.At = s.now()
 	}
@@ -102,6 +136,7 @@ func (s *Store) Undo(ctx context.Context, installationID int64, repo, fingerprin
 	// The entry keeps what was undone (reason, note, rule) and says who
 	// undid it, when, where.
 	d.InstallationID, d.Repo, d.By, d.PR, d.At = installationID, repo, by, pr, s.now().UTC()
+	d.Note = s.redactNote(d.Note) // a note stored before notes were redacted
 	if err := d.Validate(); err != nil {
 		return err
 	}
