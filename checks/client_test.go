@@ -57,9 +57,29 @@ type outputBody struct {
 	Annotations []*github.CheckRunAnnotation `json:"annotations"`
 }
 
-// GetTitle and GetSummary read an optional output field.
-func (o *outputBody) GetTitle() string   { return deref(o.Title) }
-func (o *outputBody) GetSummary() string { return deref(o.Summary) }
+// GetTitle is the title sent, or "" (also when no output was sent).
+func (o *outputBody) GetTitle() string {
+	if o == nil {
+		return ""
+	}
+	return deref(o.Title)
+}
+
+// GetSummary is the summary sent, or "" (also when no output was sent).
+func (o *outputBody) GetSummary() string {
+	if o == nil {
+		return ""
+	}
+	return deref(o.Summary)
+}
+
+// GetAnnotations are the annotations sent (none when no output was sent).
+func (o *outputBody) GetAnnotations() []*github.CheckRunAnnotation {
+	if o == nil {
+		return nil
+	}
+	return o.Annotations
+}
 
 // deref is *s, or "" when s is nil.
 func deref(s *string) string {
@@ -237,10 +257,10 @@ func TestCompleteBatchesAnnotations(t *testing.T) {
 			for i, p := range *sent {
 				last := i == len(*sent)-1
 				testBatch(t, i, p, out, last)
-				if want := min(MaxAnnotationsPerCall, n-i*MaxAnnotationsPerCall); len(p.body.Output.Annotations) != want {
-					t.Errorf("PATCH %d: %d annotations, want %d", i+1, len(p.body.Output.Annotations), want)
+				if want := min(MaxAnnotationsPerCall, n-i*MaxAnnotationsPerCall); len(p.body.Output.GetAnnotations()) != want {
+					t.Errorf("PATCH %d: %d annotations, want %d", i+1, len(p.body.Output.GetAnnotations()), want)
 				}
-				all = append(all, p.body.Output.Annotations...)
+				all = append(all, p.body.Output.GetAnnotations()...)
 			}
 			if len(all) != n || (n > 0 && !reflect.DeepEqual(all, out.Annotations)) {
 				t.Errorf("annotations sent %s, want %s in order", jsonOf(all), jsonOf(out.Annotations))
@@ -260,7 +280,7 @@ func testBatch(t *testing.T, i int, p sentPatch, out Output, last bool) {
 	if p.body.Output == nil || p.body.Output.GetTitle() != out.Title || p.body.Output.GetSummary() != out.Summary {
 		t.Errorf("PATCH %d: output %s, want title %q and summary %q", i+1, jsonOf(p.body.Output), out.Title, out.Summary)
 	}
-	if len(out.Annotations) == 0 && p.body.Output != nil && p.body.Output.Annotations != nil {
+	if len(out.Annotations) == 0 && p.body.Output.GetAnnotations() != nil {
 		t.Errorf("PATCH %d: annotations sent with none to send", i+1)
 	}
 	if !last {
@@ -379,7 +399,7 @@ func TestIncomplete(t *testing.T) {
 			testRecent(t, "completed_at", got.CompletedAt)
 			summary := got.Output.GetSummary()
 			if got.Output.GetTitle() == "" || len(summary) > MaxSummary || !utf8.ValidString(summary) ||
-				!strings.Contains(summary, tt.reason[:min(len(tt.reason), 200)]) || got.Output.Annotations != nil {
+				!strings.Contains(summary, tt.reason[:min(len(tt.reason), 200)]) || got.Output.GetAnnotations() != nil {
 				t.Errorf("output: title %q, summary of %d bytes; want a title, and the reason within %d bytes, no annotations",
 					got.Output.GetTitle(), len(summary), MaxSummary)
 			}
