@@ -4,306 +4,595 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
-	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v60/github"
-
-	"github.com/pushguard/pushguard/internal/fakegithub"
 )
+
+// Unit tests of the check-run calls of Client against an httptest mux (see
+// setup_test.go). The same calls run on the fake GitHub, validated against
+// GitHub's REST description, in client_e2e_test.go.
 
 const (
-	testOwner        = "octo"
-	testRepo         = "hello"
-	testInstallation = 7
+	muxSHA   = "6dcb09b5b57875f334f61aebed695e2e4193db5e"
+	muxRunID = 42
+	muxAppID = 1234
 )
 
-// fakeRepo starts a fake GitHub with one repository holding one commit, and
-// returns a Client for it authenticated as the installation, built the way
-// the App builds it.
-func fakeRepo(t *testing.T) (*fakegithub.Server, *fakegithub.Repo, *Client) {
+// Check-run endpoints of o/r.
+const (
+	checkRunsPath = "/repos/o/r/check-runs"
+	checkRunPath  = "/repos/o/r/check-runs/42"
+	listRunsPath  = "/repos/o/r/commits/" + muxSHA + "/check-runs"
+)
+
+// checkRunBody is every field Client may send to checks/create or
+// checks/update; decodeBody rejects any other. Pointers tell a field left
+// out from a zero one.
+type checkRunBody struct {
+	Name        *string                  `json:"name"`
+	HeadSHA     *string                  `json:"head_sha"`
+	ExternalID  *string                  `json:"external_id"`
+	Status      *string                  `json:"status"`
+	Conclusion  *string                  `json:"conclusion"`
+	StartedAt   *time.Time               `json:"started_at"`
+	CompletedAt *time.Time               `json:"completed_at"`
+	Output      *outputBody              `json:"output"`
+	Actions     []*github.CheckRunAction `json:"actions"`
+}
+
+// outputBody is a check run's output as sent.
+type outputBody struct {
+	Title       *string                      `json:"title"`
+	Summary     *string                      `json:"summary"`
+	Annotations []*github.CheckRunAnnotation `json:"annotations"`
+}
+
+// GetTitle is the title sent, or "" (also when no output was sent).
+func (o *outputBody) GetTitle() string {
+	if o == nil {
+		return ""
+	}
+	return deref(o.Title)
+}
+
+// GetSummary is the summary sent, or "" (also when no output was sent).
+func (o *outputBody) GetSummary() string {
+	if o == nil {
+		return ""
+	}
+	return deref(o.Summary)
+}
+
+// GetAnnotations are the annotations sent (none when no output was sent).
+func (o *outputBody) GetAnnotations() []*github.CheckRunAnnotation {
+	if o == nil {
+		return nil
+	}
+	return o.Annotations
+}
+
+// deref is *s, or "" when s is nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// testRecent fails the test unless ts is set and within a minute of now.
+func testRecent(t *testing.T, field string, ts *time.Time) {
 	t.Helper()
-	fake := fakegithub.New(t, fakegithub.Options{})
-	repo := fake.AddRepo(testOwner, testRepo, testInstallation)
-	repo.Commit("first", map[string]string{"README.md": "hello\n"})
-	atr, err := ghinstallation.NewAppsTransport(http.DefaultTransport, fake.AppID(), fake.PrivateKeyPEM())
-	if err != nil {
-		t.Fatal(err)
-	}
-	atr.BaseURL = strings.TrimSuffix(fake.URL(), "/")
-	itr := ghinstallation.NewFromAppsTransport(atr, testInstallation)
-	gh := github.NewClient(&http.Client{Transport: itr, Timeout: 10 * time.Second})
-	u, err := gh.BaseURL.Parse(fake.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	gh.BaseURL, gh.UploadURL = u, u
-	return fake, repo, NewClient(gh, testOwner, testRepo)
-}
-
-// testCtx is a context that ends with the test.
-func testCtx(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// onlyRun returns the repository's single check run.
-func onlyRun(t *testing.T, fake *fakegithub.Server) fakegithub.CheckRun {
-	t.Helper()
-	runs := fake.CheckRuns(testOwner, testRepo)
-	if len(runs) != 1 {
-		t.Fatalf("%d check runs, want 1", len(runs))
-	}
-	return runs[0]
-}
-
-// activeReport has n active findings, all at the head.
-func activeReport(t *testing.T, n int) Report {
-	t.Helper()
-	rs := newTestRuleset(t)
-	plants := make([]plant, n)
-	for i := range plants {
-		plants[i] = plant{rule: providerRules[i%3].rule, seed: "client" + strconv.Itoa(i),
-			path: "src/file" + strconv.Itoa(i) + ".env", commit: sha(i % 4), line: 1 + i%5}
-	}
-	r := Report{Commits: 4, RulesVersion: testRulesVersion}
-	for _, f := range scanFindings(t, rs, plants) {
-		r.Items = append(r.Items, atHead(f))
-	}
-	return r
-}
-
-func TestClientStart(t *testing.T) {
-	fake, repo, c := fakeRepo(t)
-	run, err := c.Start(testCtx(t), repo.Head(), "delivery-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cr := onlyRun(t, fake)
-	if cr.Name != Name || cr.HeadSHA != repo.Head() || cr.Status != "in_progress" || cr.ExternalID != "delivery-1" || cr.Conclusion != "" {
-		t.Errorf("created run %+v", cr)
-	}
-	if run.ID != cr.ID || run.HeadSHA != repo.Head() || run.Status != "in_progress" {
-		t.Errorf("Start returned %+v, want the run with ID %d", run, cr.ID)
-	}
-	if len(cr.Updates) != 1 || cr.Updates[0].Method != http.MethodPost {
-		t.Errorf("updates %+v, want one POST", cr.Updates)
+	if ts == nil || time.Since(*ts).Abs() > time.Minute {
+		t.Errorf("%s = %v, want about now", field, ts)
 	}
 }
 
-// patchBody is the part of a PATCH body the tests look at.
-type patchBody struct {
-	Name       *string `json:"name"`
-	Status     *string `json:"status"`
-	Conclusion *string `json:"conclusion"`
-	Output     *struct {
-		Title       string            `json:"title"`
-		Summary     string            `json:"summary"`
-		Annotations []json.RawMessage `json:"annotations"`
-	} `json:"output"`
-	Actions []fakegithub.Action `json:"actions"`
+// checkRunAnswer is GitHub's answer to a check-run write, as far as Client
+// reads it.
+func checkRunAnswer(status string) map[string]any {
+	return map[string]any{"id": muxRunID, "name": Name, "head_sha": muxSHA, "status": status}
 }
 
-func TestClientCompleteBatches(t *testing.T) {
-	for _, n := range []int{0, 50, 51, 120} {
-		t.Run(strconv.Itoa(n)+" annotations", func(t *testing.T) {
-			fake, repo, c := fakeRepo(t)
-			r := activeReport(t, n)
-			out := Render(r, newTestRuleset(t))
-			if len(out.Annotations) != n {
-				t.Fatalf("%d annotations rendered, want %d", len(out.Annotations), n)
-			}
-			run, err := c.Start(testCtx(t), repo.Head(), "")
+func TestStart(t *testing.T) {
+	tests := []struct {
+		name       string
+		externalID string
+		wantExtID  *string
+	}{
+		{"with the delivery ID", "delivery-1", github.String("delivery-1")},
+		{"without one, external_id is left out", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, mux := setup(t)
+			calls := 0
+			mux.HandleFunc(checkRunsPath, func(w http.ResponseWriter, r *http.Request) {
+				calls++
+				testMethod(t, r, http.MethodPost)
+				var got checkRunBody
+				decodeBody(t, r, &got)
+				testRecent(t, "started_at", got.StartedAt)
+				if got.Output == nil || got.Output.GetTitle() == "" || got.Output.GetSummary() == "" {
+					t.Errorf("output %+v, want a title and a summary saying the scan runs", got.Output)
+				}
+				got.StartedAt, got.Output = nil, nil
+				want := checkRunBody{Name: github.String(Name), HeadSHA: github.String(muxSHA),
+					ExternalID: tt.wantExtID, Status: github.String("in_progress")}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("body %s, want %s", jsonOf(got), jsonOf(want))
+				}
+				writeJSON(t, w, http.StatusCreated, checkRunAnswer("in_progress"))
+			})
+			run, err := c.Start(testCtx(t), muxSHA, tt.externalID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := c.Complete(testCtx(t), run, out); err != nil {
-				t.Fatal(err)
-			}
-			cr := onlyRun(t, fake)
-			patches := cr.Updates[1:]
-			if want := max(1, (n+49)/50); len(patches) != want {
-				t.Fatalf("%d PATCHes, want %d", len(patches), want)
-			}
-			for i, u := range patches {
-				var body patchBody
-				if err := json.Unmarshal(u.Body, &body); err != nil {
-					t.Fatal(err)
-				}
-				last := i == len(patches)-1
-				if u.Method != http.MethodPatch || body.Name == nil || *body.Name != Name {
-					t.Errorf("update %d: %s with name %v, want PATCH named %q", i, u.Method, body.Name, Name)
-				}
-				if got := body.Conclusion != nil; got != last {
-					t.Errorf("PATCH %d of %d carries a conclusion: %v", i+1, len(patches), got)
-				}
-				if got := body.Status != nil && *body.Status == "completed"; got != last {
-					t.Errorf("PATCH %d of %d completes the run: %v", i+1, len(patches), got)
-				}
-				if got := len(body.Actions) > 0; got != last {
-					t.Errorf("PATCH %d of %d sets actions: %v", i+1, len(patches), got)
-				}
-				if body.Output == nil || len(body.Output.Annotations) > MaxAnnotationsPerCall ||
-					(!last && len(body.Output.Annotations) != MaxAnnotationsPerCall) {
-					t.Errorf("PATCH %d of %d: output %v", i+1, len(patches), body.Output != nil)
-				}
-			}
-			if len(cr.Annotations) != n {
-				t.Fatalf("%d annotations recorded, want %d", len(cr.Annotations), n)
-			}
-			for i, a := range cr.Annotations {
-				w := out.Annotations[i]
-				if a.Path != w.GetPath() || a.StartLine != w.GetStartLine() || a.Message != w.GetMessage() || a.AnnotationLevel != "failure" {
-					t.Errorf("annotation %d is %s:%d, want %s:%d (in order)", i, a.Path, a.StartLine, w.GetPath(), w.GetStartLine())
-				}
-			}
-			want := ConclusionFailure
-			if n == 0 {
-				want = ConclusionSuccess
-			}
-			if cr.Status != "completed" || cr.Conclusion != want || cr.Output.Title != out.Title || cr.Output.Summary != out.Summary {
-				t.Errorf("run %s/%s, title %q; want completed/%s with the rendered output", cr.Status, cr.Conclusion, cr.Output.Title, want)
-			}
-			if !hasRescan(cr.Actions) {
-				t.Errorf("actions %+v lack Re-scan", cr.Actions)
+			want := Run{ID: muxRunID, HeadSHA: muxSHA, Status: "in_progress", ExternalID: tt.externalID}
+			if run != want || calls != 1 {
+				t.Errorf("Start = %+v after %d calls, want %+v after 1", run, calls, want)
 			}
 		})
 	}
 }
 
-func hasRescan(actions []fakegithub.Action) bool {
-	for _, a := range actions {
-		if a.Identifier == ActionRescan && a.Label == "Re-scan" {
-			return true
-		}
+// jsonOf renders v for a failure message.
+func jsonOf(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%+v", v)
 	}
-	return false
+	return string(b)
 }
 
-func TestClientFind(t *testing.T) {
-	fake, repo, c := fakeRepo(t)
-	first := repo.Head()
-	second := repo.Commit("second", map[string]string{"b.txt": "b\n"})
-	ctx := testCtx(t)
-	if _, err := c.Start(ctx, first, "d1"); err != nil {
-		t.Fatal(err)
-	}
-	newest, err := c.Start(ctx, first, "d2")
-	if err != nil {
-		t.Fatal(err)
+func TestFind(t *testing.T) {
+	run := func(id int64, name, status, extID string) map[string]any {
+		return map[string]any{"id": id, "name": name, "status": status, "external_id": extID, "head_sha": muxSHA}
 	}
 	tests := []struct {
 		name      string
-		sha       string
 		appID     int64
+		runs      []map[string]any
+		wantQuery url.Values
+		want      Run
 		wantFound bool
 	}{
-		{"newest by this app", first, fake.AppID(), true},
-		{"any app", first, 0, true},
-		{"another app's", first, fake.AppID() + 1, false},
-		{"another SHA", second, fake.AppID(), false},
+		{name: "none", appID: muxAppID,
+			wantQuery: url.Values{"check_name": {Name}, "filter": {"latest"}, "app_id": {"1234"}}},
+		{name: "one", appID: muxAppID, runs: []map[string]any{run(7, Name, "completed", "d-7")},
+			wantQuery: url.Values{"check_name": {Name}, "filter": {"latest"}, "app_id": {"1234"}},
+			want:      Run{ID: 7, HeadSHA: muxSHA, Status: "completed", ExternalID: "d-7"}, wantFound: true},
+		{name: "the newest of several", appID: muxAppID,
+			runs: []map[string]any{run(5, Name, "completed", "d-5"), run(9, Name, "in_progress", "d-9"),
+				run(12, "lint", "queued", ""), run(7, Name, "completed", "d-7")},
+			wantQuery: url.Values{"check_name": {Name}, "filter": {"latest"}, "app_id": {"1234"}},
+			want:      Run{ID: 9, HeadSHA: muxSHA, Status: "in_progress", ExternalID: "d-9"}, wantFound: true},
+		{name: "another check's name is not ours", appID: muxAppID, runs: []map[string]any{run(3, "lint", "queued", "")},
+			wantQuery: url.Values{"check_name": {Name}, "filter": {"latest"}, "app_id": {"1234"}}},
+		{name: "any app when appID is 0", appID: 0, runs: []map[string]any{run(4, Name, "queued", "")},
+			wantQuery: url.Values{"check_name": {Name}, "filter": {"latest"}},
+			want:      Run{ID: 4, HeadSHA: muxSHA, Status: "queued"}, wantFound: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			run, found, err := c.Find(ctx, tt.sha, tt.appID)
+			c, mux := setup(t)
+			mux.HandleFunc(listRunsPath, func(w http.ResponseWriter, r *http.Request) {
+				testMethod(t, r, http.MethodGet)
+				testQuery(t, r, tt.wantQuery)
+				runs := tt.runs
+				if runs == nil {
+					runs = []map[string]any{}
+				}
+				writeJSON(t, w, http.StatusOK, map[string]any{"total_count": len(runs), "check_runs": runs})
+			})
+			got, found, err := c.Find(testCtx(t), muxSHA, tt.appID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if found != tt.wantFound {
-				t.Fatalf("found %v, want %v", found, tt.wantFound)
-			}
-			if found && (run.ID != newest.ID || run.HeadSHA != tt.sha || run.Status != "in_progress") {
-				t.Errorf("found %+v, want the newest run %d", run, newest.ID)
+			if got != tt.want || found != tt.wantFound {
+				t.Errorf("Find = %+v, %v; want %+v, %v", got, found, tt.want, tt.wantFound)
 			}
 		})
 	}
 }
 
-func TestClientIncomplete(t *testing.T) {
-	fake, repo, c := fakeRepo(t)
-	run, err := c.Start(testCtx(t), repo.Head(), "")
-	if err != nil {
-		t.Fatal(err)
+// leakAnnotations returns n distinct failure annotations.
+func leakAnnotations(n int) []*github.CheckRunAnnotation {
+	out := make([]*github.CheckRunAnnotation, n)
+	for i := range out {
+		out[i] = &github.CheckRunAnnotation{Path: github.String(fmt.Sprintf("src/f%03d.env", i)),
+			StartLine: github.Int(i + 1), EndLine: github.Int(i + 1), AnnotationLevel: github.String("failure"),
+			Message: github.String("Acme Cloud API key acme_Ab… (37 chars)"), Title: github.String("Leaked secret")}
 	}
-	const reason = "fetch commit 1234: 502 Bad Gateway after 5 attempts"
-	if err := c.Incomplete(testCtx(t), run, reason); err != nil {
-		t.Fatal(err)
-	}
-	cr := onlyRun(t, fake)
-	if cr.Status != "completed" || cr.Conclusion != ConclusionActionRequired {
-		t.Errorf("run %s/%s, want completed/action_required", cr.Status, cr.Conclusion)
-	}
-	if !strings.Contains(cr.Output.Summary, reason) || cr.Output.Title == "" {
-		t.Errorf("output %+v does not give the reason", cr.Output)
-	}
-	if !hasRescan(cr.Actions) {
-		t.Errorf("actions %+v lack Re-scan", cr.Actions)
+	return out
+}
+
+// recordPatches registers checks/update of run 42, answering each PATCH
+// with answer(i) (i counts from 0) and recording the bodies as sent.
+func recordPatches(t *testing.T, mux *http.ServeMux, answer func(i int, w http.ResponseWriter)) *[]sentPatch {
+	var sent []sentPatch
+	mux.HandleFunc(checkRunPath, func(w http.ResponseWriter, r *http.Request) {
+		testMethod(t, r, http.MethodPatch)
+		var p sentPatch
+		p.keys = decodeBody(t, r, &p.body)
+		sent = append(sent, p)
+		answer(len(sent)-1, w)
+	})
+	return &sent
+}
+
+// sentPatch is one checks/update request: its fields, and which were sent.
+type sentPatch struct {
+	body checkRunBody
+	keys map[string]json.RawMessage
+}
+
+// okPatch answers every PATCH with the run.
+func okPatch(t *testing.T) func(int, http.ResponseWriter) {
+	return func(_ int, w http.ResponseWriter) { writeJSON(t, w, http.StatusOK, checkRunAnswer("completed")) }
+}
+
+func TestCompleteBatchesAnnotations(t *testing.T) {
+	for _, n := range []int{0, 1, 49, 50, 51, 100, 120} {
+		t.Run(strconv.Itoa(n)+" annotations", func(t *testing.T) {
+			c, mux := setup(t)
+			sent := recordPatches(t, mux, okPatch(t))
+			out := Output{Title: "1 leaked secret", Summary: "## Findings", Conclusion: ConclusionFailure, Annotations: leakAnnotations(n)}
+			if err := c.Complete(testCtx(t), Run{ID: muxRunID, HeadSHA: muxSHA}, out); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := len(*sent), max(1, (n+49)/50); got != want {
+				t.Fatalf("%d PATCHes, want %d", got, want)
+			}
+			var all []*github.CheckRunAnnotation
+			for i, p := range *sent {
+				last := i == len(*sent)-1
+				testBatch(t, i, p, out, last)
+				if want := min(MaxAnnotationsPerCall, n-i*MaxAnnotationsPerCall); len(p.body.Output.GetAnnotations()) != want {
+					t.Errorf("PATCH %d: %d annotations, want %d", i+1, len(p.body.Output.GetAnnotations()), want)
+				}
+				all = append(all, p.body.Output.GetAnnotations()...)
+			}
+			if len(all) != n || (n > 0 && !reflect.DeepEqual(all, out.Annotations)) {
+				t.Errorf("annotations sent %s, want %s in order", jsonOf(all), jsonOf(out.Annotations))
+			}
+		})
 	}
 }
 
-func TestClientAPIErrorsAreWrapped(t *testing.T) {
-	checkRuns := `^/repos/octo/hello/(commits/[0-9a-f]+/)?check-runs`
+// testBatch checks PATCH i: every PATCH names the run and carries the
+// output; only the last completes it, with the conclusion and the buttons,
+// so the run never looks complete before all its annotations are in.
+func testBatch(t *testing.T, i int, p sentPatch, out Output, last bool) {
+	t.Helper()
+	if got := deref(p.body.Name); got != Name {
+		t.Errorf("PATCH %d: name %q, want %q (go-github always sends it)", i+1, got, Name)
+	}
+	if p.body.Output == nil || p.body.Output.GetTitle() != out.Title || p.body.Output.GetSummary() != out.Summary {
+		t.Errorf("PATCH %d: output %s, want title %q and summary %q", i+1, jsonOf(p.body.Output), out.Title, out.Summary)
+	}
+	if len(out.Annotations) == 0 && p.body.Output.GetAnnotations() != nil {
+		t.Errorf("PATCH %d: annotations sent with none to send", i+1)
+	}
+	if !last {
+		for _, k := range []string{"status", "conclusion", "completed_at", "actions"} {
+			if _, ok := p.keys[k]; ok {
+				t.Errorf("PATCH %d is not the last but sends %s", i+1, k)
+			}
+		}
+		return
+	}
+	if deref(p.body.Status) != "completed" || deref(p.body.Conclusion) != out.Conclusion {
+		t.Errorf("last PATCH: status %q, conclusion %q; want completed, %q", deref(p.body.Status), deref(p.body.Conclusion), out.Conclusion)
+	}
+	testRecent(t, "completed_at", p.body.CompletedAt)
+}
+
+func TestCompleteActions(t *testing.T) {
+	tests := []struct {
+		name    string
+		actions []*github.CheckRunAction
+		want    []*github.CheckRunAction
+	}{
+		{"the rendered buttons", buttons(true), buttons(true)},
+		{"Re-scan when none are rendered", nil, buttons()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, mux := setup(t)
+			sent := recordPatches(t, mux, okPatch(t))
+			out := Output{Title: "t", Summary: "s", Conclusion: ConclusionFailure, Actions: tt.actions, Annotations: leakAnnotations(60)}
+			if err := c.Complete(testCtx(t), Run{ID: muxRunID}, out); err != nil {
+				t.Fatal(err)
+			}
+			if len(*sent) != 2 {
+				t.Fatalf("%d PATCHes, want 2", len(*sent))
+			}
+			if got := (*sent)[1].body.Actions; !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("actions %s, want %s", jsonOf(got), jsonOf(tt.want))
+			}
+		})
+	}
+}
+
+func TestCompleteTruncatesOutput(t *testing.T) {
+	c, mux := setup(t)
+	sent := recordPatches(t, mux, okPatch(t))
+	out := Output{Title: strings.Repeat("é", MaxTitle), Summary: strings.Repeat("€", MaxSummary),
+		Conclusion: ConclusionFailure, Annotations: leakAnnotations(51)}
+	if err := c.Complete(testCtx(t), Run{ID: muxRunID}, out); err != nil {
+		t.Fatal(err)
+	}
+	if len(*sent) != 2 {
+		t.Fatalf("%d PATCHes, want 2", len(*sent))
+	}
+	for i, p := range *sent {
+		title, summary := p.body.Output.GetTitle(), p.body.Output.GetSummary()
+		for _, f := range []struct {
+			name, got string
+			max       int
+		}{{"title", title, MaxTitle}, {"summary", summary, MaxSummary}} {
+			if len(f.got) > f.max || !utf8.ValidString(f.got) || !strings.HasSuffix(f.got, "_(truncated to GitHub's limit)_") {
+				t.Errorf("PATCH %d: %s of %d bytes (valid UTF-8: %v), want at most %d, cut on a rune and marked",
+					i+1, f.name, len(f.got), utf8.ValidString(f.got), f.max)
+			}
+		}
+	}
+}
+
+func TestCompleteStopsAtTheFailedBatch(t *testing.T) {
+	c, mux := setup(t)
+	sent := recordPatches(t, mux, func(i int, w http.ResponseWriter) {
+		if i == 1 {
+			writeJSON(t, w, http.StatusInternalServerError, map[string]any{"message": "Server Error"})
+			return
+		}
+		writeJSON(t, w, http.StatusOK, checkRunAnswer("in_progress"))
+	})
+	out := Output{Title: "t", Summary: "s", Conclusion: ConclusionFailure, Annotations: leakAnnotations(120)}
+	err := c.Complete(testCtx(t), Run{ID: muxRunID}, out)
+	var ge *github.ErrorResponse
+	if !errors.As(err, &ge) || ge.Response.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("err %v, want a wrapped *github.ErrorResponse with status 500", err)
+	}
+	if want := "update check run 42 (batch 2 of 3): "; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err %q, want it to start with %q", err, want)
+	}
+	if len(*sent) != 2 {
+		t.Errorf("%d PATCHes, want 2: none after the failed one", len(*sent))
+	}
+	for i, p := range *sent {
+		if p.body.Conclusion != nil || p.body.Status != nil {
+			t.Errorf("PATCH %d completes the run before all its annotations are in", i+1)
+		}
+	}
+}
+
+func TestIncomplete(t *testing.T) {
 	tests := []struct {
 		name   string
-		method string
-		call   func(ctx context.Context, c *Client, run Run) error
-		prefix string
+		reason string
 	}{
-		{"start", http.MethodPost, func(ctx context.Context, c *Client, run Run) error {
-			_, err := c.Start(ctx, run.HeadSHA, "")
-			return err
-		}, "create check run on "},
-		{"find", http.MethodGet, func(ctx context.Context, c *Client, run Run) error {
-			_, _, err := c.Find(ctx, run.HeadSHA, 0)
-			return err
-		}, "list check runs on "},
-		{"complete", http.MethodPatch, func(ctx context.Context, c *Client, run Run) error {
-			return c.Complete(ctx, run, Output{Title: "t", Summary: "s", Conclusion: ConclusionSuccess})
-		}, "update check run "},
-		{"incomplete", http.MethodPatch, func(ctx context.Context, c *Client, run Run) error {
-			return c.Incomplete(ctx, run, "boom")
-		}, "conclude check run "},
+		{"short reason", "fetch commit 1234: 502 Bad Gateway after 5 attempts"},
+		{"reason past the summary limit", strings.Repeat("ü", MaxSummary)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake, repo, c := fakeRepo(t)
-			run, err := c.Start(testCtx(t), repo.Head(), "")
-			if err != nil {
+			c, mux := setup(t)
+			sent := recordPatches(t, mux, okPatch(t))
+			if err := c.Incomplete(testCtx(t), Run{ID: muxRunID, HeadSHA: muxSHA}, tt.reason); err != nil {
 				t.Fatal(err)
 			}
-			fake.Inject(fakegithub.Fault{Method: tt.method, PathRegexp: checkRuns, Status: http.StatusInternalServerError})
-			err = tt.call(testCtx(t), c, run)
-			var ge *github.ErrorResponse
-			if !errors.As(err, &ge) || ge.Response.StatusCode != http.StatusInternalServerError {
-				t.Fatalf("err %v, want a wrapped *github.ErrorResponse with status 500", err)
+			if len(*sent) != 1 {
+				t.Fatalf("%d PATCHes, want 1", len(*sent))
 			}
-			if !strings.HasPrefix(err.Error(), tt.prefix) {
-				t.Errorf("err %q does not start with %q", err, tt.prefix)
+			got := (*sent)[0].body
+			testRecent(t, "completed_at", got.CompletedAt)
+			summary := got.Output.GetSummary()
+			if got.Output.GetTitle() == "" || len(summary) > MaxSummary || !utf8.ValidString(summary) ||
+				!strings.Contains(summary, tt.reason[:min(len(tt.reason), 200)]) || got.Output.GetAnnotations() != nil {
+				t.Errorf("output: title %q, summary of %d bytes; want a title, and the reason within %d bytes, no annotations",
+					got.Output.GetTitle(), len(summary), MaxSummary)
+			}
+			got.CompletedAt, got.Output = nil, nil
+			want := checkRunBody{Name: github.String(Name), Status: github.String("completed"),
+				Conclusion: github.String(ConclusionActionRequired), Actions: buttons()}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("body %s, want %s", jsonOf(got), jsonOf(want))
 			}
 		})
 	}
 }
 
-func TestClientCompleteFailsMidway(t *testing.T) {
-	fake, repo, c := fakeRepo(t)
-	out := Render(activeReport(t, 120), newTestRuleset(t))
-	run, err := c.Start(testCtx(t), repo.Head(), "")
-	if err != nil {
-		t.Fatal(err)
+// clientCall is one method of Client, called on run 42 of muxSHA.
+type clientCall struct {
+	name   string
+	method string
+	path   string
+	prefix string // how the method's error starts
+	call   func(ctx context.Context, c *Client) error
+}
+
+// checkRunCalls are the check-run methods of Client.
+var checkRunCalls = []clientCall{
+	{"Start", http.MethodPost, checkRunsPath, "create check run on " + muxSHA + ": ", func(ctx context.Context, c *Client) error {
+		_, err := c.Start(ctx, muxSHA, "d")
+		return err
+	}},
+	{"Find", http.MethodGet, listRunsPath, "list check runs on " + muxSHA + ": ", func(ctx context.Context, c *Client) error {
+		_, _, err := c.Find(ctx, muxSHA, muxAppID)
+		return err
+	}},
+	{"Complete", http.MethodPatch, checkRunPath, "update check run 42 (batch 1 of 1): ", func(ctx context.Context, c *Client) error {
+		return c.Complete(ctx, Run{ID: muxRunID, HeadSHA: muxSHA}, Output{Title: "t", Summary: "s", Conclusion: ConclusionSuccess})
+	}},
+	{"Incomplete", http.MethodPatch, checkRunPath, "conclude check run 42 as incomplete: ", func(ctx context.Context, c *Client) error {
+		return c.Incomplete(ctx, Run{ID: muxRunID, HeadSHA: muxSHA}, "boom")
+	}},
+}
+
+// apiFailure is an error answer of GitHub's, and how a caller must be able
+// to recognise it through the wrapping (the worker retries, gives up or
+// reschedules on these).
+type apiFailure struct {
+	name    string
+	status  int
+	header  map[string]string
+	message string
+	docURL  string
+	check   func(t *testing.T, err error)
+}
+
+// apiFailures are the answers every call must return wrapped.
+var apiFailures = []apiFailure{
+	{name: "404 not found", status: http.StatusNotFound, message: "Not Found", check: wantErrorResponse(http.StatusNotFound)},
+	{name: "422 unprocessable", status: http.StatusUnprocessableEntity, message: "Validation Failed", check: wantErrorResponse(http.StatusUnprocessableEntity)},
+	{name: "500 server error", status: http.StatusInternalServerError, message: "Server Error", check: wantErrorResponse(http.StatusInternalServerError)},
+	{name: "429 too many requests", status: http.StatusTooManyRequests, header: map[string]string{"Retry-After": "30"},
+		message: "Too Many Requests", check: wantErrorResponse(http.StatusTooManyRequests)},
+	{name: "403 primary rate limit", status: http.StatusForbidden,
+		header:  map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Limit": "5000", "X-RateLimit-Reset": "4102444800"},
+		message: "API rate limit exceeded", check: func(t *testing.T, err error) {
+			var rl *github.RateLimitError
+			if !errors.As(err, &rl) || rl.Rate.Reset.Unix() != 4102444800 {
+				t.Errorf("err %v, want a wrapped *github.RateLimitError with the reset time", err)
+			}
+		}},
+	{name: "403 secondary rate limit", status: http.StatusForbidden, header: map[string]string{"Retry-After": "60"},
+		message: "You have exceeded a secondary rate limit",
+		docURL:  "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+		check: func(t *testing.T, err error) {
+			var ab *github.AbuseRateLimitError
+			if !errors.As(err, &ab) || ab.GetRetryAfter() != time.Minute {
+				t.Errorf("err %v, want a wrapped *github.AbuseRateLimitError retrying after a minute", err)
+			}
+		}},
+}
+
+// wantErrorResponse checks that err wraps GitHub's error answer.
+func wantErrorResponse(status int) func(t *testing.T, err error) {
+	return func(t *testing.T, err error) {
+		t.Helper()
+		var ge *github.ErrorResponse
+		if !errors.As(err, &ge) || ge.Response.StatusCode != status || ge.Message == "" {
+			t.Errorf("err %v, want a wrapped *github.ErrorResponse with status %d and GitHub's message", err, status)
+		}
 	}
-	fake.Inject(fakegithub.Fault{Method: http.MethodPatch, PathRegexp: `/check-runs/`, Times: 1}) // the first passes
-	fake.Inject(fakegithub.Fault{Method: http.MethodPatch, PathRegexp: `/check-runs/`, Status: http.StatusInternalServerError})
-	err = c.Complete(testCtx(t), run, out)
-	if err == nil || !strings.Contains(err.Error(), "batch 2 of 3") {
-		t.Fatalf("err %v, want the second of three batches to fail", err)
+}
+
+// answer writes f as GitHub does.
+func (f apiFailure) answer(t *testing.T, w http.ResponseWriter) {
+	for k, v := range f.header {
+		w.Header().Set(k, v)
 	}
-	if cr := onlyRun(t, fake); cr.Status == "completed" || cr.Conclusion != "" || len(cr.Annotations) != 50 {
-		t.Errorf("run %s/%q with %d annotations: it must not look complete", cr.Status, cr.Conclusion, len(cr.Annotations))
+	body := map[string]any{"message": f.message}
+	if f.docURL != "" {
+		body["documentation_url"] = f.docURL
+	}
+	writeJSON(t, w, f.status, body)
+}
+
+func TestCheckRunErrorsAreWrapped(t *testing.T) {
+	for _, call := range checkRunCalls {
+		for _, f := range apiFailures {
+			t.Run(call.name+"/"+f.name, func(t *testing.T) {
+				c, mux := setup(t)
+				mux.HandleFunc(call.path, func(w http.ResponseWriter, r *http.Request) {
+					testMethod(t, r, call.method)
+					f.answer(t, w)
+				})
+				err := call.call(testCtx(t), c)
+				if err == nil || !strings.HasPrefix(err.Error(), call.prefix) {
+					t.Fatalf("err %v, want it to start with %q", err, call.prefix)
+				}
+				f.check(t, err)
+			})
+		}
+	}
+}
+
+func TestCheckRunCallsStopWithTheContext(t *testing.T) {
+	for _, call := range checkRunCalls {
+		t.Run(call.name, func(t *testing.T) {
+			c, mux := setup(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			mux.HandleFunc(call.path, func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body) // the server sees a hang-up only once the body is read
+				cancel()                           // the caller gives up while GitHub answers
+				select {
+				case <-r.Context().Done():
+				case <-time.After(10 * time.Second):
+					t.Error("the client did not hang up on a cancelled context")
+				}
+			})
+			err := call.call(ctx, c)
+			if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), call.prefix) {
+				t.Errorf("err %v, want context.Canceled wrapped as %q…", err, call.prefix)
+			}
+		})
+	}
+}
+
+func TestButtonsFitGitHubLimits(t *testing.T) {
+	tests := []struct {
+		name      string
+		decisions bool
+		want      []string
+	}{
+		{"Re-scan only", false, []string{ActionRescan}},
+		{"with the decisions", true, []string{ActionRescan, ActionDismissRevoked, ActionDismissTestData}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := buttons(tt.decisions)
+			var ids []string
+			for _, a := range b {
+				ids = append(ids, a.Identifier)
+				if utf8.RuneCountInString(a.Label) > 20 || utf8.RuneCountInString(a.Description) > 40 ||
+					utf8.RuneCountInString(a.Identifier) > 20 || a.Label == "" || a.Description == "" {
+					t.Errorf("action %+v: GitHub wants a label ≤ 20, a description ≤ 40 and an identifier ≤ 20 characters", a)
+				}
+			}
+			if len(b) > 3 || !reflect.DeepEqual(ids, tt.want) {
+				t.Errorf("actions %v, want %v (GitHub allows 3)", ids, tt.want)
+			}
+		})
+	}
+}
+
+func TestBatch(t *testing.T) {
+	tests := []struct {
+		n    int
+		want []int
+	}{
+		{0, []int{0}}, // one empty batch still carries the conclusion
+		{1, []int{1}},
+		{50, []int{50}},
+		{51, []int{50, 1}},
+		{150, []int{50, 50, 50}},
+		{151, []int{50, 50, 50, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(strconv.Itoa(tt.n), func(t *testing.T) {
+			in := leakAnnotations(tt.n)
+			var got []int
+			var all []*github.CheckRunAnnotation
+			for _, b := range batch(in, MaxAnnotationsPerCall) {
+				got = append(got, len(b))
+				all = append(all, b...)
+			}
+			if !reflect.DeepEqual(got, tt.want) || len(all) != tt.n || (tt.n > 0 && !reflect.DeepEqual(all, in)) {
+				t.Errorf("batch sizes %v, want %v, all annotations in order", got, tt.want)
+			}
+		})
 	}
 }
