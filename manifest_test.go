@@ -264,7 +264,7 @@ func TestAppYMLPermissions(t *testing.T) {
 	var ahead []grant
 	for perm, p := range pendingPermissions() {
 		if code[perm] >= p.level {
-			t.Errorf("pendingPermissions[%q]: the code now needs %s %s itself: remove the entry", perm, perm, code[perm])
+			t.Errorf("pendingPermissions[%q] (asked ahead for %s): the code now needs %s %s itself: remove the entry", perm, p.reason, perm, code[perm])
 		}
 		ahead = append(ahead, grant{perm, p.level})
 	}
