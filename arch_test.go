@@ -15,7 +15,8 @@ const module = "github.com/pushguard/pushguard"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli"},
+		"cli":                 {"scanner", "scanner/report"},
 		"repoconfig":          {"scanner"},
 		"decisions":           {},
 		"deploy":              {},

@@ -3,10 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"hash/crc32"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -73,58 +70,4 @@ func run(t *testing.T, stdin string, args ...string) result {
 	var stdout, stderr bytes.Buffer
 	code := Main(context.Background(), args, strings.NewReader(stdin), &stdout, &stderr)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
-}
-
-// checkNoSecret fails when the secret appears in any output. It never
-// prints the secret itself.
-func checkNoSecret(t *testing.T, secret string, outputs ...string) {
-	t.Helper()
-	for _, out := range outputs {
-		if strings.Contains(out, secret) {
-			t.Errorf("output contains the planted secret (%s)", scanner.Redact(secret))
-		}
-	}
-}
-
-// jsonFinding is the part of a JSON finding the tests look at.
-type jsonFinding struct {
-	RuleID      string `json:"rule_id"`
-	Path        string `json:"path"`
-	Line        int    `json:"line"`
-	Commit      string `json:"commit"`
-	Redacted    string `json:"redacted"`
-	Fingerprint string `json:"fingerprint"`
-}
-
-func parseFindings(t *testing.T, out string) []jsonFinding {
-	t.Helper()
-	var fs []jsonFinding
-	if err := json.Unmarshal([]byte(out), &fs); err != nil {
-		t.Fatalf("output is not a JSON array of findings: %v", err)
-	}
-	return fs
-}
-
-// fixture reads testdata/name with the planted token in place of
-// {{GITHUB_TOKEN}}.
-func fixture(t *testing.T, name, token string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.ReplaceAll(string(b), "{{GITHUB_TOKEN}}", token)
-}
-
-// writeFile writes a file under dir, creating its directories.
-func writeFile(t *testing.T, dir, name string, data []byte) string {
-	t.Helper()
-	path := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
