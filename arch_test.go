@@ -15,8 +15,9 @@ const module = "github.com/pushguard/pushguard"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup"},
 		"cli":                 {"scanner", "scanner/report"},
+		"setup":               {},
 		"repoconfig":          {"scanner"},
 		"decisions":           {},
 		"deploy":              {},

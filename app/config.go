@@ -47,11 +47,11 @@ type Config struct {
 	LogLevel      slog.Level
 	LogFormat     string // json or text
 	// CredentialsFile holds the App's credentials when no credential
-	// variable is set (see credentials.go).
+	// variable is set (see config_credentials.go and the setup package).
 	CredentialsFile string
 	// Setup is set for serve when there are no App credentials at all,
 	// neither in the environment nor in CredentialsFile: serve then runs
-	// the setup page, which creates the App (see setup.go).
+	// the setup page, which creates the App (the setup package).
 	Setup bool
 }
 
