@@ -15,7 +15,10 @@ const module = "github.com/pushguard/pushguard"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi"},
+		"cli":                 {"scanner", "scanner/report"},
+		"setup":               {},
+		"adminapi":            {"decisions"},
 		"repoconfig":          {"scanner"},
 		"decisions":           {},
 		"deploy":              {},

@@ -11,6 +11,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/pushguard/pushguard/adminapi"
 	"github.com/pushguard/pushguard/decisions"
 )
 
@@ -31,12 +32,18 @@ func TestAuditCommand(t *testing.T) {
 		t.Errorf("exit %d, stdout:\n%s\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
 	r = run(t, "", "audit", "--installation", "7", "--format", "json")
-	var page auditPage
+	var page adminapi.AuditPage
 	if err := json.Unmarshal([]byte(r.stdout), &page); err != nil || len(page.Entries) != 1 || page.Entries[0].PR != 5 {
 		t.Errorf("json page %+v, err %v", page, err)
 	}
 	if r := run(t, "", "audit"); r.code != exitError {
 		t.Errorf("audit without --installation: exit %d", r.code)
+	}
+	for url, want := range map[string]string{"": "REDIS_URL is required", "http://" + mr.Addr(): "redis:// or rediss://"} {
+		t.Setenv("REDIS_URL", url)
+		if r := run(t, "", "audit", "--installation", "7"); r.code != exitError || !strings.Contains(r.stderr, want) {
+			t.Errorf("REDIS_URL=%q: exit %d, stderr %q; want %d and %q", url, r.code, r.stderr, exitError, want)
+		}
 	}
 }
 
@@ -50,7 +57,7 @@ func TestE2EAuditAPI(t *testing.T) {
 	e.gh.SetPermission(e2eOwner, e2eRepo, "maintainer", "maintain")
 	e.say(pr, "maintainer", "/pushguard dismiss "+fp+" revoked rotated on Monday")
 
-	get := func(token string) (*http.Response, auditPage) {
+	get := func(token string) (*http.Response, adminapi.AuditPage) {
 		req, _ := http.NewRequest("GET", e.url+"/api/v1/installations/4242/audit?limit=10", nil)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
@@ -60,7 +67,7 @@ func TestE2EAuditAPI(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var page auditPage
+		var page adminapi.AuditPage
 		json.NewDecoder(resp.Body).Decode(&page)
 		return resp, page
 	}

@@ -13,6 +13,8 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/pushguard/pushguard/cli"
 )
 
 // Exit statuses of every command.
@@ -22,24 +24,17 @@ const (
 	exitError    = 2 // bad usage or a failure
 )
 
-// errFindings is returned by a command that ran fine and found secrets.
-var errFindings = errors.New("secrets found")
-
-// usageError is a mistake on the command line.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
-}
-
 // env is what a command may touch of the process that runs it.
 type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+}
+
+// cli is e as the cli package's commands take it.
+func (e *env) cli() cli.Env {
+	return cli.Env{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, Getenv: e.getenv, Version: Version}
 }
 
 // command is one subcommand. Adding a command is adding one entry to
@@ -103,14 +98,14 @@ func isHelp(arg string) bool {
 // exitStatus maps a command's error to the exit status, and reports it on
 // stderr in one line.
 func exitStatus(stderr io.Writer, name string, err error) int {
-	var ue *usageError
+	var ue *cli.UsageError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return exitOK
-	case errors.Is(err, errFindings):
+	case errors.Is(err, cli.ErrFindings):
 		return exitFindings
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "pushguard: %s: %s (see 'pushguard %s --help')\n", name, ue.msg, name)
+		fmt.Fprintf(stderr, "pushguard: %s: %s (see 'pushguard %s --help')\n", name, ue.Msg, name)
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(stderr, "pushguard: %s: interrupted\n", name)
 	default:
@@ -129,34 +124,18 @@ func writeUsage(w io.Writer) {
 	fmt.Fprint(w, "\nRun 'pushguard <command> --help' for a command's flags.\n")
 }
 
-// parseFlags parses args with fs, letting flags and positional arguments mix
-// ("scan . --format json"); everything after "--" is positional. On --help
-// it writes the command's usage to stdout and returns flag.ErrHelp.
-func parseFlags(e *env, fs *flag.FlagSet, usage string, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	var positional []string
-	for {
-		err := fs.Parse(args)
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(e.stdout, usage)
-			fs.SetOutput(e.stdout)
-			fs.PrintDefaults()
-			return nil, flag.ErrHelp
-		}
-		if err != nil {
-			return nil, usagef("%v", err)
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(positional, rest...), nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
+// runScan is the scan command, which the cli package implements.
+func runScan(ctx context.Context, e *env, args []string) error {
+	return cli.Scan(ctx, e.cli(), args)
 }
+
+// parseFlags parses a command's flags as the scan command does (see
+// cli.ParseFlags).
+func parseFlags(e *env, fs *flag.FlagSet, usage string, args []string) ([]string, error) {
+	return cli.ParseFlags(e.cli(), fs, usage, args)
+}
+
+// usagef is a mistake on the command line (a *cli.UsageError).
+func usagef(format string, args ...any) error { return cli.Usagef(format, args...) }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -47,11 +47,11 @@ type Config struct {
 	LogLevel      slog.Level
 	LogFormat     string // json or text
 	// CredentialsFile holds the App's credentials when no credential
-	// variable is set (see credentials.go).
+	// variable is set (see config_credentials.go and the setup package).
 	CredentialsFile string
 	// Setup is set for serve when there are no App credentials at all,
 	// neither in the environment nor in CredentialsFile: serve then runs
-	// the setup page, which creates the App (see setup.go).
+	// the setup page, which creates the App (the setup package).
 	Setup bool
 }
 
@@ -87,10 +87,7 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	c.APIURL = r.apiURL(c.APIURL)
 	c.CredentialsFile = r.str("PUSHGUARD_CREDENTIALS_FILE", DefaultCredentialsFile)
 	r.credentials(&c, needWebhook) // the environment, else CredentialsFile
-	if c.RedisURL != "" {
-		u, err := url.Parse(c.RedisURL)
-		r.check(err == nil && (u.Scheme == "redis" || u.Scheme == "rediss"), "REDIS_URL must be a redis:// or rediss:// URL")
-	}
+	r.redisURL(c.RedisURL)
 	switch {
 	case len(c.FingerprintKey) == 0 && c.Embedded():
 		c.FingerprintKey, c.FingerprintKeyGenerated = randomKey(), true
@@ -100,6 +97,17 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 		r.problem("PUSHGUARD_FINGERPRINT_KEY must be at least 16 bytes")
 	}
 	return c, r.err()
+}
+
+// loadRedisURL reads REDIS_URL for a command that works on the App's
+// Redis and cannot run on an embedded one (audit): required, and checked
+// as serve checks it.
+func loadRedisURL(getenv func(string) string) (string, error) {
+	r := envReader{getenv: getenv}
+	v := r.str("REDIS_URL", "")
+	r.check(v != "", "REDIS_URL is required: the audit trail lives in the App's Redis")
+	r.redisURL(v)
+	return v, r.err()
 }
 
 // envReader reads variables and collects every problem.
@@ -175,6 +183,14 @@ func (r *envReader) secret(name string, required bool) []byte {
 		return nil
 	}
 	return []byte(val)
+}
+
+// redisURL checks REDIS_URL when set: redis:// or rediss:// (TLS).
+func (r *envReader) redisURL(v string) {
+	if v != "" {
+		u, err := url.Parse(v)
+		r.check(err == nil && (u.Scheme == "redis" || u.Scheme == "rediss"), "REDIS_URL must be a redis:// or rediss:// URL")
+	}
 }
 
 // apiURL checks GITHUB_API_URL: https://api.github.com/ or a GitHub

@@ -45,13 +45,3 @@ func TestLoadConfigRefusesBlankSecrets(t *testing.T) {
 		})
 	}
 }
-
-// TestCredentialsFileRefusesBlankWebhookSecret: the credentials file is held
-// to the same rule.
-func TestCredentialsFileRefusesBlankWebhookSecret(t *testing.T) {
-	c := testCredentials()
-	c.WebhookSecret = "  \t "
-	if err := c.check(); err == nil || !strings.Contains(err.Error(), "webhook_secret") {
-		t.Errorf("check: %v", err)
-	}
-}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pushguard/pushguard/adminapi"
 	"github.com/pushguard/pushguard/scanner"
 )
 
@@ -38,7 +39,7 @@ func TestE2ENoteSecretsRedacted(t *testing.T) {
 			t.Errorf("the audit API shows a pasted secret (%s)", scanner.Redact(sec))
 		}
 	}
-	var page auditPage
+	var page adminapi.AuditPage
 	if err := json.Unmarshal(body, &page); err != nil || len(page.Entries) != 1 {
 		t.Fatalf("audit page %s: %v", body, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/pushguard/pushguard/adminapi"
 	"github.com/pushguard/pushguard/webhook"
 )
 
@@ -167,7 +168,7 @@ func (s *service) routes(hook http.Handler) http.Handler {
 		r.Post("/", hook.ServeHTTP)
 	}
 	r.Method(http.MethodGet, "/metrics", s.metrics.handler())
-	r.Get("/api/v1/installations/{id}/audit", s.auditHandler)
+	r.Method(http.MethodGet, "/api/v1/installations/{id}/audit", adminapi.AuditHandler(s.worker.decisions, s.cfg.AdminToken, s.log))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

@@ -1,7 +1,6 @@
-package app
+package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -32,25 +31,6 @@ func scanPaths(ctx context.Context, s *scanner.Scanner, paths []string, stdin io
 		}
 	}
 	return total, nil
-}
-
-// scanStdin scans stdin whole as a file named "-". It reads at most
-// maxSize+1 bytes into memory: more is too large and is not scanned.
-func scanStdin(ctx context.Context, s *scanner.Scanner, stdin io.Reader, maxSize int64, total *scanner.Result) error {
-	data, err := io.ReadAll(io.LimitReader(stdin, maxSize+1))
-	if err != nil {
-		return fmt.Errorf("read stdin: %w", err)
-	}
-	if int64(len(data)) > maxSize {
-		skip(total, "-", scanner.SkipTooLarge)
-		return nil
-	}
-	res, err := s.ScanFile(ctx, "-", "", bytes.NewReader(data))
-	if err != nil {
-		return fmt.Errorf("scan stdin: %w", err)
-	}
-	merge(total, res)
-	return nil
 }
 
 func scanRoot(ctx context.Context, s *scanner.Scanner, root string, maxSize int64, total *scanner.Result) error {

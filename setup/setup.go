@@ -1,4 +1,4 @@
-package app
+package setup
 
 import (
 	"bytes"
@@ -46,6 +46,9 @@ const (
 	maxAppNameLength  = 34 // GitHub's limit
 	defaultAppName    = "pushguard"
 	setupFormMaxBytes = 64 << 10
+	// shutdownTimeout bounds how long in-flight setup requests may take
+	// once the App is created or the server stops.
+	shutdownTimeout = 10 * time.Second
 )
 
 // githubLogin is the shape of a GitHub user or organisation login.
@@ -61,10 +64,10 @@ var setupTemplateFS embed.FS
 // setupPages are the setup flow's pages.
 var setupPages = template.Must(template.ParseFS(setupTemplateFS, "templates/*.html"))
 
-// appManifest is a GitHub App manifest. Its fixed parts are app.yml's
+// Manifest is a GitHub App manifest. Its fixed parts are app.yml's
 // (TestSetupManifestMatchesAppYML keeps them equal: change both together);
 // the setup form fills in the name and this server's URLs.
-type appManifest struct {
+type Manifest struct {
 	Name               string            `json:"name"`
 	URL                string            `json:"url"`
 	HookAttributes     manifestHook      `json:"hook_attributes"`
@@ -83,8 +86,8 @@ type manifestHook struct {
 
 // newManifest is app.yml with the App's name, the webhook URL under
 // publicURL and the setup callback under redirectBase.
-func newManifest(name, publicURL, redirectBase string) appManifest {
-	return appManifest{
+func newManifest(name, publicURL, redirectBase string) Manifest {
+	return Manifest{
 		Name:           name,
 		URL:            "https://github.com/pushguard/pushguard",
 		HookAttributes: manifestHook{URL: publicURL + "/webhook", Active: true},
@@ -151,9 +154,23 @@ func (s *setupStates) take(state string, now time.Time) bool {
 	return ok && now.Before(expiry)
 }
 
+// Options configure the setup flow.
+type Options struct {
+	// APIURL is the REST API root, with a trailing slash, of the GitHub
+	// that registers the App (https://api.github.com/, or an Enterprise
+	// Server's https://HOST/api/v3/).
+	APIURL string
+	// CredentialsFile is where the App's credentials are written.
+	CredentialsFile string
+	// Log receives the flow's events; never a secret.
+	Log *slog.Logger
+	// Transport carries the API calls (http.DefaultTransport when nil).
+	Transport http.RoundTripper
+}
+
 // setupServer serves the setup flow.
 type setupServer struct {
-	cfg       Config
+	cfg       Options
 	log       *slog.Logger
 	web       string         // GitHub's web root, with a trailing slash
 	webOrigin string         // its scheme and host
@@ -163,9 +180,12 @@ type setupServer struct {
 	created   chan struct{} // closed once the credentials file is written
 }
 
-// newSetupServer prepares the setup flow for the GitHub at cfg.APIURL; rt
-// carries its API calls (http.DefaultTransport when nil).
-func newSetupServer(cfg Config, log *slog.Logger, rt http.RoundTripper) (*setupServer, error) {
+// newSetupServer prepares the setup flow for the GitHub at cfg.APIURL.
+func newSetupServer(cfg Options) (*setupServer, error) {
+	log, rt := cfg.Log, cfg.Transport
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
@@ -209,9 +229,9 @@ type setupPage struct {
 	Problems                    []string
 	// The page that posts the manifest to GitHub.
 	Action, ManifestJSON string
-	Manifest             appManifest
+	Manifest             Manifest
 	// The end.
-	App        appCredentials
+	App        Credentials
 	InstallURL string
 	Error      string
 }
@@ -318,7 +338,7 @@ func (s *setupServer) callback(w http.ResponseWriter, r *http.Request) {
 			"If the App was created, delete it in "+s.web+"settings/apps and start again.")
 		return
 	}
-	if err := writeCredentials(s.cfg.CredentialsFile, creds); err != nil {
+	if err := WriteCredentials(s.cfg.CredentialsFile, creds); err != nil {
 		s.log.Error("setup: save the App's credentials", "app", creds, "error", err)
 		s.fail(w, http.StatusInternalServerError, fmt.Sprintf("GitHub created %s, but its credentials could not be saved: %v. "+
 			"In the App's settings (%s), generate a private key and set a webhook secret, then start pushguard with "+
@@ -342,14 +362,14 @@ func (s *setupServer) isCreated() bool {
 
 // exchange trades code for the App's credentials. Errors never hold the
 // code: it is as good as the credentials until it is used.
-func (s *setupServer) exchange(ctx context.Context, code string) (appCredentials, error) {
+func (s *setupServer) exchange(ctx context.Context, code string) (Credentials, error) {
 	ctx, cancel := context.WithTimeout(ctx, setupCallTimeout)
 	defer cancel()
 	app, _, err := s.gh.Apps.CompleteAppManifest(ctx, code)
 	if err != nil {
-		return appCredentials{}, errors.New(strings.ReplaceAll(err.Error(), code, "CODE"))
+		return Credentials{}, errors.New(strings.ReplaceAll(err.Error(), code, "CODE"))
 	}
-	creds := appCredentials{AppID: app.GetID(), Slug: app.GetSlug(), HTMLURL: app.GetHTMLURL(), APIURL: s.cfg.APIURL,
+	creds := Credentials{AppID: app.GetID(), Slug: app.GetSlug(), HTMLURL: app.GetHTMLURL(), APIURL: s.cfg.APIURL,
 		PrivateKey: app.GetPEM(), WebhookSecret: app.GetWebhookSecret()}
 	if creds.HTMLURL == "" {
 		creds.HTMLURL = s.web + "apps/" + creds.Slug
@@ -398,11 +418,13 @@ func requestOrigin(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// serveSetup serves the setup flow on ln until the App is created, then
-// serves the App with its new credentials on the same address, without a
-// restart. It returns when ctx ends, as serve does.
-func serveSetup(ctx context.Context, getenv func(string) string, cfg Config, log *slog.Logger, ln net.Listener, opts serviceOptions) error {
-	s, err := newSetupServer(cfg, log, opts.transport)
+// Serve serves the setup flow on ln until the App is created and its
+// credentials are written to opts.CredentialsFile, or until ctx ends; then
+// it stops the server, which closes ln. It returns nil in both cases (the
+// caller tells them apart with ctx.Err()) and an error when the flow could
+// not be served.
+func Serve(ctx context.Context, ln net.Listener, opts Options) error {
+	s, err := newSetupServer(opts)
 	if err != nil {
 		ln.Close()
 		return err
@@ -410,14 +432,14 @@ func serveSetup(ctx context.Context, getenv func(string) string, cfg Config, log
 	srv := &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
 	httpErr := make(chan error, 1)
 	go func() { httpErr <- srv.Serve(ln) }()
-	log.Warn("no GitHub App credentials: open the setup page to create the App",
-		"url", setupURL(ln.Addr()), "github", s.web, "credentials_file", cfg.CredentialsFile)
+	s.log.Warn("no GitHub App credentials: open the setup page to create the App",
+		"url", setupURL(ln.Addr()), "github", s.web, "credentials_file", opts.CredentialsFile)
 	select {
 	case <-ctx.Done():
 	case err = <-httpErr:
 	case <-s.created:
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), httpShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if serr := srv.Shutdown(shutdownCtx); serr != nil && err == nil {
 		err = serr
@@ -425,18 +447,7 @@ func serveSetup(ctx context.Context, getenv func(string) string, cfg Config, log
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	if err != nil || ctx.Err() != nil {
-		return err
-	}
-	if cfg, err = loadConfig(getenv, true); err != nil {
-		return fmt.Errorf("after setup: %w", err)
-	}
-	addr := ln.Addr()
-	if ln, err = net.Listen(addr.Network(), addr.String()); err != nil {
-		return fmt.Errorf("after setup, listen again on %s: %w", addr, err)
-	}
-	log.Info("setup done: serving the GitHub App", "app_id", cfg.AppID)
-	return serve(ctx, cfg, log, ln, opts)
+	return err
 }
 
 // setupURL is the setup page's address for the log.

@@ -1,17 +1,11 @@
-package app
+package setup
 
 import (
 	"bytes"
-	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"html"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -21,6 +15,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,8 +41,9 @@ func startSetup(t *testing.T, enterprise bool) *setupRun {
 	t.Helper()
 	gh := fakegithub.New(t, fakegithub.Options{Enterprise: enterprise})
 	logs := &syncBuffer{}
-	cfg := Config{APIURL: gh.URL(), CredentialsFile: filepath.Join(t.TempDir(), "pushguard-credentials.json")}
-	s, err := newSetupServer(cfg, slog.New(slog.NewJSONHandler(logs, nil)), nil)
+	cfg := Options{APIURL: gh.URL(), CredentialsFile: filepath.Join(t.TempDir(), "pushguard-credentials.json"),
+		Log: slog.New(slog.NewJSONHandler(logs, nil))}
+	s, err := newSetupServer(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +128,7 @@ func (r *setupRun) github(action, manifest string) string {
 
 // readAppYML reads the repository's app.yml as a manifest, refusing keys
 // the Go manifest lacks.
-func readAppYML(t *testing.T) appManifest {
+func readAppYML(t *testing.T) Manifest {
 	t.Helper()
 	b, err := os.ReadFile("../app.yml")
 	if err != nil {
@@ -143,7 +139,7 @@ func readAppYML(t *testing.T) appManifest {
 		t.Fatalf("app.yml: %v", err)
 	}
 	j, _ := json.Marshal(doc)
-	var m appManifest
+	var m Manifest
 	dec := json.NewDecoder(bytes.NewReader(j))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
@@ -158,7 +154,7 @@ func TestSetupManifestMatchesAppYML(t *testing.T) {
 	want := readAppYML(t)
 	got := newManifest(want.Name, "https://pushguard.example.com", "https://pushguard.example.com")
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("newManifest (app/setup.go) differs from app.yml: change both together\n got %+v\nwant %+v", got, want)
+		t.Errorf("newManifest (setup/setup.go) differs from app.yml: change both together\n got %+v\nwant %+v", got, want)
 	}
 }
 
@@ -228,7 +224,7 @@ func TestSetupPostsTheManifest(t *testing.T) {
 				if c := r.cookie(); c != state {
 					t.Errorf("cookie %q, state %q", c, state)
 				}
-				var m appManifest
+				var m Manifest
 				dec := json.NewDecoder(strings.NewReader(raw))
 				dec.DisallowUnknownFields()
 				if err := dec.Decode(&m); err != nil {
@@ -398,7 +394,8 @@ func TestSetupCreatesTheApp(t *testing.T) {
 }
 
 // checkCredentialsFile checks the credentials file (mode 0600, the fake's
-// App), that loadConfig reads it, and that no log line holds a secret.
+// App) and that no log line holds a secret. (app's setup-mode test checks
+// that its configuration reads the file.)
 func (r *setupRun) checkCredentialsFile() {
 	t := r.t
 	t.Helper()
@@ -409,17 +406,13 @@ func (r *setupRun) checkCredentialsFile() {
 	if info.Mode().Perm() != 0o600 {
 		t.Errorf("credentials file mode %v, want 0600", info.Mode().Perm())
 	}
-	creds, err := readCredentials(r.file)
+	creds, err := ReadCredentials(r.file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if creds.AppID != r.gh.AppID() || creds.PrivateKey != string(r.gh.PrivateKeyPEM()) || creds.WebhookSecret != r.gh.WebhookSecret() ||
 		creds.Slug != "pushguard" || creds.HTMLURL != r.gh.WebURL()+"apps/pushguard" || creds.APIURL != r.gh.URL() {
 		t.Errorf("credentials file holds %v (%s, %s)", creds, creds.HTMLURL, creds.APIURL)
-	}
-	cfg, err := loadConfig(envOf(map[string]string{"PUSHGUARD_CREDENTIALS_FILE": r.file, "GITHUB_API_URL": r.gh.URL()}), true)
-	if err != nil || cfg.Setup || cfg.AppID != r.gh.AppID() || !bytes.Equal(cfg.PrivateKey, r.gh.PrivateKeyPEM()) || string(cfg.WebhookSecret) != r.gh.WebhookSecret() {
-		t.Errorf("loadConfig after setup: app %d, setup %v, err %v", cfg.AppID, cfg.Setup, err)
 	}
 	logs := r.logs.String()
 	if strings.Contains(logs, "PRIVATE KEY") || strings.Contains(logs, r.gh.WebhookSecret()) || !strings.Contains(logs, "GitHub App created") {
@@ -443,89 +436,20 @@ func TestSetupCodeRefusedByGitHub(t *testing.T) {
 	}
 }
 
-// TestServeSetupThenServesTheApp: serve without credentials runs the setup
-// page; once the App is created it serves the App on the same address,
-// webhooks signed with the new secret included, without a restart.
-func TestServeSetupThenServesTheApp(t *testing.T) {
-	gh, file, env, cfg, ln := setupModeServer(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- serveSetup(ctx, env, cfg, slog.New(slog.NewJSONHandler(logs, nil)), ln, serviceOptions{})
-	}()
-	defer stopServing(t, cancel, done)
-	r := &setupRun{t: t, gh: gh, base: "http://" + ln.Addr().String(), client: newBrowserClient(t), file: file, logs: logs}
-	if resp, _ := r.get(r.base + "/setup"); resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /setup: %d", resp.StatusCode)
-	}
-	action, manifest := r.begin(setupForm(""))
-	if resp, body := r.get(r.github(action, manifest)); resp.StatusCode != http.StatusOK {
-		t.Fatalf("callback: %d %s", resp.StatusCode, body)
-	}
-	r.checkCredentialsFile()
-
-	deadline := time.Now().Add(appStartTimeout)
-	for status := 0; status != http.StatusOK; {
-		if time.Now().After(deadline) {
-			t.Fatalf("the App is not served after setup: ping answered %d; logs:\n%s", status, logs)
-		}
-		status = signedPing(t, r.base, gh.WebhookSecret())
-		time.Sleep(20 * time.Millisecond)
-	}
-	if resp, _ := r.get(r.base + "/setup"); resp.StatusCode != http.StatusNotFound {
-		t.Errorf("GET /setup once the App is served: %d", resp.StatusCode)
-	}
+// syncBuffer is a log destination safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
 }
 
-// appStartTimeout bounds how long the App takes to start after setup (the
-// rules compile, slowly under -race).
-const appStartTimeout = 60 * time.Second
-
-// stopServing stops serveSetup and checks how it ended. Stopping right
-// after the App started may cancel the workers' first Redis ping, which
-// serve reports; that is not the setup's doing.
-func stopServing(t *testing.T, cancel context.CancelFunc, done <-chan error) {
-	t.Helper()
-	cancel()
-	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
-		t.Errorf("serve: %v", err)
-	}
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
 }
 
-// signedPing sends GitHub's ping webhook signed with secret and returns the
-// status, 0 when the server cannot be reached.
-func signedPing(t *testing.T, base, secret string) int {
-	body := []byte(`{"zen":"Keep it logically awesome.","hook_id":1}`)
-	req, _ := http.NewRequest(http.MethodPost, base+"/webhook", bytes.NewReader(body))
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	req.Header.Set("X-GitHub-Event", "ping")
-	req.Header.Set("X-GitHub-Delivery", "setup-ping")
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0
-	}
-	resp.Body.Close()
-	return resp.StatusCode
-}
-
-// setupModeServer makes a fake GitHub and a configuration with no App
-// credentials (setup mode), and a listener for serve.
-func setupModeServer(t *testing.T) (*fakegithub.Server, string, func(string) string, Config, net.Listener) {
-	t.Helper()
-	gh := fakegithub.New(t, fakegithub.Options{})
-	file := filepath.Join(t.TempDir(), "pushguard-credentials.json")
-	env := envOf(map[string]string{"GITHUB_API_URL": gh.URL(), "PUSHGUARD_CREDENTIALS_FILE": file, "PUSHGUARD_SWEEP_INTERVAL": "0"})
-	cfg, err := loadConfig(env, true)
-	if err != nil || !cfg.Setup {
-		t.Fatalf("setup %v, err %v", cfg.Setup, err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return gh, file, env, cfg, ln
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
 }

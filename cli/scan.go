@@ -1,13 +1,10 @@
-package app
+package cli
 
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/scanner/report"
@@ -61,7 +58,7 @@ type scanOptions struct {
 	maxFileSize byteSize
 }
 
-func parseScan(e *env, args []string) (*scanOptions, error) {
+func parseScan(e Env, args []string) (*scanOptions, error) {
 	o := &scanOptions{maxFileSize: defaultMaxFileSize}
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.StringVar(&o.diff, "diff", "", "scan the unified diff in `FILE` (- for stdin), added lines only")
@@ -70,7 +67,7 @@ func parseScan(e *env, args []string) (*scanOptions, error) {
 	fs.StringVar(&o.format, "format", "text", "output `format`: text, json or sarif")
 	fs.StringVar(&o.output, "output", "", "write the report to `FILE` instead of stdout")
 	fs.Var(&o.maxFileSize, "max-file-size", "do not scan a file larger than `SIZE` (bytes, or with KiB, MiB, GiB); with --diff and --git, a file whose added text in one commit is larger")
-	paths, err := parseFlags(e, fs, scanUsage, args)
+	paths, err := ParseFlags(e, fs, scanUsage, args)
 	if err != nil {
 		return nil, err
 	}
@@ -89,20 +86,24 @@ func (o *scanOptions) validate(fs *flag.FlagSet) error {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
 	case inputs == 0:
-		return usagef("nothing to scan: give --diff FILE, --git RANGE or paths")
+		return Usagef("nothing to scan: give --diff FILE, --git RANGE or paths")
 	case inputs > 1:
-		return usagef("give only one of --diff, --git and paths")
+		return Usagef("give only one of --diff, --git and paths")
 	case set["repo"] && o.gitRange == "":
-		return usagef("--repo needs --git")
+		return Usagef("--repo needs --git")
 	case o.format != "text" && o.format != "json" && o.format != "sarif":
-		return usagef("unknown format %q (want text, json or sarif)", o.format)
+		return Usagef("unknown format %q (want text, json or sarif)", o.format)
 	case o.maxFileSize <= 0:
-		return usagef("--max-file-size must be positive")
+		return Usagef("--max-file-size must be positive")
 	}
 	return nil
 }
 
-func runScan(ctx context.Context, e *env, args []string) error {
+// Scan runs `pushguard scan` with args (the command line after "scan"). It
+// returns ErrFindings when it found secrets, a *UsageError for a mistake on
+// the command line, flag.ErrHelp after --help, and other errors for a scan
+// that could not be done.
+func Scan(ctx context.Context, e Env, args []string) error {
 	o, err := parseScan(e, args)
 	if err != nil {
 		return err
@@ -111,7 +112,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("built-in rules: %w", err)
 	}
-	key, err := fingerprintKey(e.getenv)
+	key, err := fingerprintKey(e.Getenv)
 	if err != nil {
 		return err
 	}
@@ -119,23 +120,23 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	var res *scanner.Result
 	switch {
 	case o.diff != "":
-		res, err = scanDiffFile(ctx, s, o.diff, e.stdin, int64(o.maxFileSize))
+		res, err = scanDiffFile(ctx, s, o.diff, e.Stdin, int64(o.maxFileSize))
 	case o.gitRange != "":
 		res, err = scanGit(ctx, s, o.repo, o.gitRange, int64(o.maxFileSize))
 	default:
-		res, err = scanPaths(ctx, s, o.paths, e.stdin, int64(o.maxFileSize))
+		res, err = scanPaths(ctx, s, o.paths, e.Stdin, int64(o.maxFileSize))
 	}
 	if err != nil {
 		return err
 	}
 	for _, sk := range res.Skipped {
-		fmt.Fprintf(e.stderr, "pushguard: not scanned: %s\n", report.DescribeSkipped(sk))
+		fmt.Fprintf(e.Stderr, "pushguard: not scanned: %s\n", report.DescribeSkipped(sk))
 	}
-	if err := writeReport(o, e.stdout, res, rules); err != nil {
+	if err := writeReport(o, e.Stdout, res, rules, e.Version); err != nil {
 		return err
 	}
 	if len(res.Findings) > 0 {
-		return errFindings
+		return ErrFindings
 	}
 	return nil
 }
@@ -158,63 +159,4 @@ func fingerprintKey(getenv func(string) string) ([]byte, error) {
 		return nil, fmt.Errorf("random fingerprint key: %w", err)
 	}
 	return key, nil
-}
-
-// scanDiffFile scans the diff in the named file, or in stdin for "-". A
-// file whose added text in one commit exceeds maxFileSize is not scanned.
-func scanDiffFile(ctx context.Context, s *scanner.Scanner, name string, stdin io.Reader, maxFileSize int64) (*scanner.Result, error) {
-	r, what := stdin, "stdin"
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r, what = f, name
-	}
-	res, err := s.ScanDiffLimit(ctx, r, maxFileSize)
-	switch {
-	case errors.Is(err, scanner.ErrNotDiff):
-		return nil, fmt.Errorf("%s: %w (expected the output of git diff, git show, git log -p or git format-patch; to scan plain text, use 'pushguard scan %s')", what, err, name)
-	case err != nil:
-		return nil, fmt.Errorf("read diff from %s: %w", what, err)
-	}
-	return res, nil
-}
-
-// writeReport renders res in the chosen format to --output or stdout. The
-// output file is created only once the scan has succeeded.
-func writeReport(o *scanOptions, stdout io.Writer, res *scanner.Result, rules *scanner.Ruleset) error {
-	if o.output == "" || o.output == "-" {
-		return render(o.format, stdout, res, rules)
-	}
-	f, err := os.Create(o.output)
-	if err != nil {
-		return err
-	}
-	if err := render(o.format, f, res, rules); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	return nil
-}
-
-// render writes res to w in format.
-func render(format string, w io.Writer, res *scanner.Result, rules *scanner.Ruleset) error {
-	var err error
-	switch format {
-	case "json":
-		err = report.JSON(w, res.Findings)
-	case "sarif":
-		err = report.SARIF(w, res.Findings, res.Skipped, rules, Version)
-	default:
-		err = report.Text(w, res, rules)
-	}
-	if err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	return nil
 }

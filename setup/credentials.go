@@ -1,10 +1,8 @@
-package app
+package setup
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -12,13 +10,14 @@ import (
 )
 
 // The credentials file holds the GitHub App's credentials that the setup
-// page (setup.go) received from GitHub. serve and worker read it when none
-// of the credential variables is set: the environment always wins, as a
-// whole, so one App's ID is never paired with another App's key.
+// page (setup.go) received from GitHub. serve and worker read it (app's
+// configuration, with ReadCredentials) when none of the credential
+// variables is set: the environment always wins, as a whole, so one App's
+// ID is never paired with another App's key.
 
-// appCredentials are what the manifest flow hands over: enough to run the
+// Credentials are what the manifest flow hands over: enough to run the
 // App. String and LogValue never show the key or the secret.
-type appCredentials struct {
+type Credentials struct {
 	AppID         int64  `json:"app_id"`
 	Slug          string `json:"slug,omitempty"`
 	HTMLURL       string `json:"html_url,omitempty"`
@@ -28,15 +27,15 @@ type appCredentials struct {
 }
 
 // String names the App without its secrets.
-func (c appCredentials) String() string { return fmt.Sprintf("GitHub App %d (%s)", c.AppID, c.Slug) }
+func (c Credentials) String() string { return fmt.Sprintf("GitHub App %d (%s)", c.AppID, c.Slug) }
 
 // LogValue logs the App without its secrets.
-func (c appCredentials) LogValue() slog.Value {
+func (c Credentials) LogValue() slog.Value {
 	return slog.GroupValue(slog.Int64("app_id", c.AppID), slog.String("slug", c.Slug), slog.String("html_url", c.HTMLURL))
 }
 
 // check reports what is missing.
-func (c appCredentials) check() error {
+func (c Credentials) check() error {
 	var missing []string
 	if c.AppID <= 0 {
 		missing = append(missing, "app_id")
@@ -53,10 +52,10 @@ func (c appCredentials) check() error {
 	return nil
 }
 
-// readCredentials reads and checks the credentials file. A missing file is
+// ReadCredentials reads and checks the credentials file. A missing file is
 // an error that matches fs.ErrNotExist.
-func readCredentials(path string) (appCredentials, error) {
-	var c appCredentials
+func ReadCredentials(path string) (Credentials, error) {
+	var c Credentials
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return c, err
@@ -70,9 +69,9 @@ func readCredentials(path string) (appCredentials, error) {
 	return c, nil
 }
 
-// writeCredentials writes c to path with mode 0600, atomically (a temporary
+// WriteCredentials writes c to path with mode 0600, atomically (a temporary
 // file in the same folder, then a rename), and never over an existing file.
-func writeCredentials(path string, c appCredentials) (err error) {
+func WriteCredentials(path string, c Credentials) (err error) {
 	if err := c.check(); err != nil {
 		return err
 	}
@@ -111,7 +110,7 @@ func writeCredentials(path string, c appCredentials) (err error) {
 	return nil
 }
 
-// checkCredentialsWritable reports why writeCredentials would fail on path,
+// checkCredentialsWritable reports why WriteCredentials would fail on path,
 // before GitHub creates an App whose credentials could not be kept.
 func checkCredentialsWritable(path string) error {
 	if _, err := os.Lstat(path); err == nil {
@@ -123,47 +122,4 @@ func checkCredentialsWritable(path string) error {
 	}
 	f.Close()
 	return os.Remove(f.Name())
-}
-
-// credentials fills the App's ID, key and (for serve) webhook secret: from
-// the environment when any credential variable is set, else from the
-// credentials file. With neither, serve gets Setup and runs the setup page;
-// the worker gets the environment's "is required" problems.
-func (r *envReader) credentials(c *Config, needWebhook bool) {
-	if !credentialVarsSet(r.getenv) {
-		creds, err := readCredentials(c.CredentialsFile)
-		switch {
-		case err == nil:
-			r.check(creds.APIURL == "" || creds.APIURL == c.APIURL,
-				"%s holds an App of %s, but GITHUB_API_URL is %s", c.CredentialsFile, creds.APIURL, c.APIURL)
-			c.AppID, c.PrivateKey = creds.AppID, []byte(creds.PrivateKey)
-			if needWebhook {
-				c.WebhookSecret = []byte(creds.WebhookSecret)
-			}
-			return
-		case errors.Is(err, fs.ErrNotExist) && needWebhook:
-			c.Setup = true
-			return
-		case !errors.Is(err, fs.ErrNotExist):
-			r.problem("PUSHGUARD_CREDENTIALS_FILE: %v", err)
-			return
-		}
-	}
-	c.AppID = int64(r.int("GITHUB_APP_ID", 0, 1, 1<<62))
-	c.PrivateKey = r.secret("GITHUB_PRIVATE_KEY", true)
-	if needWebhook {
-		c.WebhookSecret = r.secret("GITHUB_WEBHOOK_SECRET", true)
-	}
-}
-
-// credentialVarsSet reports whether any variable that configures the App's
-// credentials is set.
-func credentialVarsSet(getenv func(string) string) bool {
-	for _, name := range []string{"GITHUB_APP_ID", "GITHUB_PRIVATE_KEY", "GITHUB_PRIVATE_KEY_FILE",
-		"GITHUB_WEBHOOK_SECRET", "GITHUB_WEBHOOK_SECRET_FILE"} {
-		if strings.TrimSpace(getenv(name)) != "" {
-			return true
-		}
-	}
-	return false
 }

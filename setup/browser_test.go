@@ -1,11 +1,12 @@
-package app
+package setup
 
 import (
 	"context"
 	"log/slog"
-	"net/http"
+	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
+
+	"github.com/pushguard/pushguard/internal/fakegithub"
 )
 
 // chromium finds Debian's chromium, or skips the test: a machine with only
@@ -47,19 +50,25 @@ func browser(t *testing.T, ctx context.Context, listen func(ev any)) context.Con
 // TestSetupInBrowser drives the setup flow in headless Chromium against the
 // fake GitHub: the setup page, its form (an organisation), the page that
 // posts the manifest to GitHub by itself, GitHub's redirect back, and the
-// final page with the install link. Then the App is served.
+// final page with the install link. Then Serve returns, for the App to be
+// served (app's setup-mode test serves it).
 func TestSetupInBrowser(t *testing.T) {
 	chromium(t)
-	gh, file, env, cfg, ln := setupModeServer(t)
+	gh := fakegithub.New(t, fakegithub.Options{})
+	file := filepath.Join(t.TempDir(), "pushguard-credentials.json")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	serveCtx, stopServe := context.WithCancel(ctx)
+	defer stopServe()
 	logs := &syncBuffer{}
 	served := make(chan error, 1)
 	go func() {
-		served <- serveSetup(serveCtx, env, cfg, slog.New(slog.NewJSONHandler(logs, nil)), ln, serviceOptions{})
+		served <- Serve(serveCtx, ln, Options{APIURL: gh.URL(), CredentialsFile: file, Log: slog.New(slog.NewJSONHandler(logs, nil))})
 	}()
-	defer stopServing(t, stopServe, served)
 	base := "http://" + ln.Addr().String()
 
 	var mu sync.Mutex
@@ -71,7 +80,7 @@ func TestSetupInBrowser(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	err := chromedp.Do(bctx,
+	err = chromedp.Do(bctx,
 		chromedp.Navigate(base+"/setup"),
 		chromedp.WaitVisible(chromedp.CSS("#owner-org")),
 		chromedp.Click(chromedp.CSS("#owner-org")),
@@ -115,11 +124,12 @@ func TestSetupInBrowser(t *testing.T) {
 	}
 	mu.Unlock()
 
-	deadline := time.Now().Add(appStartTimeout)
-	for status := 0; status != http.StatusOK; status = signedPing(t, base, gh.WebhookSecret()) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the App is not served after setup: ping answered %d", status)
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve after the App was created: %v", err)
 		}
-		time.Sleep(20 * time.Millisecond)
+	case <-ctx.Done():
+		t.Fatal("Serve did not return once the App was created")
 	}
 }

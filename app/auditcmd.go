@@ -1,0 +1,48 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/pushguard/pushguard/adminapi"
+	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/queue"
+)
+
+const auditUsage = `Usage:
+  pushguard audit --installation ID [--cursor C] [--limit N] [--format text|json]
+
+Lists maintainers' decisions (dismissals and undos) of an installation,
+newest first, reading the Redis named by REDIS_URL.
+`
+
+// runAudit is the audit command: app reads REDIS_URL and builds the Redis
+// client; adminapi lists the audit trail.
+func runAudit(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	q := adminapi.ListQuery{}
+	fs.Int64Var(&q.Installation, "installation", 0, "the installation's ID")
+	fs.StringVar(&q.Cursor, "cursor", "", "continue after this entry (the next_cursor of a previous page)")
+	fs.IntVar(&q.Limit, "limit", 50, "entries per page")
+	fs.StringVar(&q.Format, "format", "text", "text or json")
+	if _, err := parseFlags(e, fs, auditUsage, args); err != nil {
+		return err
+	}
+	if q.Installation <= 0 || (q.Format != "text" && q.Format != "json") {
+		return usagef("--installation is required and --format must be text or json")
+	}
+	url, err := loadRedisURL(e.getenv)
+	if err != nil {
+		return err
+	}
+	opt, err := queue.RedisOptions(url)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	return adminapi.List(ctx, e.stdout, decisions.NewStore(rdb, defaultKeyPrefix), q)
+}
