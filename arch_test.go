@@ -26,6 +26,8 @@ func allowedImports() map[string][]string {
 		"webhook":             {"queue"},
 		"internal/fakegithub": {},
 		"queue/queuetest":     {},
+		"internal/golden":     {},
+		"internal/poll":       {},
 	}
 }
 

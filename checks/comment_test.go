@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/pushguard/pushguard/internal/fakegithub"
+	"github.com/pushguard/pushguard/internal/golden"
 	"github.com/pushguard/pushguard/scanner"
 )
 
@@ -365,7 +366,7 @@ func TestRenderCommentGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := RenderComment(tt.report, rs, testCommands)
-			checkGolden(t, filepath.Join("testdata", tt.name+".golden.md"), []byte(got))
+			golden.Check(t, filepath.Join("testdata", tt.name+".golden.md"), []byte(got))
 			checkCommentShape(t, got, tt.report)
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {
@@ -385,7 +386,7 @@ func TestRenderCommentTruncates(t *testing.T) {
 		}
 	}
 	got := RenderComment(r, rs, testCommands)
-	checkGolden(t, filepath.Join("testdata", "comment_truncated.golden.md"), []byte(got))
+	golden.Check(t, filepath.Join("testdata", "comment_truncated.golden.md"), []byte(got))
 	checkCommentShape(t, got, r)
 	if len(got) > MaxComment {
 		t.Fatalf("comment is %d bytes, over GitHub's %d", len(got), MaxComment)

@@ -1,16 +1,14 @@
 package repoconfig
 
 import (
-	"flag"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pushguard/pushguard/internal/golden"
 	"github.com/pushguard/pushguard/scanner"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestParseExample checks the documented example: it must parse cleanly and
 // mean what its comments say.
@@ -290,18 +288,7 @@ func TestParseGolden(t *testing.T) {
 	}
 	_, problems := Parse(testPath, data, builtin(t))
 	got := strings.Join(problemStrings(problems), "\n") + "\n"
-	if *update {
-		if err := os.WriteFile("testdata/broken.golden", []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile("testdata/broken.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("problems differ from testdata/broken.golden (go test -update to accept):\n%s", got)
-	}
+	golden.Check(t, "testdata/broken.golden", []byte(got))
 }
 
 func TestProblemString(t *testing.T) {
