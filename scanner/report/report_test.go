@@ -82,6 +82,7 @@ func checkNoSecret(t *testing.T, out []byte) {
 }
 
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	rs := testRules(t)
 	findings, skipped := testFindings(t, rs)
 	tests := []struct {
