@@ -71,6 +71,7 @@ func activeReport(t *testing.T, n int) Report {
 }
 
 func TestE2ECheckRunLifecycle(t *testing.T) {
+	t.Parallel()
 	fake, repo, c := fakeRepo(t)
 	ctx := testCtx(t)
 	head := repo.Head()
@@ -113,6 +114,7 @@ func TestE2ECheckRunLifecycle(t *testing.T) {
 }
 
 func TestE2EIncomplete(t *testing.T) {
+	t.Parallel()
 	fake, repo, c := fakeRepo(t)
 	run, err := c.Start(testCtx(t), repo.Head(), "")
 	if err != nil {
@@ -131,6 +133,7 @@ func TestE2EIncomplete(t *testing.T) {
 }
 
 func TestE2ECommentLifecycle(t *testing.T) {
+	t.Parallel()
 	const pr = 3
 	fake, repo, c := fakeRepo(t)
 	repo.Branch("feature")
@@ -242,6 +245,7 @@ func botComments(fake *fakegithub.Server) []fakegithub.Comment {
 // comment is found on the fake's second page (its Link headers) by a new
 // client, and edited in place.
 func TestFindCommentAfterRestart(t *testing.T) {
+	t.Parallel()
 	fake, repo, c := fakePR(t)
 	ctx := testCtx(t)
 	// More than a page of conversation before pushguard's comment, and some

@@ -51,6 +51,7 @@ func withGaps(r Report) Report {
 }
 
 func TestRenderCommentGolden(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	f, base := commentFindings(t, rs)
 	with := func(items ...Item) Report { r := base; r.Items = items; return r }
@@ -94,6 +95,7 @@ func TestRenderCommentGolden(t *testing.T) {
 }
 
 func TestRenderCommentTruncates(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	r := activeReport(t, 3000)
 	for i := range r.Items {
@@ -127,6 +129,7 @@ func TestRenderCommentTruncates(t *testing.T) {
 }
 
 func TestRenderCommentHugeCommandsStayWithinLimit(t *testing.T) {
+	t.Parallel()
 	r := activeReport(t, 10)
 	got := RenderComment(r, newTestRuleset(t), strings.Repeat("help ", 20000))
 	if len(got) > MaxComment || !strings.HasPrefix(got, CommentMarker+"\n") {

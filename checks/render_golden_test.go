@@ -22,6 +22,7 @@ type goldenOutput struct {
 }
 
 func TestRenderGolden(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	f := scanFindings(t, rs, []plant{
 		{rule: "acme-api-key", seed: "a1", path: "config/prod.env", commit: sha(1), line: 3},

@@ -79,6 +79,7 @@ func cells(row string) int {
 var leftOutRe = regexp.MustCompile(`…and (\d+) more findings not shown`)
 
 func TestRenderLimits5000Findings(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	r := bigReport(t, rs, 5000)
 	out := Render(r, rs)
@@ -162,6 +163,7 @@ func checkAnnotations(t *testing.T, r Report, anns []*github.CheckRunAnnotation)
 }
 
 func TestRenderAnnotationColumns(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	f := scanFindings(t, rs, []plant{{rule: "zenith-token", seed: "cols", path: "a.txt", commit: sha(1), line: 2}})[0]
 	tests := []struct {
@@ -192,6 +194,7 @@ func TestRenderAnnotationColumns(t *testing.T) {
 }
 
 func TestRenderTruncatesOnRuneBoundaries(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	f := scanFindings(t, rs, []plant{{rule: "acme-api-key", seed: "rune", path: "x", commit: sha(1), line: 1}})[0]
 	long := f
@@ -227,6 +230,7 @@ func TestRenderTruncatesOnRuneBoundaries(t *testing.T) {
 }
 
 func TestTruncate(t *testing.T) {
+	t.Parallel()
 	const note = "\n\n_(truncated to GitHub's limit)_"
 	inputs := []string{
 		strings.Repeat("a", 300),
@@ -255,6 +259,7 @@ func TestTruncate(t *testing.T) {
 }
 
 func TestRenderConclusionAndTitle(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	f := scanFindings(t, rs, []plant{
 		{rule: "acme-api-key", seed: "t1", path: "a", commit: sha(1), line: 1},
@@ -282,6 +287,7 @@ func TestRenderConclusionAndTitle(t *testing.T) {
 }
 
 func TestRenderSkippedListIsCapped(t *testing.T) {
+	t.Parallel()
 	var skipped []scanner.Skipped
 	for i := range 120 {
 		skipped = append(skipped, scanner.Skipped{Path: fmt.Sprintf("bin/%03d.dat", i), Reason: scanner.SkipTooLarge})
@@ -305,6 +311,7 @@ func everyOutput(out Output) []string {
 }
 
 func TestRenderNeverShowsSecrets(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	f := scanFindings(t, rs, []plant{
 		{rule: "acme-api-key", seed: "s1", path: "a.env", commit: sha(1), line: 1},
@@ -363,6 +370,7 @@ func TestRenderNeverShowsSecrets(t *testing.T) {
 type secretWindow struct{ item, offset, shown int }
 
 func TestRenderMarkdownInjection(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	hostile := []string{
 		"a|b|c.env",

@@ -74,6 +74,7 @@ func head(full []byte, framing string) string {
 // or timed-out (408) delivery, never a bad signature (401), which tells
 // operators their secret is wrong. Issue 8, defect 8.
 func TestBodyReadErrors(t *testing.T) {
+	t.Parallel()
 	full := payload(t, "push/with-new-branch.payload.json")
 	cl := "Content-Length: " + strconv.Itoa(len(full)) + "\r\n"
 	tests := []struct {
@@ -150,6 +151,7 @@ func (b *gatedBody) Read(p []byte) (int, error) {
 // without being read. Issue 8, defect 7 (16 such bodies of 24 MiB took the
 // process from 38 MB to 666 MB).
 func TestUnverifiedBodiesAreBounded(t *testing.T) {
+	t.Parallel()
 	const (
 		size   = 8 << 20
 		budget = 20 << 20 // room for two

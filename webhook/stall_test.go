@@ -70,6 +70,7 @@ var stallDeliveries = []string{
 // first try's command reached Redis (a duplicate with its job) or not (a new
 // job). Issue 8, defect 5: 3 of 20 answered "duplicate" with no job.
 func TestFrozenRedisLosesNoDelivery(t *testing.T) {
+	t.Parallel()
 	cmd, url := privateRedis(t)
 	opts, err := queue.RedisOptions(url)
 	if err != nil {
