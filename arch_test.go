@@ -29,6 +29,8 @@ func allowedImports() map[string][]string {
 		"webhook":             {"queue"},
 		"internal/fakegithub": {},
 		"queue/queuetest":     {},
+		"internal/golden":     {},
+		"internal/poll":       {},
 	}
 }
 

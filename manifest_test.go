@@ -68,6 +68,7 @@ func readManifest(t *testing.T) manifest {
 
 // TestAppYMLShape checks the fields GitHub needs to register the App.
 func TestAppYMLShape(t *testing.T) {
+	t.Parallel()
 	m := readManifest(t)
 	if m.Name == "" || m.URL == "" || m.Description == "" {
 		t.Errorf("app.yml: name, url and description are required, got %q, %q, %q", m.Name, m.URL, m.Description)
@@ -98,6 +99,7 @@ func alwaysDelivered() []string { return []string{"installation", "installation_
 // TestAppYMLEvents checks that app.yml subscribes to exactly the events the
 // webhook handles, those GitHub always delivers aside.
 func TestAppYMLEvents(t *testing.T) {
+	t.Parallel()
 	handled := webhook.HandledEvents()
 	var want []string
 	for _, e := range handled {
@@ -242,6 +244,7 @@ type pending struct {
 // events need (plus the pending ones), and fails on a call apiPermissions
 // does not know.
 func TestAppYMLPermissions(t *testing.T) {
+	t.Parallel()
 	var needs []need
 	for _, call := range githubCalls(t, ".") {
 		n, ok := apiPermissions()[call.method]
@@ -439,6 +442,7 @@ func keys(maps ...map[string]access) []string {
 // TestManifestCallScan checks the call finder on a sample, so a broken scan
 // cannot pass TestAppYMLPermissions vacuously.
 func TestManifestCallScan(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	src := `package x
 
@@ -580,6 +584,7 @@ func secretName(name string) bool {
 // non-root final stage holding only the binary, no credentials in ARG or
 // ENV, and a static, reproducible, version-stamped build.
 func TestDockerfileStages(t *testing.T) {
+	t.Parallel()
 	stages := parseDockerfile(t)
 	if len(stages) < 2 {
 		t.Fatalf("Dockerfile has %d stage(s), want a build stage and a final stage", len(stages))
@@ -675,6 +680,7 @@ func declaredNames(in dockerInstruction) []string {
 // TestDockerIgnore checks that the build context leaves out the VCS data
 // and local secrets.
 func TestDockerIgnore(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(".dockerignore")
 	if err != nil {
 		t.Fatal(err)
@@ -692,6 +698,7 @@ func TestDockerIgnore(t *testing.T) {
 // directory, then checks the binary prints the stamped version, is static
 // (it must run on distroless/static) and holds no path of this machine.
 func TestDockerBuildCommand(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -840,6 +847,7 @@ var readmePermissionsRe = regexp.MustCompile(`least privilege:\s*([^;]*);\s*even
 // TestReadmePermissions keeps the README's list of the App's permissions and
 // events equal to app.yml's.
 func TestReadmePermissions(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -871,6 +879,7 @@ func TestReadmePermissions(t *testing.T) {
 
 // TestReadmeGoVersion keeps the README's Go version equal to go.mod's.
 func TestReadmeGoVersion(t *testing.T) {
+	t.Parallel()
 	mod, err := os.ReadFile("go.mod")
 	if err != nil {
 		t.Fatal(err)

@@ -83,6 +83,7 @@ func listComments(t *testing.T, mux *http.ServeMux, pages ...[]map[string]any) *
 }
 
 func TestFindComment(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		pages     [][]map[string]any
@@ -123,6 +124,7 @@ func TestFindComment(t *testing.T) {
 }
 
 func TestFindCommentRefusesAnInvalidPR(t *testing.T) {
+	t.Parallel()
 	for _, pr := range []int{0, -1} {
 		c, _ := setup(t) // no endpoint: number 0 would list the whole repository's comments
 		if _, _, err := c.FindComment(testCtx(t), pr); err == nil || !strings.Contains(err.Error(), "invalid pull request number") {
@@ -135,6 +137,7 @@ func TestFindCommentRefusesAnInvalidPR(t *testing.T) {
 }
 
 func TestUpsertComment(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("ß", MaxComment)
 	tests := []struct {
 		name        string
@@ -195,6 +198,7 @@ func TestUpsertComment(t *testing.T) {
 }
 
 func TestReplyCommentBody(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("€", MaxComment)
 	tests := []struct {
 		name, body, wantSent string
@@ -225,6 +229,7 @@ func TestReplyCommentBody(t *testing.T) {
 }
 
 func TestReactContent(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		content string
 		status  int // 200 when the reaction was already there
@@ -282,6 +287,7 @@ var commentCalls = []struct {
 }
 
 func TestCommentErrorsAreWrapped(t *testing.T) {
+	t.Parallel()
 	for _, call := range commentCalls {
 		for _, f := range apiFailures {
 			t.Run(call.name+"/"+f.name, func(t *testing.T) {
@@ -301,6 +307,7 @@ func TestCommentErrorsAreWrapped(t *testing.T) {
 }
 
 func TestFindCommentNamesTheFailedPage(t *testing.T) {
+	t.Parallel()
 	c, mux := setup(t)
 	mux.HandleFunc(prCommentsPath, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("page") == "2" {

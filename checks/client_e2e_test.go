@@ -22,11 +22,13 @@ import (
 // (ghinstallation). Every branch of the calls is unit tested, faster, on an
 // httptest mux in client_test.go and client_comment_test.go.
 
-// The repository of the end-to-end tests (and of comment_test.go).
+// The repository of the end-to-end tests, and the pull request the comment
+// tests write on.
 const (
 	testOwner        = "octo"
 	testRepo         = "hello"
 	testInstallation = 7
+	testPR           = 3
 )
 
 // fakeRepo starts a fake GitHub with one repository holding one commit, and
@@ -69,6 +71,7 @@ func activeReport(t *testing.T, n int) Report {
 }
 
 func TestE2ECheckRunLifecycle(t *testing.T) {
+	t.Parallel()
 	fake, repo, c := fakeRepo(t)
 	ctx := testCtx(t)
 	head := repo.Head()
@@ -111,6 +114,7 @@ func TestE2ECheckRunLifecycle(t *testing.T) {
 }
 
 func TestE2EIncomplete(t *testing.T) {
+	t.Parallel()
 	fake, repo, c := fakeRepo(t)
 	run, err := c.Start(testCtx(t), repo.Head(), "")
 	if err != nil {
@@ -129,6 +133,7 @@ func TestE2EIncomplete(t *testing.T) {
 }
 
 func TestE2ECommentLifecycle(t *testing.T) {
+	t.Parallel()
 	const pr = 3
 	fake, repo, c := fakeRepo(t)
 	repo.Branch("feature")
@@ -194,4 +199,78 @@ func hasRescan(actions []fakegithub.Action) bool {
 		}
 	}
 	return false
+}
+
+// fakePR starts a fake GitHub with a repository and an open pull request
+// testPR, and returns a Client for it.
+func fakePR(t *testing.T) (*fakegithub.Server, *fakegithub.Repo, *Client) {
+	t.Helper()
+	fake, repo, c := fakeRepo(t)
+	repo.Branch("feature")
+	fake.AddPullRequest(repo, testPR, repo, "feature", "main")
+	return fake, repo, c
+}
+
+// restartedClient is a new Client for the same fake GitHub, with a new
+// installation transport and no memory of earlier calls, as after a
+// restart of the App.
+func restartedClient(t *testing.T, fake *fakegithub.Server) *Client {
+	t.Helper()
+	atr, err := ghinstallation.NewAppsTransport(http.DefaultTransport, fake.AppID(), fake.PrivateKeyPEM())
+	if err != nil {
+		t.Fatal(err)
+	}
+	atr.BaseURL = strings.TrimSuffix(fake.URL(), "/")
+	gh := github.NewClient(&http.Client{Transport: ghinstallation.NewFromAppsTransport(atr, testInstallation), Timeout: 10 * time.Second})
+	u, err := gh.BaseURL.Parse(fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh.BaseURL, gh.UploadURL = u, u
+	return NewClient(gh, testOwner, testRepo)
+}
+
+// botComments are the comments the App's bot wrote on testPR.
+func botComments(fake *fakegithub.Server) []fakegithub.Comment {
+	var out []fakegithub.Comment
+	for _, cm := range fake.Comments(testOwner, testRepo, testPR) {
+		if strings.HasSuffix(cm.User, "[bot]") {
+			out = append(out, cm)
+		}
+	}
+	return out
+}
+
+// TestFindCommentAfterRestart is the list endpoint's end-to-end test: the
+// comment is found on the fake's second page (its Link headers) by a new
+// client, and edited in place.
+func TestFindCommentAfterRestart(t *testing.T) {
+	t.Parallel()
+	fake, repo, c := fakePR(t)
+	ctx := testCtx(t)
+	// More than a page of conversation before pushguard's comment, and some
+	// after it, so finding it takes the second page.
+	for i := range 120 {
+		fake.AddComment(repo, testPR, "octocat", "comment "+strconv.Itoa(i))
+	}
+	id, _, err := c.UpsertComment(ctx, testPR, CommentMarker+"\nfirst scan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ReplyComment(ctx, testPR, "Dismissed."); err != nil {
+		t.Fatal(err)
+	}
+	fake.AddComment(repo, testPR, "octocat", "thanks")
+
+	restarted := restartedClient(t, fake)
+	got, found, err := restarted.FindComment(ctx, testPR)
+	if err != nil || !found || got != id {
+		t.Fatalf("FindComment: %d, %v, %v; want comment %d", got, found, err, id)
+	}
+	if again, created, err := restarted.UpsertComment(ctx, testPR, CommentMarker+"\nsecond scan"); err != nil || created || again != id {
+		t.Fatalf("upsert after restart: id %d, created %v, err %v; want %d edited", again, created, err, id)
+	}
+	if n := len(botComments(fake)); n != 2 { // the comment and the reply
+		t.Errorf("%d bot comments, want 2", n)
+	}
 }

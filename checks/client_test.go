@@ -104,6 +104,7 @@ func checkRunAnswer(status string) map[string]any {
 }
 
 func TestStart(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		externalID string
@@ -155,6 +156,7 @@ func jsonOf(v any) string {
 }
 
 func TestFind(t *testing.T) {
+	t.Parallel()
 	run := func(id int64, name, status, extID string) map[string]any {
 		return map[string]any{"id": id, "name": name, "status": status, "external_id": extID, "head_sha": muxSHA}
 	}
@@ -242,6 +244,7 @@ func okPatch(t *testing.T) func(int, http.ResponseWriter) {
 }
 
 func TestCompleteBatchesAnnotations(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{0, 1, 49, 50, 51, 100, 120} {
 		t.Run(strconv.Itoa(n)+" annotations", func(t *testing.T) {
 			c, mux := setup(t)
@@ -298,6 +301,7 @@ func testBatch(t *testing.T, i int, p sentPatch, out Output, last bool) {
 }
 
 func TestCompleteActions(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		actions []*github.CheckRunAction
@@ -325,6 +329,7 @@ func TestCompleteActions(t *testing.T) {
 }
 
 func TestCompleteTruncatesOutput(t *testing.T) {
+	t.Parallel()
 	c, mux := setup(t)
 	sent := recordPatches(t, mux, okPatch(t))
 	out := Output{Title: strings.Repeat("é", MaxTitle), Summary: strings.Repeat("€", MaxSummary),
@@ -350,6 +355,7 @@ func TestCompleteTruncatesOutput(t *testing.T) {
 }
 
 func TestCompleteStopsAtTheFailedBatch(t *testing.T) {
+	t.Parallel()
 	c, mux := setup(t)
 	sent := recordPatches(t, mux, func(i int, w http.ResponseWriter) {
 		if i == 1 {
@@ -378,6 +384,7 @@ func TestCompleteStopsAtTheFailedBatch(t *testing.T) {
 }
 
 func TestIncomplete(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		reason string
@@ -502,6 +509,7 @@ func (f apiFailure) answer(t *testing.T, w http.ResponseWriter) {
 }
 
 func TestCheckRunErrorsAreWrapped(t *testing.T) {
+	t.Parallel()
 	for _, call := range checkRunCalls {
 		for _, f := range apiFailures {
 			t.Run(call.name+"/"+f.name, func(t *testing.T) {
@@ -521,6 +529,7 @@ func TestCheckRunErrorsAreWrapped(t *testing.T) {
 }
 
 func TestCheckRunCallsStopWithTheContext(t *testing.T) {
+	t.Parallel()
 	for _, call := range checkRunCalls {
 		t.Run(call.name, func(t *testing.T) {
 			c, mux := setup(t)
@@ -543,6 +552,7 @@ func TestCheckRunCallsStopWithTheContext(t *testing.T) {
 }
 
 func TestButtonsFitGitHubLimits(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		decisions bool
@@ -570,6 +580,7 @@ func TestButtonsFitGitHubLimits(t *testing.T) {
 }
 
 func TestBatch(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		n    int
 		want []int

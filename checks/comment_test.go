@@ -1,9 +1,6 @@
 package checks
 
 import (
-	"context"
-	"errors"
-	"net/http"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -11,15 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bradleyfalzon/ghinstallation/v2"
-	"github.com/google/go-github/v60/github"
-
-	"github.com/pushguard/pushguard/internal/fakegithub"
+	"github.com/pushguard/pushguard/internal/golden"
 	"github.com/pushguard/pushguard/scanner"
 )
-
-// testPR is the pull request the comment tests write on.
-const testPR = 3
 
 // testCommands stands in for the commands help the caller supplies.
 const testCommands = "Reply with a command (maintainers only):\n\n" +
@@ -27,280 +18,6 @@ const testCommands = "Reply with a command (maintainers only):\n\n" +
 	"- `/pushguard undo <fingerprint-prefix>`\n" +
 	"- `/pushguard rescan`\n" +
 	"- `/pushguard help`\n"
-
-// fakePR starts a fake GitHub with a repository and an open pull request
-// testPR, and returns a Client for it.
-func fakePR(t *testing.T) (*fakegithub.Server, *fakegithub.Repo, *Client) {
-	t.Helper()
-	fake, repo, c := fakeRepo(t)
-	repo.Branch("feature")
-	fake.AddPullRequest(repo, testPR, repo, "feature", "main")
-	return fake, repo, c
-}
-
-// restartedClient is a new Client for the same fake GitHub, with a new
-// installation transport and no memory of earlier calls, as after a
-// restart of the App.
-func restartedClient(t *testing.T, fake *fakegithub.Server) *Client {
-	t.Helper()
-	atr, err := ghinstallation.NewAppsTransport(http.DefaultTransport, fake.AppID(), fake.PrivateKeyPEM())
-	if err != nil {
-		t.Fatal(err)
-	}
-	atr.BaseURL = strings.TrimSuffix(fake.URL(), "/")
-	gh := github.NewClient(&http.Client{Transport: ghinstallation.NewFromAppsTransport(atr, testInstallation), Timeout: 10 * time.Second})
-	u, err := gh.BaseURL.Parse(fake.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	gh.BaseURL, gh.UploadURL = u, u
-	return NewClient(gh, testOwner, testRepo)
-}
-
-// botComments are the comments the App's bot wrote on testPR.
-func botComments(fake *fakegithub.Server) []fakegithub.Comment {
-	var out []fakegithub.Comment
-	for _, cm := range fake.Comments(testOwner, testRepo, testPR) {
-		if strings.HasSuffix(cm.User, "[bot]") {
-			out = append(out, cm)
-		}
-	}
-	return out
-}
-
-// writes are the requests since the first n that were not reads.
-func writes(fake *fakegithub.Server, n int) []fakegithub.RecordedRequest {
-	var out []fakegithub.RecordedRequest
-	for _, rr := range fake.Requests()[n:] {
-		if rr.Method != http.MethodGet && !strings.HasPrefix(rr.Path, "/app/") { // token requests are not ours
-			out = append(out, rr)
-		}
-	}
-	return out
-}
-
-func TestUpsertCommentEditsInPlace(t *testing.T) {
-	fake, _, c := fakePR(t)
-	ctx := testCtx(t)
-	body := func(i int) string { return CommentMarker + "\nscan " + strconv.Itoa(i) }
-	id, created, err := c.UpsertComment(ctx, testPR, body(0))
-	if err != nil || !created || id == 0 {
-		t.Fatalf("first upsert: id %d, created %v, err %v; want a new comment", id, created, err)
-	}
-	for i := 1; i <= 5; i++ {
-		got, created, err := c.UpsertComment(ctx, testPR, body(i))
-		if err != nil || created || got != id {
-			t.Fatalf("upsert %d: id %d, created %v, err %v; want comment %d edited", i, got, created, err, id)
-		}
-	}
-	cms := botComments(fake)
-	if len(cms) != 1 {
-		t.Fatalf("%d pushguard comments, want exactly 1", len(cms))
-	}
-	if cm := cms[0]; cm.ID != id || cm.Body != body(5) || len(cm.Bodies) != 6 {
-		t.Errorf("comment %d has body %q after %d edits; want %d with %q after 5", cm.ID, cm.Body, len(cm.Bodies)-1, id, body(5))
-	}
-}
-
-func TestUpsertCommentUnchangedSendsNothing(t *testing.T) {
-	fake, _, c := fakePR(t)
-	ctx := testCtx(t)
-	const body = CommentMarker + "\nsame"
-	id, _, err := c.UpsertComment(ctx, testPR, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := len(fake.Requests())
-	got, created, err := c.UpsertComment(ctx, testPR, body)
-	if err != nil || created || got != id {
-		t.Fatalf("upsert: id %d, created %v, err %v; want %d unchanged", got, created, err, id)
-	}
-	if w := writes(fake, before); len(w) != 0 {
-		t.Errorf("an unchanged body sent %d writes, first %s %s", len(w), w[0].Method, w[0].Path)
-	}
-	if cm := botComments(fake)[0]; len(cm.Bodies) != 1 {
-		t.Errorf("comment edited %d times, want 0", len(cm.Bodies)-1)
-	}
-}
-
-func TestUpsertCommentAddsMissingMarker(t *testing.T) {
-	fake, _, c := fakePR(t)
-	ctx := testCtx(t)
-	id, _, err := c.UpsertComment(ctx, testPR, "no marker")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if again, created, err := c.UpsertComment(ctx, testPR, "no marker, edited"); err != nil || created || again != id {
-		t.Fatalf("second upsert: id %d, created %v, err %v; want %d edited", again, created, err, id)
-	}
-	if cm := botComments(fake); len(cm) != 1 || cm[0].Body != CommentMarker+"\nno marker, edited" {
-		t.Errorf("comments %+v, want one starting with the marker", cm)
-	}
-}
-
-func TestUpsertCommentIgnoresPeopleQuotingTheMarker(t *testing.T) {
-	fake, repo, c := fakePR(t)
-	ctx := testCtx(t)
-	human := []fakegithub.Comment{
-		fake.AddComment(repo, testPR, "mallory", CommentMarker+"\nAll clear, nothing to see."),
-		fake.AddComment(repo, testPR, "octocat", "> "+CommentMarker+"\n> 🚨 1 active secret\n\nWhat is this?"),
-	}
-	if _, found, err := c.FindComment(ctx, testPR); err != nil || found {
-		t.Fatalf("FindComment: found %v, err %v; want nothing", found, err)
-	}
-	id, created, err := c.UpsertComment(ctx, testPR, CommentMarker+"\nscan")
-	if err != nil || !created {
-		t.Fatalf("upsert: created %v, err %v; want a new comment", created, err)
-	}
-	for _, h := range human {
-		if id == h.ID {
-			t.Fatalf("upsert took %s's comment %d", h.User, h.ID)
-		}
-	}
-	for _, cm := range fake.Comments(testOwner, testRepo, testPR) {
-		if !strings.HasSuffix(cm.User, "[bot]") && len(cm.Bodies) != 1 {
-			t.Errorf("%s's comment was edited: %q", cm.User, cm.Bodies)
-		}
-	}
-}
-
-func TestFindCommentAfterRestart(t *testing.T) {
-	fake, repo, c := fakePR(t)
-	ctx := testCtx(t)
-	// More than a page of conversation before pushguard's comment, and some
-	// after it, so finding it takes the second page.
-	for i := range 120 {
-		fake.AddComment(repo, testPR, "octocat", "comment "+strconv.Itoa(i))
-	}
-	id, _, err := c.UpsertComment(ctx, testPR, CommentMarker+"\nfirst scan")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.ReplyComment(ctx, testPR, "Dismissed."); err != nil {
-		t.Fatal(err)
-	}
-	fake.AddComment(repo, testPR, "octocat", "thanks")
-
-	restarted := restartedClient(t, fake)
-	got, found, err := restarted.FindComment(ctx, testPR)
-	if err != nil || !found || got != id {
-		t.Fatalf("FindComment: %d, %v, %v; want comment %d", got, found, err, id)
-	}
-	if again, created, err := restarted.UpsertComment(ctx, testPR, CommentMarker+"\nsecond scan"); err != nil || created || again != id {
-		t.Fatalf("upsert after restart: id %d, created %v, err %v; want %d edited", again, created, err, id)
-	}
-	if n := len(botComments(fake)); n != 2 { // the comment and the reply
-		t.Errorf("%d bot comments, want 2", n)
-	}
-}
-
-func TestFindCommentNone(t *testing.T) {
-	_, _, c := fakePR(t)
-	if id, found, err := c.FindComment(testCtx(t), testPR); err != nil || found || id != 0 {
-		t.Errorf("FindComment on a PR without comments: %d, %v, %v", id, found, err)
-	}
-	if _, _, err := c.FindComment(testCtx(t), 0); err == nil {
-		t.Error("FindComment(0) succeeded; it would list the whole repository's comments")
-	}
-}
-
-func TestReplyComment(t *testing.T) {
-	fake, _, c := fakePR(t)
-	ctx := testCtx(t)
-	const text = "Only users with write, maintain or admin permission can dismiss findings."
-	id, err := c.ReplyComment(ctx, testPR, CommentMarker+"\n"+text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cms := botComments(fake)
-	if len(cms) != 1 || cms[0].ID != id || cms[0].Body != "\n"+text {
-		t.Fatalf("comments %+v, want the reply %d without the marker", cms, id)
-	}
-	if _, found, err := c.FindComment(ctx, testPR); err != nil || found {
-		t.Errorf("FindComment took the reply for the findings comment (found %v, err %v)", found, err)
-	}
-	nested := "<!-- pushguard" + CommentMarker + ":comment -->"
-	if _, err := c.ReplyComment(ctx, testPR, nested); err != nil {
-		t.Fatal(err)
-	}
-	if cms := botComments(fake); strings.Contains(cms[1].Body, CommentMarker) {
-		t.Errorf("reply %q contains the marker", cms[1].Body)
-	}
-}
-
-func TestReact(t *testing.T) {
-	fake, repo, c := fakePR(t)
-	cmd := fake.AddComment(repo, testPR, "maintainer", "/pushguard dismiss a6fea0f9 revoked")
-	contents := []string{ReactionReceived, ReactionDone, ReactionRefused}
-	for _, content := range contents {
-		if err := c.React(testCtx(t), cmd.ID, content); err != nil {
-			t.Fatalf("React %q: %v", content, err)
-		}
-	}
-	if err := c.React(testCtx(t), cmd.ID, ReactionDone); err != nil { // again: GitHub answers 200
-		t.Fatalf("React twice: %v", err)
-	}
-	got := fake.Comments(testOwner, testRepo, testPR)[0].Reactions
-	if len(got) != len(contents) {
-		t.Fatalf("reactions %+v, want %v", got, contents)
-	}
-	for i, re := range got {
-		if re.Content != contents[i] || !strings.HasSuffix(re.User, "[bot]") {
-			t.Errorf("reaction %d: %s by %s, want %s by the bot", i, re.Content, re.User, contents[i])
-		}
-	}
-}
-
-func TestCommentAPIErrorsAreWrapped(t *testing.T) {
-	tests := []struct {
-		name, method, path string
-		call               func(ctx context.Context, c *Client) error
-		prefix             string
-	}{
-		{"list", http.MethodGet, `/issues/3/comments$`, func(ctx context.Context, c *Client) error {
-			_, _, err := c.FindComment(ctx, testPR)
-			return err
-		}, "list comments on #3 (page 1): "},
-		{"create", http.MethodPost, `/issues/3/comments$`, func(ctx context.Context, c *Client) error {
-			_, _, err := c.UpsertComment(ctx, testPR, "x")
-			return err
-		}, "create comment on #3: "},
-		{"reply", http.MethodPost, `/issues/3/comments$`, func(ctx context.Context, c *Client) error {
-			_, err := c.ReplyComment(ctx, testPR, "x")
-			return err
-		}, "reply on #3: "},
-		{"edit", http.MethodPatch, `/issues/comments/`, func(ctx context.Context, c *Client) error {
-			_, _, err := c.UpsertComment(ctx, testPR, "changed")
-			return err
-		}, "edit comment "},
-		{"react", http.MethodPost, `/reactions$`, func(ctx context.Context, c *Client) error {
-			cms, _, err := c.gh.Issues.ListComments(ctx, testOwner, testRepo, testPR, nil)
-			if err != nil {
-				return err
-			}
-			return c.React(ctx, cms[0].GetID(), ReactionDone)
-		}, "react \"+1\" to comment "},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fake, _, c := fakePR(t)
-			if tt.name == "edit" || tt.name == "react" {
-				if _, _, err := c.UpsertComment(testCtx(t), testPR, "first"); err != nil {
-					t.Fatal(err)
-				}
-			}
-			fake.Inject(fakegithub.Fault{Method: tt.method, PathRegexp: tt.path, Status: http.StatusInternalServerError})
-			err := tt.call(testCtx(t), c)
-			var ge *github.ErrorResponse
-			if !errors.As(err, &ge) || ge.Response.StatusCode != http.StatusInternalServerError {
-				t.Fatalf("err %v, want a wrapped *github.ErrorResponse with status 500", err)
-			}
-			if !strings.HasPrefix(err.Error(), tt.prefix) {
-				t.Errorf("err %q does not start with %q", err, tt.prefix)
-			}
-		})
-	}
-}
 
 // commentFindings are the findings of the rendering tests, with the times
 // and links of their report.
@@ -334,6 +51,7 @@ func withGaps(r Report) Report {
 }
 
 func TestRenderCommentGolden(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	f, base := commentFindings(t, rs)
 	with := func(items ...Item) Report { r := base; r.Items = items; return r }
@@ -365,7 +83,7 @@ func TestRenderCommentGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := RenderComment(tt.report, rs, testCommands)
-			checkGolden(t, filepath.Join("testdata", tt.name+".golden.md"), []byte(got))
+			golden.Check(t, filepath.Join("testdata", tt.name+".golden.md"), []byte(got))
 			checkCommentShape(t, got, tt.report)
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {
@@ -377,6 +95,7 @@ func TestRenderCommentGolden(t *testing.T) {
 }
 
 func TestRenderCommentTruncates(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	r := activeReport(t, 3000)
 	for i := range r.Items {
@@ -385,7 +104,7 @@ func TestRenderCommentTruncates(t *testing.T) {
 		}
 	}
 	got := RenderComment(r, rs, testCommands)
-	checkGolden(t, filepath.Join("testdata", "comment_truncated.golden.md"), []byte(got))
+	golden.Check(t, filepath.Join("testdata", "comment_truncated.golden.md"), []byte(got))
 	checkCommentShape(t, got, r)
 	if len(got) > MaxComment {
 		t.Fatalf("comment is %d bytes, over GitHub's %d", len(got), MaxComment)
@@ -410,6 +129,7 @@ func TestRenderCommentTruncates(t *testing.T) {
 }
 
 func TestRenderCommentHugeCommandsStayWithinLimit(t *testing.T) {
+	t.Parallel()
 	r := activeReport(t, 10)
 	got := RenderComment(r, newTestRuleset(t), strings.Repeat("help ", 20000))
 	if len(got) > MaxComment || !strings.HasPrefix(got, CommentMarker+"\n") {
@@ -444,18 +164,24 @@ func checkCommentShape(t *testing.T, got string, r Report) {
 var codeSpan = regexp.MustCompile("`[^`\n]*`")
 
 // checkNoSecret fails when the comment shows any secret, or 12 characters
-// in a row of one.
+// in a row of one. It looks each 12-character window of the comment up in a
+// map of the secrets' windows: one pass, however many findings.
 func checkNoSecret(t *testing.T, got string, r Report) {
 	t.Helper()
-	for _, it := range r.Items {
+	type at struct{ item, offset int }
+	windows := map[string]at{}
+	for k, it := range r.Items {
 		s := it.Secret()
 		if s == "" {
 			t.Fatalf("finding %s has no secret: the test proves nothing", it.Finding)
 		}
 		for i := 0; i+12 <= len(s); i++ {
-			if strings.Contains(got, s[i:i+12]) {
-				t.Fatalf("the comment shows %q of the secret of %s", s[i:i+12], it.Finding)
-			}
+			windows[s[i:i+12]] = at{k, i}
+		}
+	}
+	for i := 0; i+12 <= len(got); i++ {
+		if w, ok := windows[got[i:i+12]]; ok {
+			t.Fatalf("the comment shows 12 characters of the secret of %s, from its offset %d", r.Items[w.item].Finding, w.offset)
 		}
 	}
 }

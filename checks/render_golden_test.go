@@ -1,10 +1,7 @@
 package checks
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -12,10 +9,9 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/pushguard/pushguard/internal/golden"
 	"github.com/pushguard/pushguard/scanner"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // goldenOutput is the JSON golden form of everything Render returns except
 // the summary, which has its own markdown golden file.
@@ -26,6 +22,7 @@ type goldenOutput struct {
 }
 
 func TestRenderGolden(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	f := scanFindings(t, rs, []plant{
 		{rule: "acme-api-key", seed: "a1", path: "config/prod.env", commit: sha(1), line: 3},
@@ -84,27 +81,8 @@ func TestRenderGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, filepath.Join("testdata", tt.name+".golden.md"), []byte(out.Summary))
-			checkGolden(t, filepath.Join("testdata", tt.name+".golden.json"), append(js, '\n'))
+			golden.Check(t, filepath.Join("testdata", tt.name+".golden.md"), []byte(out.Summary))
+			golden.Check(t, filepath.Join("testdata", tt.name+".golden.json"), append(js, '\n'))
 		})
-	}
-}
-
-// checkGolden compares got with the golden file, or rewrites the file when
-// the test runs with -update.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./checks -run Golden -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the rendered output (rerun with -update after checking the change):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
 	}
 }

@@ -12,6 +12,7 @@ import (
 // summary, and only binary files (read, and found binary) or a net diff
 // let a scan with no active finding pass.
 func TestUnscannedConclusion(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	f := scanFindings(t, rs, []plant{{rule: "acme-api-key", seed: "a1", path: "a.env", commit: sha(1), line: 1}})
 	gap := []CommitGap{{Count: 3, SHAs: []string{sha(2), sha(3), sha(4)}, Reason: "trimmed"}}
@@ -67,6 +68,7 @@ func TestUnscannedConclusion(t *testing.T) {
 // files left out, keep the summary and the comment within GitHub's limits
 // while still counting them all.
 func TestUnscannedIsBounded(t *testing.T) {
+	t.Parallel()
 	rs := newTestRuleset(t)
 	var shas []string
 	for i := 0; i < 5000; i++ {

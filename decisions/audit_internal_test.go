@@ -11,6 +11,7 @@ import (
 )
 
 func TestBefore(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		id, want string
 		ok       bool
@@ -38,6 +39,7 @@ func TestBefore(t *testing.T) {
 // Entries whose IDs differ only in the millisecond, or sit at sequence 0,
 // page without loss or repetition.
 func TestAuditPagesAcrossIDEdges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rdb := queuetest.Redis(t)
 	s := NewStore(rdb, queuetest.Name(t, rdb)+":")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestAuditPagination(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	// Seven decisions, told apart by their PR number.
@@ -61,6 +62,7 @@ func TestAuditPagination(t *testing.T) {
 }
 
 func TestAuditCursorAndLimit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	for i := range decisions.DefaultAuditLimit + 2 {
@@ -107,6 +109,7 @@ func TestAuditCursorAndLimit(t *testing.T) {
 }
 
 func TestAuditPerInstallation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	d := decision("acme/api", fp("aa"), decisions.ReasonRevoked)
@@ -132,6 +135,7 @@ func TestAuditPerInstallation(t *testing.T) {
 }
 
 func TestEntryLogValue(t *testing.T) {
+	t.Parallel()
 	var buf strings.Builder
 	log := slog.New(slog.NewJSONHandler(&buf, nil))
 	e := decisions.Entry{ID: "5-0", Action: decisions.ActionUndo, Decision: decision("acme/api", fp("aa"), decisions.ReasonRevoked)}

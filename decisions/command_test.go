@@ -12,6 +12,7 @@ import (
 type cmd = decisions.Command
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	const fp = "3fa2b1c9"
 	tests := []struct {
 		name string
@@ -115,6 +116,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrorMessages(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		body string
 		want []string // substrings of the message
@@ -151,6 +153,7 @@ func TestParseErrorMessages(t *testing.T) {
 
 // A user may paste a secret anywhere in a command; the reply must not repeat it.
 func TestParseErrorsNeverQuoteInput(t *testing.T) {
+	t.Parallel()
 	const secret = "ghp_R4nd0mS3cr3tV4lu3Th4tL00ksR3al0000"
 	bodies := []string{
 		"/pushguard " + secret,
@@ -171,6 +174,7 @@ func TestParseErrorsNeverQuoteInput(t *testing.T) {
 }
 
 func TestParseCapsCommands(t *testing.T) {
+	t.Parallel()
 	body := strings.Repeat("/pushguard rescan\n", decisions.MaxCommands+5)
 	got := decisions.Parse(body)
 	if len(got) != decisions.MaxCommands+1 {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestHelpText(t *testing.T) {
+	t.Parallel()
 	help := decisions.HelpText()
 	want := []string{"/pushguard dismiss <fingerprint> <reason> [note]", "/pushguard dismiss all", "/pushguard undo <fingerprint>",
 		"/pushguard rescan", "/pushguard help", "at least 6 characters", "bypass.allowed", "write, maintain or admin"}
@@ -26,6 +27,7 @@ func TestHelpText(t *testing.T) {
 }
 
 func TestReasons(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in     string
 		want   decisions.Reason

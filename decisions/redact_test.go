@@ -43,6 +43,7 @@ func dumpKeys(t *testing.T, rdb redis.UniversalClient, prefix string) string {
 }
 
 func TestStoreRedactsNotes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		opts     []decisions.StoreOption

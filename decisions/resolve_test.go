@@ -12,6 +12,7 @@ import (
 func fp(start string) string { return start + strings.Repeat("0", 64-len(start)) }
 
 func TestResolve(t *testing.T) {
+	t.Parallel()
 	fps := []string{
 		fp("3fa2b1c9aa"),
 		fp("3fa2b1c9ab"), // shares 9 characters with the one above
@@ -59,6 +60,7 @@ func TestResolve(t *testing.T) {
 }
 
 func TestAmbiguousErrorMessage(t *testing.T) {
+	t.Parallel()
 	_, err := decisions.Resolve("abcdef", []string{fp("abcdef12"), fp("abcdef13"), fp("abcdef2")})
 	want := "fingerprint abcdef matches 3 findings: give at least 8 characters (2 more)"
 	if err == nil || err.Error() != want {
@@ -67,6 +69,7 @@ func TestAmbiguousErrorMessage(t *testing.T) {
 }
 
 func TestUniquePrefixLen(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		fps  []string

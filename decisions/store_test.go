@@ -41,6 +41,7 @@ func decision(repo, fingerprint string, reason decisions.Reason) decisions.Decis
 }
 
 func TestDismissThenActive(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	a, b, c := fp("aa"), fp("bb"), fp("cc")
@@ -87,6 +88,7 @@ func TestDismissThenActive(t *testing.T) {
 }
 
 func TestDismissOverwritesAndIsIdempotent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	d := decision("acme/api", fp("aa"), decisions.ReasonTestData)
@@ -121,6 +123,7 @@ func TestDismissOverwritesAndIsIdempotent(t *testing.T) {
 }
 
 func TestUndo(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	d := decision("acme/api", fp("aa"), decisions.ReasonAcceptedRisk)
@@ -173,6 +176,7 @@ func TestUndo(t *testing.T) {
 }
 
 func TestDismissRefusesInvalid(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	tests := []struct {
@@ -204,6 +208,7 @@ func TestDismissRefusesInvalid(t *testing.T) {
 }
 
 func TestStoreUnavailable(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := decisions.NewStore(queuetest.Unreachable(t), "x:")
 	d := decision("acme/api", fp("aa"), decisions.ReasonRevoked)

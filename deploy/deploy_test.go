@@ -107,6 +107,7 @@ func (k kustomization) config() map[string]string {
 // TestKustomization checks that the kustomization lists every manifest here
 // and only files that exist, and pins the image.
 func TestKustomization(t *testing.T) {
+	t.Parallel()
 	k := readKustomization(t)
 	if k.APIVersion != "kustomize.config.k8s.io/v1beta1" || k.Kind != "Kustomization" {
 		t.Errorf("kustomization.yaml: apiVersion %q, kind %q", k.APIVersion, k.Kind)
@@ -389,6 +390,7 @@ var secretLike = regexp.MustCompile(`SECRET|KEY|TOKEN|PASSWORD|^REDIS_URL$`)
 // right paths, resources, the restricted security context, Prometheus
 // annotations, and secrets referenced rather than inlined.
 func TestDeployments(t *testing.T) {
+	t.Parallel()
 	o := readObjects(t)
 	k := readKustomization(t)
 	commands := map[string]bool{}
@@ -532,6 +534,7 @@ func secretFile(pod podSpec, c container, path string) bool {
 // TestServicesBudgetsAutoscalers checks that the Service, the budgets and
 // the autoscaler point at the Deployments, on ports and resources they have.
 func TestServicesBudgetsAutoscalers(t *testing.T) {
+	t.Parallel()
 	o := readObjects(t)
 	target := func(sel map[string]string) *deployment {
 		for i, d := range o.deployments {
@@ -624,6 +627,7 @@ type compose struct {
 // keeps its data and never evicts, settings from .env, secrets from
 // files, and every variable one the code reads.
 func TestCompose(t *testing.T) {
+	t.Parallel()
 	var c compose
 	if err := decodeStrict(documents(t, "docker-compose.yml")[0], &c); err != nil {
 		t.Fatalf("docker-compose.yml: %v", err)
@@ -695,6 +699,7 @@ func envExample(t *testing.T) map[string]string {
 // TestEnvNames checks that every variable the manifests, the compose file
 // and .env.example set is one the code reads and the README documents.
 func TestEnvNames(t *testing.T) {
+	t.Parallel()
 	read := codeEnvNames(t)
 	docs := documentedEnvNames(t)
 	set := map[string]string{} // name → where
@@ -783,6 +788,7 @@ func documentedEnvNames(t *testing.T) map[string]bool {
 // its queries use exists in app/metrics.go, and that every metric there has
 // a panel.
 func TestGrafanaDashboard(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("grafana-dashboard.json")
 	if err != nil {
 		t.Fatal(err)

@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
 	"github.com/redis/go-redis/v9"
 )
 
 func TestEnqueueIsHandledOnce(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, queue.Options{})
 	ctx := context.Background()
 	job := testJob("d-once")
@@ -24,8 +26,8 @@ func TestEnqueueIsHandledOnce(t *testing.T) {
 	}
 	var r recorder
 	startWorkers(t, q, r.handler(), r.options())
-	waitFor(t, 10*time.Second, "the job's result", func() bool { _, done, _ := r.snapshot(); return len(done) == 1 })
-	time.Sleep(5 * pollInterval) // room for a second, wrong, run
+	poll.Until(t, 10*time.Second, func() bool { _, done, _ := r.snapshot(); return len(done) == 1 }, "the job's result")
+	settle(t, q, queue.Stats{}) // nothing left that could run a second time
 
 	calls, done, _ := r.snapshot()
 	if len(calls) != 1 || done[0] != nil {
@@ -40,6 +42,7 @@ func TestEnqueueIsHandledOnce(t *testing.T) {
 }
 
 func TestEnqueueDuplicateDelivery(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, queue.Options{})
 	ctx := context.Background()
 	if err := q.Enqueue(ctx, testJob("d-dup")); err != nil {
@@ -50,8 +53,8 @@ func TestEnqueueDuplicateDelivery(t *testing.T) {
 	}
 	var r recorder
 	startWorkers(t, q, r.handler(), r.options())
-	waitFor(t, 10*time.Second, "the job's result", func() bool { _, done, _ := r.snapshot(); return len(done) == 1 })
-	time.Sleep(5 * pollInterval)
+	poll.Until(t, 10*time.Second, func() bool { _, done, _ := r.snapshot(); return len(done) == 1 }, "the job's result")
+	settle(t, q, queue.Stats{})
 	if calls, _, _ := r.snapshot(); len(calls) != 1 {
 		t.Errorf("handled %d times, want 1", len(calls))
 	}
@@ -62,6 +65,7 @@ func TestEnqueueDuplicateDelivery(t *testing.T) {
 }
 
 func TestEnqueueInvalidJob(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(*queue.Job)
@@ -74,6 +78,7 @@ func TestEnqueueInvalidJob(t *testing.T) {
 	q := newQueue(t, queue.Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			job := testJob("d-invalid")
 			tt.edit(&job)
 			if err := q.Enqueue(context.Background(), job); !errors.Is(err, queue.ErrInvalidJob) {
@@ -105,6 +110,7 @@ func (failScripts) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 }
 
 func TestEnqueueFailureForgetsDelivery(t *testing.T) {
+	t.Parallel()
 	ok := newQueue(t, queue.Options{})
 	// A second client to the same server, on which asynq's enqueue script fails.
 	broken := redis.NewClient(ok.rdb.(*redis.Client).Options())
@@ -122,6 +128,7 @@ func TestEnqueueFailureForgetsDelivery(t *testing.T) {
 }
 
 func TestUnavailable(t *testing.T) {
+	t.Parallel()
 	closed := redis.NewClient(queuetest.Options(t))
 	_ = closed.Close()
 	tests := []struct {
@@ -133,6 +140,7 @@ func TestUnavailable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			q := queue.New(tt.rdb, queue.Options{Name: "pgtest-unavailable"})
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -156,6 +164,7 @@ func TestUnavailable(t *testing.T) {
 }
 
 func TestStoredPayloadIsJustTheJob(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, queue.Options{})
 	ctx := context.Background()
 	job := testJob("d-payload")
@@ -202,6 +211,7 @@ func jobFields() map[string]bool {
 // behind it (the dedupe key of a timed-out enqueue that Redis ran late) must
 // never make a redelivery a duplicate. Issue 8, defect 5.
 func TestDeliveryKeyWithoutJobIsNoDuplicate(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, queue.Options{})
 	ctx := context.Background()
 	if err := q.rdb.Set(ctx, q.opts.KeyPrefix+"delivery:d-orphan", "push", time.Hour).Err(); err != nil {
@@ -218,6 +228,7 @@ func TestDeliveryKeyWithoutJobIsNoDuplicate(t *testing.T) {
 // TestDuplicateKeptForRetention: a delivery stays a duplicate after its job ran,
 // for the dedupe window, because the finished job is kept that long.
 func TestDuplicateKeptForRetention(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, queue.Options{})
 	ctx := context.Background()
 	if err := q.Enqueue(ctx, testJob("d-kept")); err != nil {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestErrorWrappers(t *testing.T) {
+	t.Parallel()
 	cause := errors.New("fetch commit abc: 403")
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	tests := []struct {
@@ -24,6 +25,7 @@ func TestErrorWrappers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			if got := tt.err.Error(); got != tt.wantText {
 				t.Errorf("Error() = %q, want %q", got, tt.wantText)
 			}
@@ -41,6 +43,7 @@ func TestErrorWrappers(t *testing.T) {
 }
 
 func TestDefaultBackoff(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		retried  int
 		min, max time.Duration
@@ -53,6 +56,7 @@ func TestDefaultBackoff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("retried=%d", tt.retried), func(t *testing.T) {
+			t.Parallel()
 			for range 100 {
 				if got := queue.DefaultBackoff(tt.retried); got < tt.min || got > tt.max {
 					t.Fatalf("DefaultBackoff(%d) = %v, want within [%v, %v]", tt.retried, got, tt.min, tt.max)

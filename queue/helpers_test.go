@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
 	"github.com/redis/go-redis/v9"
@@ -82,15 +83,19 @@ func startWorkers(t *testing.T, q testQueue, h queue.Handler, opts queue.WorkerO
 	return stop
 }
 
-// waitFor fails the test unless cond becomes true within timeout.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+// settle waits until q holds exactly want. With no job pending, active,
+// scheduled or due for a retry, nothing can run again, so what a handler has
+// recorded by then is final: tests wait on this rather than sleeping to
+// prove that a job did not run a second time.
+func settle(t *testing.T, q testQueue, want queue.Stats) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		time.Sleep(20 * time.Millisecond)
+	var got queue.Stats
+	var err error
+	if !poll.Wait(10*time.Second, func() bool {
+		got, err = q.Stats(context.Background())
+		return err == nil && got == want
+	}) {
+		t.Fatalf("queue did not settle: Stats = %+v, %v; want %+v", got, err, want)
 	}
 }
 

@@ -9,12 +9,14 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 )
 
 // TestValidateIdentifiers: every identifier a job carries into GitHub API
 // paths is checked. Issue 8, defect 9.
 func TestValidateIdentifiers(t *testing.T) {
+	t.Parallel()
 	sha256 := strings.Repeat("ab", 32)
 	tests := []struct {
 		name string
@@ -47,6 +49,7 @@ func TestValidateIdentifiers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			j := testJob("d-ids")
 			tt.edit(&j)
 			if err := j.Validate(); (err == nil) != tt.ok {
@@ -60,6 +63,7 @@ func TestValidateIdentifiers(t *testing.T) {
 // than Enqueue, with a path in its SHA, never reaches the handler: it is
 // dead at once.
 func TestStoredJobIsValidatedAgain(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, queue.Options{})
 	bad := testJob("d-tampered")
 	bad.HeadSHA = "../../../app/x"
@@ -70,7 +74,7 @@ func TestStoredJobIsValidatedAgain(t *testing.T) {
 	}
 	var r recorder
 	startWorkers(t, q, r.handler(), r.options())
-	waitFor(t, 10*time.Second, "the tampered job to be dead", func() bool { _, _, dead := r.snapshot(); return len(dead) == 1 })
+	poll.Until(t, 10*time.Second, func() bool { _, _, dead := r.snapshot(); return len(dead) == 1 }, "the tampered job to be dead")
 	calls, _, dead := r.snapshot()
 	if len(calls) != 0 {
 		t.Errorf("handler ran on a tampered job: %+v", calls)

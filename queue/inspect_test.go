@@ -7,10 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 )
 
 func TestStats(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, queue.Options{})
 	ctx := context.Background()
 	if got, err := q.Stats(ctx); err != nil || got != (queue.Stats{}) {
@@ -27,6 +29,7 @@ func TestStats(t *testing.T) {
 }
 
 func TestRequeue(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, queue.Options{MaxRetry: 3})
 	ctx := context.Background()
 	job := testJob("d-requeue")
@@ -37,7 +40,7 @@ func TestRequeue(t *testing.T) {
 	// Dead at once, then after the requeue: one more failure (its retries
 	// are back), then success.
 	startWorkers(t, q, r.handler(queue.Permanent(errors.New("bug")), errors.New("502")), r.options())
-	waitFor(t, 10*time.Second, "the job to die", func() bool { _, _, dead := r.snapshot(); return len(dead) == 1 })
+	poll.Until(t, 10*time.Second, func() bool { _, _, dead := r.snapshot(); return len(dead) == 1 }, "the job to die")
 
 	if err := q.Requeue(ctx, "no-such-job"); !errors.Is(err, queue.ErrNotFound) {
 		t.Errorf("Requeue of an unknown job = %v, want ErrNotFound", err)
@@ -49,10 +52,10 @@ func TestRequeue(t *testing.T) {
 	if err := q.Requeue(ctx, list[0].ID); err != nil {
 		t.Fatalf("Requeue: %v", err)
 	}
-	waitFor(t, 10*time.Second, "the requeued job to succeed", func() bool {
+	poll.Until(t, 10*time.Second, func() bool {
 		_, done, _ := r.snapshot()
 		return len(done) == 3 && done[2] == nil
-	})
+	}, "the requeued job to succeed")
 	calls, _, dead := r.snapshot()
 	if got := retriedOf(calls); !reflect.DeepEqual(got, []int{0, 0, 1}) {
 		t.Errorf("retried per try = %v, want [0 0 1]", got)

@@ -9,10 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 )
 
 func TestRetryThenSuccess(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, queue.Options{MaxRetry: 3})
 	ctx := context.Background()
 	if err := q.Enqueue(ctx, testJob("d-retry")); err != nil {
@@ -20,8 +22,8 @@ func TestRetryThenSuccess(t *testing.T) {
 	}
 	var r recorder
 	startWorkers(t, q, r.handler(errors.New("fetch commits: 502"), errors.New("fetch commits: 502")), r.options())
-	waitFor(t, 15*time.Second, "three tries", func() bool { _, done, _ := r.snapshot(); return len(done) == 3 })
-	time.Sleep(5 * pollInterval)
+	poll.Until(t, 15*time.Second, func() bool { _, done, _ := r.snapshot(); return len(done) == 3 }, "three tries")
+	settle(t, q, queue.Stats{})
 
 	calls, done, dead := r.snapshot()
 	if got, want := retriedOf(calls), []int{0, 1, 2}; !reflect.DeepEqual(got, want) {
@@ -39,6 +41,7 @@ func TestRetryThenSuccess(t *testing.T) {
 }
 
 func TestRetriesExhaustedJobIsDead(t *testing.T) {
+	t.Parallel()
 	var logs logBuffer
 	q := newQueue(t, queue.Options{MaxRetry: 2, Logger: logs.logger()})
 	ctx := context.Background()
@@ -49,8 +52,8 @@ func TestRetriesExhaustedJobIsDead(t *testing.T) {
 	var r recorder
 	results := []error{errors.New("boom 1"), errors.New("boom 2"), errors.New("boom 3"), errors.New("never")}
 	startWorkers(t, q, r.handler(results...), r.options())
-	waitFor(t, 15*time.Second, "OnDead", func() bool { _, _, dead := r.snapshot(); return len(dead) == 1 })
-	time.Sleep(5 * pollInterval)
+	poll.Until(t, 15*time.Second, func() bool { _, _, dead := r.snapshot(); return len(dead) == 1 }, "OnDead")
+	settle(t, q, queue.Stats{Dead: 1})
 
 	calls, _, dead := r.snapshot()
 	if len(calls) != 3 {
@@ -89,6 +92,7 @@ func TestRetriesExhaustedJobIsDead(t *testing.T) {
 }
 
 func TestPermanentIsDeadAtOnce(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, queue.Options{MaxRetry: 5})
 	ctx := context.Background()
 	if err := q.Enqueue(ctx, testJob("d-perm")); err != nil {
@@ -96,8 +100,8 @@ func TestPermanentIsDeadAtOnce(t *testing.T) {
 	}
 	var r recorder
 	startWorkers(t, q, r.handler(queue.Permanent(errors.New("installation gone"))), r.options())
-	waitFor(t, 10*time.Second, "OnDead", func() bool { _, _, dead := r.snapshot(); return len(dead) == 1 })
-	time.Sleep(5 * pollInterval)
+	poll.Until(t, 10*time.Second, func() bool { _, _, dead := r.snapshot(); return len(dead) == 1 }, "OnDead")
+	settle(t, q, queue.Stats{Dead: 1})
 
 	if calls, _, _ := r.snapshot(); len(calls) != 1 {
 		t.Errorf("tried %d times, want 1", len(calls))
@@ -109,6 +113,7 @@ func TestPermanentIsDeadAtOnce(t *testing.T) {
 }
 
 func TestRetryAtKeepsRetries(t *testing.T) {
+	t.Parallel()
 	const (
 		later = "RetryAt" // rate limited: try again in 200 ms
 		fail  = "fail"
@@ -126,6 +131,7 @@ func TestRetryAtKeepsRetries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			q := newQueue(t, queue.Options{MaxRetry: 1})
 			if err := q.Enqueue(context.Background(), testJob("d-later")); err != nil {
 				t.Fatalf("Enqueue: %v", err)
@@ -154,8 +160,8 @@ func TestRetryAtKeepsRetries(t *testing.T) {
 				return nil
 			}, r.options())
 			want := len(tt.plan)
-			waitFor(t, 15*time.Second, fmt.Sprintf("%d tries", want), func() bool { _, done, _ := r.snapshot(); return len(done) == want })
-			time.Sleep(5 * pollInterval)
+			poll.Until(t, 15*time.Second, func() bool { _, done, _ := r.snapshot(); return len(done) == want }, fmt.Sprintf("%d tries", want))
+			settle(t, q, queue.Stats{})
 
 			mu.Lock()
 			defer mu.Unlock()
@@ -175,6 +181,7 @@ func TestRetryAtKeepsRetries(t *testing.T) {
 }
 
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		jobTakes    time.Duration
@@ -187,6 +194,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			q := newQueue(t, queue.Options{})
 			ctx := context.Background()
 			if err := q.Enqueue(ctx, testJob("d-shutdown")); err != nil {
@@ -240,6 +248,7 @@ func retriedOf(calls []call) []int {
 // try of a job, rescheduled or retried, and a different one for another job:
 // the app fences its per-SHA leases with it.
 func TestTaskIDSameOnEveryTry(t *testing.T) {
+	t.Parallel()
 	q := newQueue(t, queue.Options{MaxRetry: 3})
 	ctx := context.Background()
 	for _, d := range []string{"d-id-1", "d-id-2"} {
@@ -261,11 +270,11 @@ func TestTaskIDSameOnEveryTry(t *testing.T) {
 		}
 		return nil
 	}, queue.WorkerOptions{Concurrency: 2})
-	waitFor(t, 30*time.Second, "three tries of each job", func() bool {
+	poll.Until(t, 30*time.Second, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(ids["d-id-1"]) == 3 && len(ids["d-id-2"]) == 3
-	})
+	}, "three tries of each job")
 	mu.Lock()
 	defer mu.Unlock()
 	for d, got := range ids {

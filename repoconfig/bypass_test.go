@@ -3,6 +3,7 @@ package repoconfig
 import "testing"
 
 func TestMayBypass(t *testing.T) {
+	t.Parallel()
 	restricted := &Config{bypass: bypassPolicy{set: true, restricted: true, allowed: []string{"octo-org/security", "octocat"}}}
 	closed := &Config{bypass: bypassPolicy{set: true, restricted: true}}
 	tests := []struct {
@@ -36,6 +37,7 @@ func TestMayBypass(t *testing.T) {
 }
 
 func TestNormalizeBypassEntry(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want string
 		ok       bool

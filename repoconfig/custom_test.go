@@ -24,6 +24,7 @@ func customFile(ruleLines ...string) []byte {
 // TestCustomRuleProblems checks that every unsafe or incomplete custom rule
 // is refused with a message at the offending line.
 func TestCustomRuleProblems(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		rule  []string
@@ -68,6 +69,7 @@ func TestCustomRuleProblems(t *testing.T) {
 }
 
 func TestCustomRuleIDs(t *testing.T) {
+	t.Parallel()
 	file := yml(
 		"rules:",
 		"  custom:",
@@ -102,6 +104,7 @@ func TestCustomRuleIDs(t *testing.T) {
 // TestCustomRuleFindsPlantedToken runs a custom rule the way the worker
 // will: parse, build the ruleset, scan a file.
 func TestCustomRuleFindsPlantedToken(t *testing.T) {
+	t.Parallel()
 	c, problems := Parse(testPath, yml(
 		"rules:",
 		"  custom:",

@@ -3,6 +3,7 @@ package repoconfig
 import "testing"
 
 func TestIgnored(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		glob string
 		path string
@@ -50,6 +51,7 @@ func TestIgnored(t *testing.T) {
 }
 
 func TestNormalizeGlobRefuses(t *testing.T) {
+	t.Parallel()
 	for _, g := range []string{"", "  ", "/", "**", "**/*", "*/**", "**/**", "{**,x}", "[a-", "a{b", strings1025()} {
 		if got, msg := normalizeGlob(g); msg == "" {
 			t.Errorf("normalizeGlob(%q) = %q, want a problem", g, got)
@@ -66,6 +68,7 @@ func strings1025() string {
 }
 
 func TestIgnoredNil(t *testing.T) {
+	t.Parallel()
 	var c *Config
 	if c.Ignored("a.go") {
 		t.Error("nil config ignores")

@@ -18,6 +18,7 @@ func parse(t *testing.T, lines ...string) *Config {
 }
 
 func TestMerge(t *testing.T) {
+	t.Parallel()
 	org := parse(t,
 		"paths: {ignore: ['**/testdata/**', 'docs/']}",
 		"rules:",

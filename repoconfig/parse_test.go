@@ -1,20 +1,19 @@
 package repoconfig
 
 import (
-	"flag"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pushguard/pushguard/internal/golden"
 	"github.com/pushguard/pushguard/scanner"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestParseExample checks the documented example: it must parse cleanly and
 // mean what its comments say.
 func TestParseExample(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("testdata/pushguard.yml")
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +42,7 @@ func TestParseExample(t *testing.T) {
 
 // TestParseKeys checks each key on its own.
 func TestParseKeys(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		file  []byte
@@ -115,6 +115,7 @@ func TestParseKeys(t *testing.T) {
 
 // TestParseCustomDefaults checks what a custom rule gets when keys are left out.
 func TestParseCustomDefaults(t *testing.T) {
+	t.Parallel()
 	c, problems := Parse(testPath, yml(
 		"rules:",
 		"  custom:",
@@ -138,6 +139,7 @@ func TestParseCustomDefaults(t *testing.T) {
 // TestParseProblems checks that each mistake is reported, once, at its line
 // and column.
 func TestParseProblems(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		file []byte
@@ -210,6 +212,7 @@ func TestParseProblems(t *testing.T) {
 }
 
 func TestParseSizeCap(t *testing.T) {
+	t.Parallel()
 	big := append(yml("paths:", "  ignore: ['**/*.md']"), strings.Repeat("# padding\n", MaxFileSize/10)...)
 	c, problems := Parse(testPath, big, builtin(t))
 	if len(problems) != 1 || problems[0].Line != 0 || !strings.Contains(problems[0].Message, "limit is 65536") {
@@ -227,6 +230,7 @@ func TestParseSizeCap(t *testing.T) {
 // rules keep running and failing the check, only what adds scrutiny
 // survives.
 func TestParseBrokenKeepsOnlyScrutiny(t *testing.T) {
+	t.Parallel()
 	c, problems := Parse(testPath, yml(
 		"paths: {ignore: ['**/*.md']}",
 		"rules:",
@@ -258,6 +262,7 @@ func TestParseBrokenKeepsOnlyScrutiny(t *testing.T) {
 }
 
 func TestParseBrokenBypassCloses(t *testing.T) {
+	t.Parallel()
 	for name, file := range map[string][]byte{
 		"bad entry":     yml("bypass:", "  allowed: ['@octo-org/security', 'two words']"),
 		"unknown key":   yml("bypass:", "  allow: ['@octo-org/security']"),
@@ -284,27 +289,18 @@ func TestParseBrokenBypassCloses(t *testing.T) {
 // TestParseGolden parses a file with many mistakes and compares the
 // problems with a golden file (go test -update rewrites it).
 func TestParseGolden(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("testdata/broken.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, problems := Parse(testPath, data, builtin(t))
 	got := strings.Join(problemStrings(problems), "\n") + "\n"
-	if *update {
-		if err := os.WriteFile("testdata/broken.golden", []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile("testdata/broken.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("problems differ from testdata/broken.golden (go test -update to accept):\n%s", got)
-	}
+	golden.Check(t, "testdata/broken.golden", []byte(got))
 }
 
 func TestProblemString(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		p    Problem
 		want string

@@ -3,6 +3,7 @@ package repoconfig
 import "testing"
 
 func TestRuleset(t *testing.T) {
+	t.Parallel()
 	base := builtin(t)
 	t.Run("default config returns the built-ins", func(t *testing.T) {
 		for _, c := range []*Config{nil, {}, parse(t, "comments: false")} {

@@ -126,6 +126,8 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 
 // TestScanDiffMemoryBounded streams a 64 MiB diff and checks that the scan
 // allocates far less than the input: the diff is never held whole.
+// Not parallel: it measures the process's allocations, so it runs before the
+// parallel tests start.
 func TestScanDiffMemoryBounded(t *testing.T) {
 	line := []byte("+\tif err := client.Do(ctx, req, &token); err != nil { return fmt.Errorf(\"secret rotation: %w\", err) }\n")
 	n := (64 << 20) / len(line)

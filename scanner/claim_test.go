@@ -17,6 +17,7 @@ const (
 // recognises by its shape and rejects (checksum, structure) is not reported
 // by any other rule, with every built-in rule on.
 func TestClaimedValuesNotReportedByBroaderRules(t *testing.T) {
+	t.Parallel()
 	all := defaultRules(t)
 	for _, text := range []string{
 		`github_token = "` + badGHP + `"`,
@@ -40,6 +41,7 @@ func TestClaimedValuesNotReportedByBroaderRules(t *testing.T) {
 // false positive of a claiming rule that the rule's own pattern matches (a
 // value of its shape that it rejects): no rule may report it.
 func TestClaimingRulesFalsePositivesStayQuiet(t *testing.T) {
+	t.Parallel()
 	all := defaultRules(t)
 	for _, r := range Builtin() {
 		if !claims(r) {
@@ -63,6 +65,7 @@ func TestClaimingRulesFalsePositivesStayQuiet(t *testing.T) {
 // another secret on the same line is still reported, and a valid token
 // still is.
 func TestClaimKeepsOtherFindings(t *testing.T) {
+	t.Parallel()
 	all := defaultRules(t)
 	text := `github_token = "` + badGHP + `"; db_password = "Xq7vR2mLp9sKt4Wz"`
 	fs := scanText(t, all, text)

@@ -85,8 +85,10 @@ func badChecksum(text string) bool {
 // could have issued: they are counted apart, and pushguard rejects them by
 // design. Run with -v for the per-rule table.
 func TestGitleaksConformance(t *testing.T) {
+	t.Parallel()
 	covered := peerIDs()
-	sc := New(defaultRules(t), testKey)
+	rules := defaultRules(t)
+	sc := New(rules, testKey)
 	tallies := map[string]*peerTally{}
 	var total peerTally
 	for _, c := range loadPeerCases(t) {
@@ -169,7 +171,7 @@ func TestGitleaksConformance(t *testing.T) {
 	}
 	for _, ours := range covered {
 		for _, id := range ours {
-			if _, ok := defaultRules(t).Rule(id); !ok {
+			if _, ok := rules.Rule(id); !ok {
 				t.Errorf("peer mapping names unknown pushguard rule %q", id)
 			}
 		}

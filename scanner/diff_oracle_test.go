@@ -17,6 +17,7 @@ import (
 // bluekeyes/go-gitdiff, a well-kept parser, on every single-commit fixture
 // it accepts: both must report the same added lines at the same numbers.
 func TestParseDiffAgainstGoGitdiff(t *testing.T) {
+	t.Parallel()
 	paths, err := filepath.Glob(filepath.Join("testdata", "diffs", "*.diff"))
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,7 @@ func parseFixture(t *testing.T, name, patchPath string) []string {
 
 // TestParseDiff maps every fixture's added lines to their new-file numbers.
 func TestParseDiff(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		fixture string
 		patch   string // path of a hunk-only patch
@@ -104,6 +105,7 @@ func TestParseDiff(t *testing.T) {
 // TestParseDiffNotDiff checks that input with no diff header is an error,
 // and that empty input, or input with headers but nothing added, is not.
 func TestParseDiffNotDiff(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		input   string
@@ -134,6 +136,7 @@ func TestParseDiffNotDiff(t *testing.T) {
 // exceeds the cap is listed as too large with its commit, and that the
 // others are scanned as ScanDiff scans them.
 func TestScanDiffLimit(t *testing.T) {
+	t.Parallel()
 	sha := strings.Repeat("ab", 20)
 	diff := "commit " + sha + "\n" +
 		"diff --git a/big.env b/big.env\n--- a/big.env\n+++ b/big.env\n@@ -1,0 +2,2 @@\n+token = " + tokA + "\n+more\n" +

@@ -54,6 +54,7 @@ func scanDiffText(t *testing.T, rs *Ruleset, diff string) *Result {
 }
 
 func TestEngineFindings(t *testing.T) {
+	t.Parallel()
 	rs := engineRules(t)
 	tests := []struct {
 		name string
@@ -101,6 +102,7 @@ func TestEngineFindings(t *testing.T) {
 }
 
 func TestEngineCommitAttribution(t *testing.T) {
+	t.Parallel()
 	rs := engineRules(t)
 	const c1, c2 = "1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222"
 	diff := "commit " + c1 + "\nAuthor: a\n\n    add\n\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -0,0 +1 @@\n+" + tokA + "\n" +
@@ -124,6 +126,7 @@ func TestEngineCommitAttribution(t *testing.T) {
 // TestEngineLongLine scans a line far longer than the reader's piece size,
 // with secrets at its start, across the boundary of two pieces, and at its end.
 func TestEngineLongLine(t *testing.T) {
+	t.Parallel()
 	rs := engineRules(t)
 	filler := strings.Repeat("a ", maxLine/2)
 	line := tokA + " " + filler[:maxLine-len(tokA)-10] + " " + tokB + " " + filler + tokA
@@ -148,6 +151,7 @@ func TestEngineLongLine(t *testing.T) {
 }
 
 func TestScanFileBinary(t *testing.T) {
+	t.Parallel()
 	res, err := New(engineRules(t), testKey).ScanFile(context.Background(), "x.bin", "c", strings.NewReader("\x00\x01"+tokA))
 	if err != nil {
 		t.Fatal(err)
@@ -160,6 +164,7 @@ func TestScanFileBinary(t *testing.T) {
 // TestFindingNeverShowsSecret renders a finding every way it can leave the
 // process and searches for the secret.
 func TestFindingNeverShowsSecret(t *testing.T) {
+	t.Parallel()
 	res := scanDiffText(t, engineRules(t), "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -0,0 +1 @@\n+"+tokA+"\n")
 	if len(res.Findings) != 1 {
 		t.Fatalf("got %d findings", len(res.Findings))
@@ -180,6 +185,7 @@ func TestFindingNeverShowsSecret(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"":                       "… (0 chars)",
 		"abcd":                   "… (4 chars)",

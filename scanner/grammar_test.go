@@ -123,6 +123,7 @@ func sampleSecret(t *testing.T, rs *Ruleset, r Rule) string {
 // file (private keys excepted: they span lines) finds its secret in every
 // assignment form of the shared grammar, exactly once.
 func TestGrammarAssignmentForms(t *testing.T) {
+	t.Parallel()
 	all := defaultRules(t)
 	perFile := map[string]int{}
 	for _, s := range grammarSamples {

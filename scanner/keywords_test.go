@@ -53,6 +53,7 @@ func builtinKeywords() []string {
 }
 
 func TestKeywordSetMatchesContains(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		keywords []string

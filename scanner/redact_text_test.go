@@ -24,6 +24,7 @@ func crcToken(t *testing.T, body string) string {
 }
 
 func TestRedactText(t *testing.T) {
+	t.Parallel()
 	sc := New(defaultRules(t), testKey)
 	gh := crcToken(t, "Qw3rTy7UiOp9AsDfGhJkL2zXcVbNm4")
 	aws := "AKIA" + "QX7RZ2MWK4TYB6NP"
@@ -63,6 +64,7 @@ func TestRedactText(t *testing.T) {
 }
 
 func TestRedactTextPrivateKey(t *testing.T) {
+	t.Parallel()
 	sc := New(defaultRules(t), testKey)
 	body := strings.Repeat("MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n", 6)
 	pem := "-----BEGIN RSA PRIVATE KEY-----\n" + body + "-----END RSA PRIVATE KEY-----"

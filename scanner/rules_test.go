@@ -52,9 +52,11 @@ func countRule(fs []Finding, id string) int {
 // positive gives exactly one finding of the rule (alone, and still with every
 // other rule competing for the same text), each false positive none.
 func TestRuleCases(t *testing.T) {
+	t.Parallel()
 	all := defaultRules(t)
 	for _, r := range Builtin() {
 		t.Run(r.ID, func(t *testing.T) {
+			t.Parallel()
 			if len(r.TruePositives) < 2 {
 				t.Errorf("%d true positives, want at least 2", len(r.TruePositives))
 			}
@@ -82,6 +84,7 @@ func TestRuleCases(t *testing.T) {
 // TestRulePrefilter fails when a rule's pattern matches a true positive whose
 // text holds none of the rule's keywords: the prefilter would skip it.
 func TestRulePrefilter(t *testing.T) {
+	t.Parallel()
 	for _, r := range Builtin() {
 		t.Run(r.ID, func(t *testing.T) {
 			re := regexp.MustCompile(r.Pattern)
@@ -101,6 +104,7 @@ func TestRulePrefilter(t *testing.T) {
 
 // TestRuleData checks what a check run will show of each rule.
 func TestRuleData(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, r := range Builtin() {
 		t.Run(r.ID, func(t *testing.T) {
@@ -128,6 +132,7 @@ func TestRuleData(t *testing.T) {
 }
 
 func TestRuleCount(t *testing.T) {
+	t.Parallel()
 	if n := len(Builtin()); n < 150 {
 		t.Errorf("%d built-in rules, want at least 150", n)
 	}

@@ -14,9 +14,11 @@ var longFiller = strings.Repeat(`function(a,b){return a.map(function(c){return c
 // kilobytes long (scanned in windows around keywords): each is still found
 // exactly once, as on its own line.
 func TestLongLineTruePositives(t *testing.T) {
+	t.Parallel()
 	all := defaultRules(t)
 	for _, r := range Builtin() {
 		t.Run(r.ID, func(t *testing.T) {
+			t.Parallel()
 			for _, tp := range r.TruePositives {
 				if strings.Contains(tp, "\n") {
 					continue
@@ -42,6 +44,7 @@ func TestLongLineTruePositives(t *testing.T) {
 // TestLongLineColumns checks columns on a long line with multi-byte runes
 // before the secret, and a secret far longer than a window.
 func TestLongLineColumns(t *testing.T) {
+	t.Parallel()
 	rs := engineRules(t)
 	prefix := strings.Repeat("é", 3000) + " " + strings.Repeat("x", 5000) + " "
 	text := prefix + tokA + " " + strings.Repeat("y", 9000)

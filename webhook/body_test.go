@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pushguard/pushguard/internal/poll"
 )
 
 // outcomes records the outcome of every delivery, as the metrics see it.
@@ -72,6 +74,7 @@ func head(full []byte, framing string) string {
 // or timed-out (408) delivery, never a bad signature (401), which tells
 // operators their secret is wrong. Issue 8, defect 8.
 func TestBodyReadErrors(t *testing.T) {
+	t.Parallel()
 	full := payload(t, "push/with-new-branch.payload.json")
 	cl := "Content-Length: " + strconv.Itoa(len(full)) + "\r\n"
 	tests := []struct {
@@ -112,10 +115,13 @@ func TestBodyReadErrors(t *testing.T) {
 
 // gatedBody is a request body of size bytes of bogus JSON that sends its
 // first KiB at once and the rest only once gate is closed.
+// atGate, when set, counts the bodies that have sent their first KiB.
 type gatedBody struct {
-	left int64
-	sent int64
-	gate <-chan struct{}
+	left   int64
+	sent   int64
+	gate   <-chan struct{}
+	atGate *atomic.Int32
+	waited bool
 }
 
 func (b *gatedBody) Read(p []byte) (int, error) {
@@ -123,6 +129,10 @@ func (b *gatedBody) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if b.sent >= 1024 {
+		if !b.waited && b.atGate != nil {
+			b.atGate.Add(1)
+		}
+		b.waited = true
 		<-b.gate
 	}
 	n := int64(len(p))
@@ -141,6 +151,7 @@ func (b *gatedBody) Read(p []byte) (int, error) {
 // without being read. Issue 8, defect 7 (16 such bodies of 24 MiB took the
 // process from 38 MB to 666 MB).
 func TestUnverifiedBodiesAreBounded(t *testing.T) {
+	t.Parallel()
 	const (
 		size   = 8 << 20
 		budget = 20 << 20 // room for two
@@ -160,12 +171,15 @@ func TestUnverifiedBodiesAreBounded(t *testing.T) {
 			srv := httptest.NewServer(h)
 			defer srv.Close()
 			gate := make(chan struct{})
-			var refused atomic.Int32
+			openGate := sync.OnceFunc(func() { close(gate) })
+			var refused, atGate atomic.Int32
 			statuses := make([]int, n)
 			var wg sync.WaitGroup
+			defer wg.Wait()
+			defer openGate() // before wg.Wait and srv.Close, when a wait below fails
 			for i := range n {
 				wg.Go(func() {
-					body := &gatedBody{left: size, gate: gate}
+					body := &gatedBody{left: size, gate: gate, atGate: &atGate}
 					req, _ := http.NewRequest(http.MethodPost, srv.URL+"/webhook", body)
 					if tt.contentLength {
 						req.ContentLength = size
@@ -192,17 +206,18 @@ func TestUnverifiedBodiesAreBounded(t *testing.T) {
 			}
 			// With a Content-Length, the requests past the budget are
 			// refused before their body is read; open the gate once they
-			// are (or after 10 s). Chunked requests grow as they read, so
-			// the gate opens after a moment.
+			// are. Chunked requests grow as they read: open it once every
+			// body has sent its first KiB and the server holds some of them.
 			wantRefused := int32(n - budget/size)
-			deadline := time.Now().Add(10 * time.Second)
-			for tt.contentLength && refused.Load() < wantRefused && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
+			if tt.contentLength {
+				poll.Until(t, 10*time.Second, func() bool { return refused.Load() >= wantRefused },
+					fmt.Sprintf("%d requests to be refused", wantRefused))
+			} else {
+				poll.Until(t, 10*time.Second, func() bool {
+					return atGate.Load() == n && (h.budget.Held() > 0 || refused.Load() > 0)
+				}, "every body to send its first KiB and the server to hold some")
 			}
-			if !tt.contentLength {
-				time.Sleep(200 * time.Millisecond)
-			}
-			close(gate)
+			openGate()
 			wg.Wait()
 
 			if peak := h.budget.Peak(); peak > budget {

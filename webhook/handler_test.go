@@ -87,6 +87,7 @@ func serve(h http.Handler, r *http.Request) int {
 
 // TestRealPayloads sends every real GitHub payload through the handler.
 func TestRealPayloads(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		file   string
 		status int
@@ -187,6 +188,7 @@ func TestRealPayloads(t *testing.T) {
 // TestPullRequestComment uses a real issue_comment payload turned into a
 // comment on a pull request, as GitHub sends for PR conversations.
 func TestPullRequestComment(t *testing.T) {
+	t.Parallel()
 	body := bytes.Replace(payload(t, "issue_comment/created.with-installation.payload.json"),
 		[]byte(`"issue": {`), []byte(`"issue": {"pull_request": {"url": "https://api.github.com/repos/o/r/pulls/1"},`), 1)
 	q := &fakeQueue{}
@@ -199,6 +201,7 @@ func TestPullRequestComment(t *testing.T) {
 }
 
 func TestBadDeliveries(t *testing.T) {
+	t.Parallel()
 	good := payload(t, "push/with-new-branch.payload.json")
 	tests := []struct {
 		name   string
@@ -258,6 +261,7 @@ func TestBadDeliveries(t *testing.T) {
 }
 
 func TestDuplicateDelivery(t *testing.T) {
+	t.Parallel()
 	q := &fakeQueue{}
 	h := newHandler(t, q)
 	body := payload(t, "push/with-new-branch.payload.json")
@@ -272,6 +276,7 @@ func TestDuplicateDelivery(t *testing.T) {
 }
 
 func TestEmptySecretRefused(t *testing.T) {
+	t.Parallel()
 	if _, err := New(nil, &fakeQueue{}, nil, nil); err == nil {
 		t.Fatal("empty secret accepted")
 	}

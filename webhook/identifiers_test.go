@@ -38,6 +38,7 @@ func mutate(t *testing.T, file, path string, value any) []byte {
 // defect 9: after "../../../app/x" made pushguard call
 // GET /repos/app/x/check-runs with the installation token.
 func TestIdentifiersFromPayloadsAreValidated(t *testing.T) {
+	t.Parallel()
 	const (
 		push    = "push/with-new-branch.payload.json"
 		pr      = "pull_request/opened.payload.json"

@@ -23,6 +23,7 @@ func realQueue(t testing.TB) *queue.Queue {
 // TestRealQueue runs deliveries into the real queue: a redelivered webhook
 // makes one job, and an unreachable Redis answers 503.
 func TestRealQueue(t *testing.T) {
+	t.Parallel()
 	q := realQueue(t)
 	h := newHandler(t, q)
 	body := payload(t, "push/with-new-branch.payload.json")

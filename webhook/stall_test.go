@@ -16,6 +16,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 )
 
@@ -47,13 +48,7 @@ func privateRedis(t *testing.T) (*exec.Cmd, string) {
 	url := "redis://127.0.0.1:" + port + "/0"
 	probe := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + port})
 	defer probe.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for probe.Ping(context.Background()).Err() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("redis-server did not answer within 10 s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	poll.Until(t, 10*time.Second, func() bool { return probe.Ping(context.Background()).Err() == nil }, "redis-server to answer")
 	return cmd, url
 }
 
@@ -75,6 +70,7 @@ var stallDeliveries = []string{
 // first try's command reached Redis (a duplicate with its job) or not (a new
 // job). Issue 8, defect 5: 3 of 20 answered "duplicate" with no job.
 func TestFrozenRedisLosesNoDelivery(t *testing.T) {
+	t.Parallel()
 	cmd, url := privateRedis(t)
 	opts, err := queue.RedisOptions(url)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestInstallationTokenIssuedOnceAndCached(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	r := s.AddRepo("octo", "hello", 7)
 	r.Commit("first", map[string]string{"a.txt": "a\n"})
@@ -36,6 +37,7 @@ func TestInstallationTokenIssuedOnceAndCached(t *testing.T) {
 }
 
 func TestAppJWTChecks(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	other, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -86,6 +88,7 @@ func TestAppJWTChecks(t *testing.T) {
 }
 
 func TestTokenScopeAndRevocation(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	s.AddRepo("octo", "mine", 7).Commit("first", map[string]string{"a": "a\n"})
 	s.AddRepo("other", "theirs", 8).Commit("first", map[string]string{"a": "a\n"})

@@ -20,6 +20,7 @@ func annotations(path string, first, n int) []*github.CheckRunAnnotation {
 }
 
 func TestCheckRunAnnotationsAppend(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	r := s.AddRepo("octo", "hello", 7)
 	sha := r.Commit("first", map[string]string{"a.txt": "a\n"})
@@ -68,6 +69,7 @@ func TestCheckRunAnnotationsAppend(t *testing.T) {
 }
 
 func TestCheckRunLimitsAnswer422(t *testing.T) {
+	t.Parallel()
 	long := func(n int) string { return strings.Repeat("x", n) }
 	tests := []struct {
 		name   string
@@ -110,6 +112,7 @@ func TestCheckRunLimitsAnswer422(t *testing.T) {
 }
 
 func TestCheckRunUnknownHeadSHA(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	s.AddRepo("octo", "hello", 7).Commit("first", map[string]string{"a.txt": "a\n"})
 	c, _ := installationClient(t, s, 7)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestCommentsReactionsAndPermissions(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	r := s.AddRepo("octo", "hello", 7)
 	r.Commit("base", map[string]string{"a.txt": "a\n"})
@@ -54,6 +55,7 @@ func TestCommentsReactionsAndPermissions(t *testing.T) {
 }
 
 func TestDeliveriesAndRevocations(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	var ids []int64
 	for i := range 5 {

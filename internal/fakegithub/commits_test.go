@@ -21,6 +21,7 @@ func gitShowPatch(t *testing.T, r *Repo, sha, path string) string {
 }
 
 func TestGetCommitMatchesGitShow(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	r := s.AddRepo("octo", "hello", 7)
 	lines := make([]string, 20)
@@ -79,6 +80,7 @@ func TestGetCommitMatchesGitShow(t *testing.T) {
 }
 
 func TestGetCommitRenameBinaryAndDroppedPatch(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	r := s.AddRepo("octo", "hello", 7)
 	body := strings.Repeat("same content line\n", 20)
@@ -111,6 +113,7 @@ func TestGetCommitRenameBinaryAndDroppedPatch(t *testing.T) {
 }
 
 func TestGetCommitPaginatesFiles(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	r := s.AddRepo("octo", "many", 7)
 	files := map[string]string{}
@@ -136,6 +139,7 @@ func TestGetCommitPaginatesFiles(t *testing.T) {
 }
 
 func TestListCommitsContentsAndBlob(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	r := s.AddRepo("octo", "hello", 7)
 	first := r.Commit("first", map[string]string{".github/pushguard.yml": "ignore: []\n"})

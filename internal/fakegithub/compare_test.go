@@ -5,6 +5,7 @@ import (
 )
 
 func TestCompareCommits(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	r := s.AddRepo("octo", "hello", 7)
 	base := r.Commit("base", map[string]string{"a.txt": "a\n"})
@@ -56,6 +57,7 @@ func TestCompareCommits(t *testing.T) {
 }
 
 func TestRefsWithSlashes(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	r := s.AddRepo("octo", "hello", 7)
 	r.Commit("base", map[string]string{"a.txt": "a\n"})

@@ -11,6 +11,7 @@ import (
 )
 
 func TestInjectServerErrorOnce(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	s.AddRepo("octo", "hello", 7).Commit("first", map[string]string{"a.txt": "a\n"})
 	s.Inject(Fault{Method: http.MethodGet, PathRegexp: `^/repos/octo/hello$`, Status: http.StatusBadGateway, Times: 1})
@@ -29,6 +30,7 @@ func TestInjectServerErrorOnce(t *testing.T) {
 }
 
 func TestInjectRateLimits(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	s.AddRepo("octo", "hello", 7).Commit("first", map[string]string{"a.txt": "a\n"})
 	c, _ := installationClient(t, s, 7)
@@ -59,6 +61,7 @@ func TestInjectRateLimits(t *testing.T) {
 }
 
 func TestInjectDelay(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	s.AddRepo("octo", "hello", 7).Commit("first", map[string]string{"a.txt": "a\n"})
 	c, _ := installationClient(t, s, 7)
@@ -74,6 +77,7 @@ func TestInjectDelay(t *testing.T) {
 }
 
 func TestEveryResponseHasRateLimitHeaders(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	s.AddRepo("octo", "hello", 7).Commit("first", map[string]string{"a.txt": "a\n"})
 	c, _ := installationClient(t, s, 7)

@@ -16,6 +16,7 @@ const testManifest = `{"name":"pushguard-test","url":"https://pg.example.com","h
 "default_permissions":{"checks":"write","contents":"read"},"default_events":["push"]}`
 
 func TestManifestFlow(t *testing.T) {
+	t.Parallel()
 	for _, enterprise := range []bool{false, true} {
 		t.Run(map[bool]string{false: "dotcom", true: "enterprise"}[enterprise], func(t *testing.T) {
 			s := New(t, Options{Enterprise: enterprise})
@@ -51,6 +52,7 @@ func TestManifestFlow(t *testing.T) {
 }
 
 func TestManifestPageRefusesBadManifest(t *testing.T) {
+	t.Parallel()
 	s, ftb := newObserved(t, Options{})
 	resp, err := http.PostForm(s.WebURL()+"settings/apps/new", url.Values{"manifest": {`{"url":"nope","extra":1}`}})
 	if err != nil {

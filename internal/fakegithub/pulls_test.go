@@ -7,6 +7,7 @@ import (
 )
 
 func TestPullRequestFromFork(t *testing.T) {
+	t.Parallel()
 	s := New(t, Options{})
 	base := s.AddRepo("octo", "hello", 7)
 	base.Commit("base", map[string]string{"a.txt": "a\n"})

@@ -9,6 +9,7 @@ import (
 )
 
 func TestBothURLStyles(t *testing.T) {
+	t.Parallel()
 	for _, enterprise := range []bool{false, true} {
 		t.Run(map[bool]string{false: "dotcom", true: "enterprise"}[enterprise], func(t *testing.T) {
 			s := New(t, Options{Enterprise: enterprise})
@@ -38,6 +39,7 @@ func TestBothURLStyles(t *testing.T) {
 }
 
 func TestWrongPrefixIsAViolation(t *testing.T) {
+	t.Parallel()
 	s, ftb := newObserved(t, Options{Enterprise: true})
 	resp, err := http.Get(strings.TrimSuffix(s.URL(), "api/v3/") + "app")
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestInvalidRequestIsReportedAtCleanup(t *testing.T) {
+	t.Parallel()
 	s, ftb := newObserved(t, Options{})
 	r := s.AddRepo("octo", "hello", 7)
 	sha := r.Commit("first", map[string]string{"a.txt": "a\n"})
@@ -28,6 +29,7 @@ func TestInvalidRequestIsReportedAtCleanup(t *testing.T) {
 }
 
 func TestUnknownOperationIsAViolation(t *testing.T) {
+	t.Parallel()
 	s, ftb := newObserved(t, Options{})
 	s.AddRepo("octo", "hello", 7).Commit("first", map[string]string{"a.txt": "a\n"})
 	c, _ := installationClient(t, s, 7)
@@ -47,6 +49,7 @@ func TestUnknownOperationIsAViolation(t *testing.T) {
 }
 
 func TestValidAppPassesWithoutViolations(t *testing.T) {
+	t.Parallel()
 	s, ftb := newObserved(t, Options{})
 	r := s.AddRepo("octo", "hello", 7)
 	sha := r.Commit("first", map[string]string{"a.txt": "a\n"})

@@ -8,6 +8,7 @@ import (
 )
 
 func TestNameCleansUpOnlyItsKeys(t *testing.T) {
+	t.Parallel()
 	rdb := queuetest.Redis(t)
 	ctx := context.Background()
 	other := queuetest.Name(t, rdb) // another test's keys, which must survive

@@ -3,16 +3,13 @@ package report
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/pushguard/pushguard/internal/golden"
 	"github.com/pushguard/pushguard/scanner"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // The secrets planted in the fixtures. They match only the test rules.
 const (
@@ -74,25 +71,6 @@ func testFindings(t *testing.T, rs *scanner.Ruleset) ([]scanner.Finding, []scann
 	return findings, skipped
 }
 
-// checkGolden compares got with testdata/name, or rewrites it with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it)\ngot:\n%s\nwant:\n%s", name, got, want)
-	}
-}
-
 // checkNoSecret fails when out holds a planted secret. It never prints one.
 func checkNoSecret(t *testing.T, out []byte) {
 	t.Helper()
@@ -104,6 +82,7 @@ func checkNoSecret(t *testing.T, out []byte) {
 }
 
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	rs := testRules(t)
 	findings, skipped := testFindings(t, rs)
 	tests := []struct {
@@ -123,14 +102,14 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkNoSecret(t, buf.Bytes())
-			checkGolden(t, tt.name+".golden", buf.Bytes())
+			golden.Check(t, filepath.Join("testdata", tt.name+".golden"), buf.Bytes())
 		})
 		t.Run(tt.name+" clean", func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := tt.render(&buf, &scanner.Result{Files: 1}); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, tt.name+"_clean.golden", buf.Bytes())
+			golden.Check(t, filepath.Join("testdata", tt.name+"_clean.golden"), buf.Bytes())
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 // TestSARIFStructure checks what SARIF 2.1.0 and GitHub code scanning
 // require of the log, independently of the golden file.
 func TestSARIFStructure(t *testing.T) {
+	t.Parallel()
 	rs := testRules(t)
 	findings, _ := testFindings(t, rs)
 	var buf bytes.Buffer
@@ -103,6 +104,7 @@ func TestSARIFStructure(t *testing.T) {
 }
 
 func TestArtifactURI(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"relative", "config/app.env", "config/app.env"},
 		{"dot slash", "./a/b.go", "a/b.go"},

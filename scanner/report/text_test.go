@@ -7,6 +7,7 @@ import (
 )
 
 func TestSummary(t *testing.T) {
+	t.Parallel()
 	one := scanner.Finding{Path: "a"}
 	tests := []struct {
 		name     string
@@ -34,6 +35,7 @@ func TestSummary(t *testing.T) {
 }
 
 func TestDescribeSkipped(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   scanner.Skipped
