@@ -52,6 +52,15 @@ type Server struct {
 	requests []RecordedRequest
 }
 
+// sharedSpec and sharedKey are computed once per test process and never
+// change after: the parsed OpenAPI description and the App's RSA key are
+// read-only, like a compiled regexp, and building them took most of every
+// fake's start-up (a 2048-bit key and a full description per server).
+var (
+	sharedSpec = sync.OnceValues(loadSpec)
+	sharedKey  = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+)
+
 // New starts a fake GitHub for the test. At cleanup it closes the server and
 // calls tb.Errorf once per violation: a request that did not match GitHub's
 // OpenAPI description, or an operation fakegithub does not implement.
@@ -63,11 +72,11 @@ func New(tb testing.TB, opts Options) *Server {
 	if opts.AppSlug == "" {
 		opts.AppSlug = defaultAppSlug
 	}
-	sp, err := loadSpec()
+	sp, err := sharedSpec()
 	if err != nil {
 		tb.Fatalf("fakegithub: %v", err)
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	key, err := sharedKey()
 	if err != nil {
 		tb.Fatalf("fakegithub: generate app key: %v", err)
 	}
