@@ -15,7 +15,9 @@ const module = "github.com/pushguard/pushguard"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "store"},
+		"store":               {"queue"},
+		"internal/logkey":     {},
 		"repoconfig":          {"scanner"},
 		"decisions":           {},
 		"deploy":              {},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
@@ -57,15 +56,11 @@ type commandResult struct {
 	Refused bool     `json:"refused,omitempty"`
 }
 
-// commandResultTTL is how long a comment's result is kept for retries.
-const commandResultTTL = 7 * 24 * time.Hour
-
 // commandOutcome applies the comment's commands once and remembers what
 // they did.
 func (w *worker) commandOutcome(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) (commandResult, error) {
-	key := w.store.key("command", fmt.Sprint(job.CommentID))
 	var out commandResult
-	if found, err := w.store.getJSON(ctx, key, &out); err != nil || found {
+	if found, err := w.store.CommandResult(ctx, job.CommentID, &out); err != nil || found {
 		return out, err
 	}
 	replies, changed, refused, err := w.runCommands(ctx, log, job, cmds)
@@ -73,7 +68,7 @@ func (w *worker) commandOutcome(ctx context.Context, log *slog.Logger, job queue
 		return out, err
 	}
 	out = commandResult{Replies: replies, Rescan: changed != nil, Refused: refused}
-	return out, w.store.setJSON(ctx, key, out, commandResultTTL)
+	return out, w.store.SetCommandResult(ctx, job.CommentID, out)
 }
 
 // answer re-renders when state changed, replies, and reacts.

@@ -26,9 +26,9 @@ type commitResult struct {
 // scanned it before (a push followed by its pull request's synchronize
 // fetches and scans each commit once).
 func (w *worker) commitScan(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
-	key := w.store.key("scan", repo.sc.Rules().Version(), repo.owner+"/"+repo.name, sha)
+	version, name := repo.sc.Rules().Version(), repo.owner+"/"+repo.name
 	var cached commitResult
-	if found, err := w.store.getJSON(ctx, key, &cached); err != nil || found {
+	if found, err := w.store.CommitScan(ctx, version, name, sha, &cached); err != nil || found {
 		return &cached, err
 	}
 	res, err := w.scanCommit(ctx, repo, sha)
@@ -36,7 +36,7 @@ func (w *worker) commitScan(ctx context.Context, repo repoRef, sha string) (*com
 		// A commit the time budget cut short is scanned again next time.
 		return res, err
 	}
-	return res, w.store.setJSON(ctx, key, res, scanCacheTTL)
+	return res, w.store.SetCommitScan(ctx, version, name, sha, res)
 }
 
 // scanCommit fetches a commit's files page by page and scans their added

@@ -17,6 +17,7 @@ import (
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/repoconfig"
 	"github.com/pushguard/pushguard/scanner"
+	"github.com/pushguard/pushguard/store"
 )
 
 // repoRef is the repository a job works on, with its client.
@@ -38,22 +39,22 @@ type repoRef struct {
 // check that the lease is still ours, so a job that lost it writes nothing
 // more and is tried again.
 func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) error {
-	l, err := w.store.acquire(ctx, job.Repository()+"@"+job.HeadSHA, holderOf(ctx, job), shaLeaseTTL)
-	if errors.Is(err, errLocked) {
+	l, err := w.store.Acquire(ctx, job.Repository()+"@"+job.HeadSHA, holderOf(ctx, job), shaLeaseTTL)
+	if errors.Is(err, store.ErrLocked) {
 		return errBusy
 	}
 	if err != nil {
 		return err
 	}
-	defer l.release()
-	if l.tookOver {
+	defer l.Release()
+	if l.TookOver {
 		log.Info("head sha lease taken over from an earlier try of this job")
 		w.metrics.leases.WithLabelValues("taken_over").Inc()
 	}
 	if err := w.scanLeased(l.Context(), log, job, l); err != nil {
 		if l.Lost() {
 			w.metrics.leases.WithLabelValues("lost").Inc()
-			return fmt.Errorf("scan %s: %w (%w)", job.HeadSHA, errLeaseLost, err)
+			return fmt.Errorf("scan %s: %w (%w)", job.HeadSHA, store.ErrLeaseLost, err)
 		}
 		return err
 	}
@@ -70,7 +71,7 @@ func holderOf(ctx context.Context, job queue.Job) string {
 }
 
 // scanLeased does the scan job's work while l holds its head SHA.
-func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job, l *lease) error {
+func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job, l *store.Lease) error {
 	cr := checks.NewClient(w.gh.Installation(job.InstallationID), job.Owner, job.Repo)
 	existing, found, err := cr.Find(ctx, job.HeadSHA, w.appID)
 	if err != nil {
@@ -95,7 +96,7 @@ func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 	// and its pull request's), so the last job to finish never narrows it.
 	var earlier []string
 	if reused {
-		if earlier, err = w.store.runCommits(ctx, run.ID); err != nil {
+		if earlier, err = w.store.RunCommits(ctx, run.ID); err != nil {
 			return err
 		}
 	}
@@ -103,7 +104,7 @@ func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 	if err != nil {
 		return err
 	}
-	if err := w.store.addRunCommits(ctx, run.ID, scanned); err != nil {
+	if err := w.store.SetRunCommits(ctx, run.ID, scanned); err != nil {
 		return err
 	}
 	report.ConfigProblems = problems
@@ -121,7 +122,7 @@ func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 	if err := cr.Complete(ctx, run, out); err != nil {
 		return err
 	}
-	if err := w.store.addAnnotated(ctx, run.ID, keys); err != nil {
+	if err := w.store.AddAnnotated(ctx, run.ID, keys); err != nil {
 		return err
 	}
 	if err := w.updateComment(ctx, cr, job, cfg, report, repo.sc.Rules()); err != nil {
@@ -261,7 +262,7 @@ func (w *worker) buildReport(ctx context.Context, repo repoRef, job queue.Job, e
 // appends annotations and cannot remove them) and returns the keys of the
 // rest.
 func (w *worker) newAnnotations(ctx context.Context, runID int64, out *checks.Output) ([]string, error) {
-	posted, err := w.store.annotated(ctx, runID)
+	posted, err := w.store.Annotated(ctx, runID)
 	if err != nil {
 		return nil, err
 	}

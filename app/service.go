@@ -3,22 +3,21 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
+	"github.com/pushguard/pushguard/store"
 )
 
 // defaultKeyPrefix prefixes every key pushguard keeps in Redis.
-const defaultKeyPrefix = "pushguard:"
+const defaultKeyPrefix = store.DefaultKeyPrefix
 
 // service is the running App: Redis, the queue, the GitHub App's clients and
 // the worker. The serve and worker commands build one; so do the end-to-end
@@ -62,7 +61,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	rdb := opts.rdb
 	if rdb == nil {
 		var err error
-		if rdb, err = s.connectRedis(); err != nil {
+		if rdb, err = s.connectRedis(context.Background()); err != nil {
 			return nil, err
 		}
 	}
@@ -88,45 +87,32 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 		s.Close()
 		return nil, err
 	}
-	prefix := qopts.KeyPrefix
-	if prefix == "" {
-		prefix = defaultKeyPrefix
-	}
+	st := store.New(rdb, qopts.KeyPrefix)
 	sc := scanner.New(rules, cfg.FingerprintKey)
 	s.worker = &worker{
 		gh: gh, appID: cfg.AppID, scanner: sc,
-		store: &store{rdb: rdb, prefix: prefix}, log: log,
+		store: st, log: log,
 		maxCommits: cfg.MaxCommits, maxBlob: DefaultMaxBlobBytes, scanBudget: cfg.ScanBudget, now: time.Now, metrics: s.metrics,
-		decisions: decisions.NewStore(rdb, prefix, decisions.WithRedactor(sc.RedactText)), perms: newPermissions(time.Now),
+		decisions: decisions.NewStore(rdb, st.Prefix(), decisions.WithRedactor(sc.RedactText)), perms: newPermissions(time.Now),
 	}
 	return s, nil
 }
 
-// connectRedis opens REDIS_URL (redis:// or rediss:// with TLS and a
-// password), or starts an embedded in-memory Redis and says loudly that
-// nothing will survive a restart.
-func (s *service) connectRedis() (redis.UniversalClient, error) {
-	if !s.cfg.Embedded() {
-		opt, err := queue.RedisOptions(s.cfg.RedisURL)
-		if err != nil {
-			return nil, fmt.Errorf("REDIS_URL: %w", err)
-		}
-		rdb := redis.NewClient(opt)
-		s.closer = append(s.closer, func() { rdb.Close() })
-		return rdb, nil
+// connectRedis opens REDIS_URL, or starts the embedded Redis (store.Connect
+// warns that nothing survives a restart; so is a random fingerprint key).
+func (s *service) connectRedis(ctx context.Context) (redis.UniversalClient, error) {
+	url := s.cfg.RedisURL
+	if s.cfg.Embedded() {
+		url = ""
 	}
-	mr, err := miniredis.Run()
+	rdb, closeFn, err := store.Connect(ctx, url, s.log)
 	if err != nil {
-		return nil, fmt.Errorf("start embedded redis: %w", err)
+		return nil, err
 	}
-	s.log.Warn("REDIS_URL is not set: running on an embedded in-memory Redis. " +
-		"Queued jobs, scan results and maintainers' decisions are lost when this process stops. " +
-		"Set REDIS_URL for production.")
-	if s.cfg.FingerprintKeyGenerated {
+	s.closer = append(s.closer, closeFn)
+	if url == "" && s.cfg.FingerprintKeyGenerated {
 		s.log.Warn("PUSHGUARD_FINGERPRINT_KEY is not set: using a random key for this run; fingerprints change at every restart")
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr(), ContextTimeoutEnabled: true})
-	s.closer = append(s.closer, func() { rdb.Close() }, mr.Close)
 	return rdb, nil
 }
 

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
+
+	"github.com/pushguard/pushguard/store"
 )
 
 // The redelivery sweeper. GitHub does not retry a webhook delivery that
@@ -63,7 +65,7 @@ const logHookEvent = "event"
 // sweeper asks GitHub to redeliver failed webhook deliveries.
 type sweeper struct {
 	app      *github.Client // authenticated as the App
-	store    *store
+	store    *store.Store
 	log      *slog.Logger
 	interval time.Duration // between sweeps; also the sweep lock's lifetime
 	lookback time.Duration // how old a delivery may be and still be redelivered
@@ -121,7 +123,7 @@ func (s *sweeper) sweep(ctx context.Context) (redelivered int, err error) {
 		return 0, err
 	}
 	// The lock is left to expire: it also spaces sweeps across replicas.
-	if _, ok, err := s.store.lock(ctx, "sweeper", s.interval); err != nil || !ok {
+	if _, ok, err := s.store.Lock(ctx, "sweeper", s.interval); err != nil || !ok {
 		if err == nil {
 			s.log.Debug("redelivery sweep skipped: another replica swept recently")
 		}
@@ -143,8 +145,8 @@ func (s *sweeper) sweep(ctx context.Context) (redelivered int, err error) {
 // the pending set and moves the mark. It returns the pending deliveries.
 func (s *sweeper) refresh(ctx context.Context, st *sweepStats) (map[string]pendingDelivery, error) {
 	now := s.now()
-	var mark time.Time
-	if _, err := s.store.getJSON(ctx, s.store.key("sweeper", "mark"), &mark); err != nil {
+	mark, err := s.store.SweepMark(ctx)
+	if err != nil {
 		return nil, err
 	}
 	oldest := now.Add(-s.lookback)
@@ -160,7 +162,7 @@ func (s *sweeper) refresh(ctx context.Context, st *sweepStats) (map[string]pendi
 	}
 	st.failed = len(pending)
 	if newest.After(mark) {
-		if err := s.store.setJSON(ctx, s.store.key("sweeper", "mark"), newest, s.lookback); err != nil {
+		if err := s.store.SetSweepMark(ctx, newest, s.lookback); err != nil {
 			return nil, err
 		}
 	}
@@ -238,17 +240,17 @@ func groupDeliveries(list []*github.HookDelivery, oldest time.Time) (delivered m
 
 // updatePending records the log's news in the pending set and returns it.
 func (s *sweeper) updatePending(ctx context.Context, delivered map[string]bool, failed map[string]pendingDelivery) (map[string]pendingDelivery, error) {
-	key := s.store.key("sweeper", "pending")
-	raw, err := s.store.rdb.HGetAll(ctx, key).Result()
+	raw, err := s.store.PendingDeliveries(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("redis pending deliveries: %w", err)
+		return nil, err
 	}
 	pending := make(map[string]pendingDelivery, len(raw))
-	pipe := s.store.rdb.TxPipeline()
+	var drop []string
+	put := map[string][]byte{}
 	for guid, v := range raw {
 		var p pendingDelivery
 		if json.Unmarshal([]byte(v), &p) != nil || delivered[guid] {
-			pipe.HDel(ctx, key, guid)
+			drop = append(drop, guid)
 			continue
 		}
 		pending[guid] = p
@@ -256,14 +258,12 @@ func (s *sweeper) updatePending(ctx context.Context, delivered map[string]bool, 
 	for guid, f := range failed {
 		p := pending[guid].merge(f)
 		if p != pending[guid] {
-			b, _ := json.Marshal(p)
-			pipe.HSet(ctx, key, guid, b)
+			put[guid], _ = json.Marshal(p)
 			pending[guid] = p
 		}
 	}
-	pipe.Expire(ctx, key, s.lookback)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("redis pending deliveries: %w", err)
+	if err := s.store.UpdatePendingDeliveries(ctx, drop, put, s.lookback); err != nil {
+		return nil, err
 	}
 	return pending, nil
 }
@@ -299,23 +299,22 @@ func (s *sweeper) redeliverAll(ctx context.Context, pending map[string]pendingDe
 // redeliver redelivers one GUID's newest attempt unless it was redelivered
 // within the hour.
 func (s *sweeper) redeliver(ctx context.Context, guid string, p pendingDelivery, st *sweepStats) error {
-	key := s.store.key("redelivered", guid)
-	ok, err := s.store.rdb.SetNX(ctx, key, p.ID, redeliverEvery).Result()
+	ok, err := s.store.MarkRedelivered(ctx, guid, p.ID, redeliverEvery)
 	if err != nil {
-		return fmt.Errorf("redis redelivered %s: %w", guid, err)
+		return err
 	}
 	if !ok {
 		st.throttled++
 		return nil
 	}
 	if st.redelivered+st.errors > 0 && !sleep(ctx, s.gap) {
-		s.store.rdb.Del(context.WithoutCancel(ctx), key)
+		s.store.UnmarkRedelivered(context.WithoutCancel(ctx), guid)
 		return nil
 	}
 	if err = s.post(ctx, p.ID); err != nil {
 		if _, limited := rateLimitUntil(err, s.now()); limited || ctx.Err() != nil {
 			// Not this delivery's fault: let the next sweep try it.
-			s.store.rdb.Del(context.WithoutCancel(ctx), key)
+			s.store.UnmarkRedelivered(context.WithoutCancel(ctx), guid)
 			return s.rateLimited(ctx, err, st)
 		}
 		st.errors++
@@ -346,7 +345,7 @@ func (s *sweeper) post(ctx context.Context, id int64) error {
 // giveUp forgets a delivery older than GitHub redelivers.
 func (s *sweeper) giveUp(ctx context.Context, guid string, p pendingDelivery, st *sweepStats) {
 	st.gaveUp++
-	s.store.rdb.HDel(ctx, s.store.key("sweeper", "pending"), guid)
+	s.store.DropPendingDelivery(ctx, guid)
 	s.log.Warn("webhook delivery never succeeded and is now too old to redeliver", logDelivery, guid, logHookEvent, p.Event)
 }
 
@@ -363,21 +362,15 @@ func (s *sweeper) rateLimited(ctx context.Context, err error, st *sweepStats) er
 	}
 	st.rateLimited = true
 	ttl := max(until.Sub(s.now()), time.Second)
-	if err := s.store.rdb.Set(ctx, s.store.key("sweeper", "paused"), until.UTC().Format(time.RFC3339), ttl).Err(); err != nil {
-		return fmt.Errorf("redis pause sweeper: %w", err)
+	if err := s.store.PauseSweeps(ctx, until, ttl); err != nil {
+		return err
 	}
 	s.log.Warn("rate limited by GitHub; redelivery sweeps paused", logRetryAt, until)
 	return nil
 }
 
 // paused reports whether a rate limit pauses sweeping.
-func (s *sweeper) paused(ctx context.Context) (bool, error) {
-	n, err := s.store.rdb.Exists(ctx, s.store.key("sweeper", "paused")).Result()
-	if err != nil {
-		return false, fmt.Errorf("redis sweeper paused: %w", err)
-	}
-	return n > 0, nil
-}
+func (s *sweeper) paused(ctx context.Context) (bool, error) { return s.store.SweepsPaused(ctx) }
 
 // logSummary logs one line per sweep, counts only.
 func (s *sweeper) logSummary(st sweepStats, err error) {

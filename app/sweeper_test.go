@@ -14,6 +14,7 @@ import (
 
 	"github.com/pushguard/pushguard/internal/fakegithub"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/store"
 )
 
 // sweepEnv is a fake GitHub and a Redis for sweepers to share.
@@ -21,7 +22,7 @@ type sweepEnv struct {
 	t     *testing.T
 	gh    *fakegithub.Server
 	rdb   redis.UniversalClient
-	store *store
+	store *store.Store
 	logs  *sweepLog
 }
 
@@ -30,7 +31,7 @@ func newSweepEnv(t *testing.T) *sweepEnv {
 	gh := fakegithub.New(t, fakegithub.Options{})
 	rdb := queuetest.Redis(t)
 	prefix := queuetest.Name(t, rdb) + ":"
-	return &sweepEnv{t: t, gh: gh, rdb: rdb, store: &store{rdb: rdb, prefix: prefix}, logs: &sweepLog{}}
+	return &sweepEnv{t: t, gh: gh, rdb: rdb, store: store.New(rdb, prefix), logs: &sweepLog{}}
 }
 
 // sweeper is a sweeper as the service builds it, without its waits.
@@ -47,7 +48,7 @@ func (e *sweepEnv) sweeper() *sweeper {
 // sweep runs one sweep as if the previous one's interval had passed.
 func (e *sweepEnv) sweep(s *sweeper) int {
 	e.t.Helper()
-	e.del(e.store.key("lock", "sweeper"))
+	e.del(e.store.Key("lock", "sweeper"))
 	n, err := s.sweep(context.Background())
 	if err != nil {
 		e.t.Fatalf("sweep: %v", err)
@@ -181,7 +182,7 @@ func TestSweepRetriesAFailedRedeliveryAfterTheMarkMoved(t *testing.T) {
 		t.Fatalf("sweep within the hour redelivered %d, want 0", got)
 	}
 
-	e.del(e.store.key("redelivered", "lost")) // an hour later
+	e.del(e.store.Key("redelivered", "lost")) // an hour later
 	lists := e.listRequests()
 	if got := e.sweep(s); got != 1 {
 		t.Errorf("sweep an hour later redelivered %d, want 1", got)
@@ -268,7 +269,7 @@ func TestSweepStopsOnRateLimit(t *testing.T) {
 		if n := e.logs.count(slog.LevelWarn); n != 1 {
 			t.Errorf("%d warnings or errors logged, want 1", n)
 		}
-		e.del(e.store.key("sweeper", "paused")) // a minute later
+		e.del(e.store.Key("sweeper", "paused")) // a minute later
 		if got := e.sweep(s); got != 2 {
 			t.Errorf("sweep after the limit redelivered %d, want 2", got)
 		}

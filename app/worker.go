@@ -15,6 +15,7 @@ import (
 	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
+	"github.com/pushguard/pushguard/store"
 )
 
 // Log keys, stable across pushguard's logs so that one push can be followed
@@ -64,7 +65,7 @@ type worker struct {
 	gh         installations
 	appID      int64
 	scanner    *scanner.Scanner
-	store      *store
+	store      *store.Store
 	log        *slog.Logger
 	maxCommits int
 	maxBlob    int64
@@ -101,7 +102,7 @@ func (w *worker) Handle(ctx context.Context, job queue.Job) error {
 // each time in a row (busyDelay) so that a long scan is not polled every
 // few seconds.
 func (w *worker) busy(ctx context.Context, log *slog.Logger, job queue.Job, err error) error {
-	n, cerr := w.store.busy(ctx, holderOf(ctx, job))
+	n, cerr := w.store.Busy(ctx, holderOf(ctx, job))
 	if cerr != nil {
 		log.Warn("could not count busy reschedules", logError, cerr.Error())
 	}
