@@ -15,7 +15,9 @@ const module = "github.com/pushguard/pushguard"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "store"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "store", "metrics", "ghapp"},
+		"metrics":             {"queue", "webhook"},
+		"ghapp":               {},
 		"store":               {"queue"},
 		"internal/logkey":     {},
 		"repoconfig":          {"scanner"},

@@ -128,8 +128,7 @@ func (w *worker) scanFile(ctx context.Context, repo repoRef, sha string, f *gith
 	if err != nil {
 		return fmt.Errorf("scan %s in %s: %w", f.GetFilename(), sha, err)
 	}
-	w.metrics.scanBytes.Add(float64(r.Bytes))
-	w.metrics.scanSeconds.Observe(time.Since(start).Seconds())
+	w.metrics.Scanned(r.Bytes, time.Since(start))
 	res.Findings = append(res.Findings, r.Findings...)
 	res.Skipped = append(res.Skipped, r.Skipped...)
 	return nil

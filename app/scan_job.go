@@ -14,6 +14,7 @@ import (
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/repoconfig"
 	"github.com/pushguard/pushguard/scanner"
@@ -49,11 +50,11 @@ func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 	defer l.Release()
 	if l.TookOver {
 		log.Info("head sha lease taken over from an earlier try of this job")
-		w.metrics.leases.WithLabelValues("taken_over").Inc()
+		w.metrics.Lease(metrics.LeaseTakenOver)
 	}
 	if err := w.scanLeased(l.Context(), log, job, l); err != nil {
 		if l.Lost() {
-			w.metrics.leases.WithLabelValues("lost").Inc()
+			w.metrics.Lease(metrics.LeaseLost)
 			return fmt.Errorf("scan %s: %w (%w)", job.HeadSHA, store.ErrLeaseLost, err)
 		}
 		return err
@@ -130,7 +131,7 @@ func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 	}
 	for _, it := range report.Items {
 		if it.Active() {
-			w.metrics.findings.WithLabelValues(it.RuleID, it.Provider).Inc()
+			w.metrics.Finding(it.RuleID, it.Provider)
 		}
 	}
 	log.Info("scan complete", "conclusion", out.Conclusion, logFindings, len(report.Items), logCommits, report.Commits)

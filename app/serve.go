@@ -97,7 +97,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 	}
 	var hook http.Handler
 	if !opts.workerOnly {
-		if hook, err = webhook.New(cfg.WebhookSecret, s.queue, log, s.metrics.webhook); err != nil {
+		if hook, err = webhook.New(cfg.WebhookSecret, s.queue, log, s.metrics.Webhook); err != nil {
 			ln.Close()
 			return err
 		}
@@ -166,7 +166,7 @@ func (s *service) routes(hook http.Handler) http.Handler {
 		r.Post("/webhook", hook.ServeHTTP)
 		r.Post("/", hook.ServeHTTP)
 	}
-	r.Method(http.MethodGet, "/metrics", s.metrics.handler())
+	r.Method(http.MethodGet, "/metrics", s.metrics.Handler())
 	r.Get("/api/v1/installations/{id}/audit", s.auditHandler)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))

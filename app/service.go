@@ -11,10 +11,15 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
 )
+
+// DefaultGitHubAPIURL is github.com's REST API.
+const DefaultGitHubAPIURL = ghapp.DefaultAPIURL
 
 // defaultKeyPrefix prefixes every key pushguard keeps in Redis.
 const defaultKeyPrefix = store.DefaultKeyPrefix
@@ -27,9 +32,9 @@ type service struct {
 	log     *slog.Logger
 	rdb     redis.UniversalClient
 	queue   *queue.Queue
-	gh      *githubApp
+	gh      *ghapp.App
 	worker  *worker
-	metrics *metrics
+	metrics *metrics.Metrics
 	closer  []func()
 	// pollInterval is how often idle workers look for jobs (tests shorten it).
 	pollInterval time.Duration
@@ -70,17 +75,17 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	qopts.Logger = log
 	s.pollInterval = opts.pollInterval
 	s.queue = queue.New(rdb, qopts)
-	s.metrics = newMetrics(s.queue)
+	s.metrics = metrics.New(s.queue)
 	transport := opts.transport
 	if transport == nil {
 		transport = http.DefaultTransport
 	}
-	gh, err := newGitHubApp(cfg.AppID, cfg.PrivateKey, cfg.APIURL, countingTransport{base: transport, m: s.metrics})
+	gh, err := ghapp.New(cfg.AppID, cfg.PrivateKey, cfg.APIURL, s.metrics.Transport(transport))
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	gh.metrics = s.metrics
+	gh.ObserveRateLimit(s.metrics.RateRemaining)
 	s.gh = gh
 	rules, err := scanner.Default()
 	if err != nil {
@@ -123,10 +128,10 @@ func (s *service) runWorkers(ctx context.Context) error {
 		Concurrency: s.cfg.Workers,
 		Logger:      s.log,
 		OnDead: func(job queue.Job, err error) {
-			s.metrics.jobDead(job)
+			s.metrics.JobDead(job)
 			s.worker.OnDead(job, err)
 		},
-		OnDone:       s.metrics.jobDone,
+		OnDone:       s.metrics.JobDone,
 		PollInterval: s.pollInterval,
 	})
 }

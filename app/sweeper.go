@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/store"
 )
 
@@ -83,7 +84,7 @@ func (s *service) sweeper() *sweeper {
 		app: s.gh.App(), store: s.worker.store, log: s.log,
 		interval: s.cfg.SweepInterval, lookback: defaultSweepLookback, now: time.Now,
 		start: sweepStartDelay, gap: redeliveryGap, max: maxRedeliveriesPerSweep,
-		redelivered: s.metrics.redeliveries.Inc,
+		redelivered: s.metrics.Redelivered,
 	}
 }
 
@@ -150,7 +151,7 @@ func (s *sweeper) refresh(ctx context.Context, st *sweepStats) (map[string]pendi
 		return nil, err
 	}
 	oldest := now.Add(-s.lookback)
-	list, err := s.list(ctx, latest(mark.Add(-sweepOverlap), oldest))
+	list, err := s.list(ctx, ghapp.Latest(mark.Add(-sweepOverlap), oldest))
 	if err != nil {
 		return nil, s.rateLimited(ctx, err, st)
 	}
@@ -221,7 +222,7 @@ func groupDeliveries(list []*github.HookDelivery, oldest time.Time) (delivered m
 	delivered, failed = map[string]bool{}, map[string]pendingDelivery{}
 	for _, d := range list {
 		at := d.GetDeliveredAt().Time
-		newest = latest(newest, at)
+		newest = ghapp.Latest(newest, at)
 		guid := d.GetGUID()
 		if guid == "" || at.Before(oldest) {
 			continue
@@ -312,7 +313,7 @@ func (s *sweeper) redeliver(ctx context.Context, guid string, p pendingDelivery,
 		return nil
 	}
 	if err = s.post(ctx, p.ID); err != nil {
-		if _, limited := rateLimitUntil(err, s.now()); limited || ctx.Err() != nil {
+		if _, limited := ghapp.RateLimitUntil(err, s.now()); limited || ctx.Err() != nil {
 			// Not this delivery's fault: let the next sweep try it.
 			s.store.UnmarkRedelivered(context.WithoutCancel(ctx), guid)
 			return s.rateLimited(ctx, err, st)
@@ -353,7 +354,7 @@ func (s *sweeper) giveUp(ctx context.Context, guid string, p pendingDelivery, st
 // is a rate limit (and then reports no error), and ends the sweep quietly
 // when its context ended. Other errors are returned as they are.
 func (s *sweeper) rateLimited(ctx context.Context, err error, st *sweepStats) error {
-	until, ok := rateLimitUntil(err, s.now())
+	until, ok := ghapp.RateLimitUntil(err, s.now())
 	if !ok {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return nil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/internal/fakegithub"
 	"github.com/pushguard/pushguard/queue/queuetest"
 	"github.com/pushguard/pushguard/store"
@@ -37,7 +38,7 @@ func newSweepEnv(t *testing.T) *sweepEnv {
 // sweeper is a sweeper as the service builds it, without its waits.
 func (e *sweepEnv) sweeper() *sweeper {
 	e.t.Helper()
-	g, err := newGitHubApp(e.gh.AppID(), e.gh.PrivateKeyPEM(), e.gh.URL(), nil)
+	g, err := ghapp.New(e.gh.AppID(), e.gh.PrivateKeyPEM(), e.gh.URL(), nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}

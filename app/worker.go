@@ -13,6 +13,8 @@ import (
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
@@ -71,7 +73,7 @@ type worker struct {
 	maxBlob    int64
 	scanBudget time.Duration // per job; 0: DefaultScanBudget
 	now        func() time.Time
-	metrics    *metrics
+	metrics    *metrics.Metrics
 	decisions  *decisions.Store
 	perms      *permissions
 }
@@ -84,7 +86,7 @@ var errBusy = errors.New("head sha is being scanned by another worker")
 func (w *worker) Handle(ctx context.Context, job queue.Job) error {
 	log := w.jobLog(job)
 	err := w.dispatch(ctx, log, job)
-	if until, ok := rateLimitUntil(err, w.now()); ok {
+	if until, ok := ghapp.RateLimitUntil(err, w.now()); ok {
 		log.Warn("rate limited by GitHub; job rescheduled", logRetryAt, until, logError, err.Error())
 		return queue.RetryAt(err, until)
 	}
@@ -107,7 +109,7 @@ func (w *worker) busy(ctx context.Context, log *slog.Logger, job queue.Job, err 
 		log.Warn("could not count busy reschedules", logError, cerr.Error())
 	}
 	at := w.now().Add(busyDelay(n))
-	w.metrics.leases.WithLabelValues("busy").Inc()
+	w.metrics.Lease(metrics.LeaseBusy)
 	log.Info("head sha held by another job; rescheduled", logRetryAt, at, logBusy, n)
 	return queue.RetryAt(err, at)
 }

@@ -1,4 +1,4 @@
-package app
+package ghapp
 
 import (
 	"errors"
@@ -14,26 +14,27 @@ import (
 	"github.com/google/go-github/v60/github"
 )
 
-// DefaultGitHubAPIURL is github.com's REST API.
-const DefaultGitHubAPIURL = "https://api.github.com/"
+// DefaultAPIURL is github.com's REST API.
+const DefaultAPIURL = "https://api.github.com/"
 
-// githubApp makes GitHub clients: one authenticated as the App (JWT) and one
+// App makes GitHub clients: one authenticated as the App (JWT) and one
 // per installation, each with its own cached installation token (ghinstallation
 // renews it shortly before it expires). It works unchanged against
 // api.github.com and a GitHub Enterprise Server API URL.
-type githubApp struct {
+type App struct {
 	appID   int64
 	base    *url.URL // the API URL, with a trailing slash
 	apps    *ghinstallation.AppsTransport
 	rt      http.RoundTripper
 	mu      sync.Mutex
 	clients map[int64]*github.Client
-	// metrics, when set, records each installation's rate limit left.
-	metrics *metrics
+	// rateRemaining, when set, is told each installation's rate limit left.
+	rateRemaining func(installation int64, remaining int)
 }
 
-// newGitHubApp checks the key and prepares the App's transports.
-func newGitHubApp(appID int64, privateKeyPEM []byte, apiURL string, rt http.RoundTripper) (*githubApp, error) {
+// New checks the key and prepares the App's transports; rt (nil:
+// http.DefaultTransport) carries every request, token requests included.
+func New(appID int64, privateKeyPEM []byte, apiURL string, rt http.RoundTripper) (*App, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
@@ -49,11 +50,11 @@ func newGitHubApp(appID int64, privateKeyPEM []byte, apiURL string, rt http.Roun
 		return nil, fmt.Errorf("github app private key: %w", err)
 	}
 	apps.BaseURL = strings.TrimSuffix(apiURL, "/")
-	return &githubApp{appID: appID, base: base, apps: apps, rt: rt, clients: map[int64]*github.Client{}}, nil
+	return &App{appID: appID, base: base, apps: apps, rt: rt, clients: map[int64]*github.Client{}}, nil
 }
 
 // newClient returns a go-github client for rt at the configured API URL.
-func (g *githubApp) newClient(rt http.RoundTripper) *github.Client {
+func (g *App) newClient(rt http.RoundTripper) *github.Client {
 	c := github.NewClient(&http.Client{Transport: rt, Timeout: 60 * time.Second})
 	// The URL is used as given: https://api.github.com/, or a GitHub
 	// Enterprise Server's https://HOST/api/v3/ (validated at start-up).
@@ -64,33 +65,58 @@ func (g *githubApp) newClient(rt http.RoundTripper) *github.Client {
 
 // App returns a client authenticated as the App itself (for its hook
 // deliveries).
-func (g *githubApp) App() *github.Client { return g.newClient(g.apps) }
+func (g *App) App() *github.Client { return g.newClient(g.apps) }
 
 // Installation returns the cached client for an installation.
-func (g *githubApp) Installation(id int64) *github.Client {
+func (g *App) Installation(id int64) *github.Client {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if c, ok := g.clients[id]; ok {
 		return c
 	}
 	var rt http.RoundTripper = ghinstallation.NewFromAppsTransport(g.apps, id)
-	if g.metrics != nil {
-		rt = rateTransport{base: rt, m: g.metrics, installation: strconv.FormatInt(id, 10)}
+	if g.rateRemaining != nil {
+		rt = rateTransport{base: rt, observe: g.rateRemaining, installation: id}
 	}
 	c := g.newClient(rt)
 	g.clients[id] = c
 	return c
 }
 
-// rateLimitUntil reports when GitHub will accept requests again, if err is a
+// ObserveRateLimit has each installation's client tell observe the
+// x-ratelimit-remaining of every answer (for a metric). Call it before the
+// first Installation.
+func (g *App) ObserveRateLimit(observe func(installation int64, remaining int)) {
+	g.rateRemaining = observe
+}
+
+// rateTransport reports the rate limit an installation has left. It sits
+// over ghinstallation, where the installation is known.
+type rateTransport struct {
+	base         http.RoundTripper
+	observe      func(installation int64, remaining int)
+	installation int64
+}
+
+func (t rateTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err == nil {
+		if rem, perr := strconv.Atoi(resp.Header.Get("X-Ratelimit-Remaining")); perr == nil {
+			t.observe(t.installation, rem)
+		}
+	}
+	return resp, err
+}
+
+// RateLimitUntil reports when GitHub will accept requests again, if err is a
 // rate-limit refusal: a 429, or a 403 with retry-after or an exhausted
 // x-ratelimit-remaining. go-github recognises only the 403 forms, so the
 // headers are read here for both. It follows GitHub's guidance: honour
 // retry-after, then x-ratelimit-reset, else wait a minute.
-func rateLimitUntil(err error, now time.Time) (time.Time, bool) {
+func RateLimitUntil(err error, now time.Time) (time.Time, bool) {
 	var rl *github.RateLimitError
 	if errors.As(err, &rl) {
-		return latest(rl.Rate.Reset.Time, now.Add(time.Second)), true
+		return Latest(rl.Rate.Reset.Time, now.Add(time.Second)), true
 	}
 	var abuse *github.AbuseRateLimitError
 	if errors.As(err, &abuse) {
@@ -112,7 +138,7 @@ func rateLimitUntil(err error, now time.Time) (time.Time, bool) {
 	}
 	if h.Get("X-Ratelimit-Remaining") == "0" {
 		if reset, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64); err == nil {
-			return latest(time.Unix(reset, 0), now.Add(time.Second)), true
+			return Latest(time.Unix(reset, 0), now.Add(time.Second)), true
 		}
 	}
 	if status == http.StatusTooManyRequests {
@@ -121,7 +147,8 @@ func rateLimitUntil(err error, now time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func latest(a, b time.Time) time.Time {
+// Latest returns the later of a and b.
+func Latest(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a
 	}
