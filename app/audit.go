@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/internal/logkey"
 )
 
 // auditPage is the audit API's answer: newest first, with the cursor of the
@@ -46,13 +47,13 @@ func (s *service) auditHandler(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad installation id or limit", http.StatusBadRequest)
 		return
 	}
-	page, err := readAudit(r.Context(), s.worker.decisions, id, r.URL.Query().Get("cursor"), limit)
+	page, err := readAudit(r.Context(), s.decisions, id, r.URL.Query().Get("cursor"), limit)
 	switch {
 	case errors.Is(err, decisions.ErrInvalidCursor):
 		http.Error(w, "bad cursor", http.StatusBadRequest)
 		return
 	case err != nil:
-		s.log.Error("audit", logError, err.Error())
+		s.log.Error("audit", logkey.Error, err.Error())
 		http.Error(w, "audit unavailable", http.StatusServiceUnavailable)
 		return
 	}

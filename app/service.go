@@ -16,10 +16,20 @@ import (
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
+	"github.com/pushguard/pushguard/worker"
 )
 
-// DefaultGitHubAPIURL is github.com's REST API.
-const DefaultGitHubAPIURL = ghapp.DefaultAPIURL
+// Defaults of the configuration that the packages they configure own.
+const (
+	// DefaultGitHubAPIURL is github.com's REST API.
+	DefaultGitHubAPIURL = ghapp.DefaultAPIURL
+	// DefaultMaxCommits is how many commits a job scans one by one.
+	DefaultMaxCommits = worker.DefaultMaxCommits
+	// DefaultScanBudget is how long one job may spend scanning files.
+	DefaultScanBudget = worker.DefaultScanBudget
+	// maxScanBudget keeps a budget inside a job's timeout.
+	maxScanBudget = worker.MaxScanBudget
+)
 
 // defaultKeyPrefix prefixes every key pushguard keeps in Redis.
 const defaultKeyPrefix = store.DefaultKeyPrefix
@@ -28,14 +38,17 @@ const defaultKeyPrefix = store.DefaultKeyPrefix
 // the worker. The serve and worker commands build one; so do the end-to-end
 // tests, with a fake GitHub behind transport.
 type service struct {
-	cfg     Config
-	log     *slog.Logger
-	rdb     redis.UniversalClient
-	queue   *queue.Queue
-	gh      *ghapp.App
-	worker  *worker
-	metrics *metrics.Metrics
-	closer  []func()
+	cfg    Config
+	log    *slog.Logger
+	rdb    redis.UniversalClient
+	queue  *queue.Queue
+	gh     *ghapp.App
+	worker *worker.Worker
+	store  *store.Store
+	// decisions are maintainers' dismissals (the audit API reads them).
+	decisions *decisions.Store
+	metrics   *metrics.Metrics
+	closer    []func()
 	// pollInterval is how often idle workers look for jobs (tests shorten it).
 	pollInterval time.Duration
 	// creds is whether GitHub accepted the App's credentials (startup.go).
@@ -92,14 +105,13 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 		s.Close()
 		return nil, err
 	}
-	st := store.New(rdb, qopts.KeyPrefix)
 	sc := scanner.New(rules, cfg.FingerprintKey)
-	s.worker = &worker{
-		gh: gh, appID: cfg.AppID, scanner: sc,
-		store: st, log: log,
-		maxCommits: cfg.MaxCommits, maxBlob: DefaultMaxBlobBytes, scanBudget: cfg.ScanBudget, now: time.Now, metrics: s.metrics,
-		decisions: decisions.NewStore(rdb, st.Prefix(), decisions.WithRedactor(sc.RedactText)), perms: newPermissions(time.Now),
-	}
+	s.store = store.New(rdb, qopts.KeyPrefix)
+	s.decisions = decisions.NewStore(rdb, s.store.Prefix(), decisions.WithRedactor(sc.RedactText))
+	s.worker = worker.New(worker.Options{
+		GitHub: gh, AppID: cfg.AppID, Scanner: sc, Store: s.store, Decisions: s.decisions, Metrics: s.metrics, Log: log,
+		MaxCommits: cfg.MaxCommits, ScanBudget: cfg.ScanBudget,
+	})
 	return s, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/store"
 )
 
@@ -60,9 +61,6 @@ const (
 	deliveriesPerPage = 100
 )
 
-// logHookEvent is the webhook event's log key.
-const logHookEvent = "event"
-
 // sweeper asks GitHub to redeliver failed webhook deliveries.
 type sweeper struct {
 	app      *github.Client // authenticated as the App
@@ -81,7 +79,7 @@ type sweeper struct {
 // sweeper builds the service's redelivery sweeper.
 func (s *service) sweeper() *sweeper {
 	return &sweeper{
-		app: s.gh.App(), store: s.worker.store, log: s.log,
+		app: s.gh.App(), store: s.store, log: s.log,
 		interval: s.cfg.SweepInterval, lookback: defaultSweepLookback, now: time.Now,
 		start: sweepStartDelay, gap: redeliveryGap, max: maxRedeliveriesPerSweep,
 		redelivered: s.metrics.Redelivered,
@@ -102,7 +100,7 @@ func (s *sweeper) run(ctx context.Context) {
 		case <-t.C:
 		}
 		if _, err := s.sweep(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("redelivery sweep failed", logError, err.Error())
+			s.log.Warn("redelivery sweep failed", logkey.Error, err.Error())
 		}
 		// Counted from the end of a sweep, so the next one always finds the
 		// previous sweep's lock expired.
@@ -319,14 +317,14 @@ func (s *sweeper) redeliver(ctx context.Context, guid string, p pendingDelivery,
 			return s.rateLimited(ctx, err, st)
 		}
 		st.errors++
-		s.log.Warn("redelivery failed; retried in an hour", logDelivery, guid, logHookEvent, p.Event, logError, err.Error())
+		s.log.Warn("redelivery failed; retried in an hour", logkey.Delivery, guid, logkey.Event, p.Event, logkey.Error, err.Error())
 		return nil
 	}
 	st.redelivered++
 	if s.redelivered != nil {
 		s.redelivered()
 	}
-	s.log.Info("webhook delivery redelivered", logDelivery, guid, logHookEvent, p.Event)
+	s.log.Info("webhook delivery redelivered", logkey.Delivery, guid, logkey.Event, p.Event)
 	return nil
 }
 
@@ -347,7 +345,7 @@ func (s *sweeper) post(ctx context.Context, id int64) error {
 func (s *sweeper) giveUp(ctx context.Context, guid string, p pendingDelivery, st *sweepStats) {
 	st.gaveUp++
 	s.store.DropPendingDelivery(ctx, guid)
-	s.log.Warn("webhook delivery never succeeded and is now too old to redeliver", logDelivery, guid, logHookEvent, p.Event)
+	s.log.Warn("webhook delivery never succeeded and is now too old to redeliver", logkey.Delivery, guid, logkey.Event, p.Event)
 }
 
 // rateLimited pauses sweeping until GitHub accepts requests again when err
@@ -366,7 +364,7 @@ func (s *sweeper) rateLimited(ctx context.Context, err error, st *sweepStats) er
 	if err := s.store.PauseSweeps(ctx, until, ttl); err != nil {
 		return err
 	}
-	s.log.Warn("rate limited by GitHub; redelivery sweeps paused", logRetryAt, until)
+	s.log.Warn("rate limited by GitHub; redelivery sweeps paused", logkey.RetryAt, until)
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/internal/fakegithub"
+	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/queue/queuetest"
 	"github.com/pushguard/pushguard/store"
 )
@@ -143,7 +144,7 @@ func TestSweepLogsTheGUIDOfEachRedelivery(t *testing.T) {
 	e := newSweepEnv(t)
 	e.gh.AddDelivery(failed("guid-logged", time.Now()))
 	e.sweep(e.sweeper())
-	if got := e.logs.values("webhook delivery redelivered", logDelivery); !slices.Equal(got, []string{"guid-logged"}) {
+	if got := e.logs.values("webhook delivery redelivered", logkey.Delivery); !slices.Equal(got, []string{"guid-logged"}) {
 		t.Errorf("redeliveries logged with delivery_id %q, want [guid-logged]", got)
 	}
 	if got := e.logs.values("redelivery sweep", "redelivered"); !slices.Equal(got, []string{"1"}) {

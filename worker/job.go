@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/repoconfig"
@@ -39,7 +40,7 @@ type repoRef struct {
 // the lease's context, and the check run is completed only after a last
 // check that the lease is still ours, so a job that lost it writes nothing
 // more and is tried again.
-func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) error {
+func (w *Worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) error {
 	l, err := w.store.Acquire(ctx, job.Repository()+"@"+job.HeadSHA, holderOf(ctx, job), shaLeaseTTL)
 	if errors.Is(err, store.ErrLocked) {
 		return errBusy
@@ -72,7 +73,7 @@ func holderOf(ctx context.Context, job queue.Job) string {
 }
 
 // scanLeased does the scan job's work while l holds its head SHA.
-func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job, l *store.Lease) error {
+func (w *Worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job, l *store.Lease) error {
 	cr := checks.NewClient(w.gh.Installation(job.InstallationID), job.Owner, job.Repo)
 	existing, found, err := cr.Find(ctx, job.HeadSHA, w.appID)
 	if err != nil {
@@ -91,7 +92,7 @@ func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 	if err != nil {
 		return err
 	}
-	log = log.With(logCheckRun, run.ID)
+	log = log.With(logkey.CheckRun, run.ID)
 
 	// A reused run keeps what earlier jobs scanned for it (a push's commits
 	// and its pull request's), so the last job to finish never narrows it.
@@ -134,13 +135,13 @@ func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 			w.metrics.Finding(it.RuleID, it.Provider)
 		}
 	}
-	log.Info("scan complete", "conclusion", out.Conclusion, logFindings, len(report.Items), logCommits, report.Commits)
+	log.Info("scan complete", logkey.Conclusion, out.Conclusion, logkey.Findings, len(report.Items), logkey.Commits, report.Commits)
 	return nil
 }
 
 // openRepo readies a job's repository: its client, its configuration and
 // the scanner its rules make.
-func (w *worker) openRepo(ctx context.Context, job queue.Job) (repoRef, *repoconfig.Config, []string, error) {
+func (w *Worker) openRepo(ctx context.Context, job queue.Job) (repoRef, *repoconfig.Config, []string, error) {
 	repo := repoRef{gh: w.gh.Installation(job.InstallationID), owner: job.Owner, name: job.Repo, headSHA: job.HeadSHA, sc: w.scanner,
 		budget: newBudget(w.now, w.scanBudget)}
 	cfg, problems, err := w.repoConfig(ctx, repo, job.DefaultBranch)
@@ -158,7 +159,7 @@ func (w *worker) openRepo(ctx context.Context, job queue.Job) (repoRef, *repocon
 
 // applyPolicy drops findings in ignored paths, marks those below fail_on as
 // advisory, and attaches maintainers' dismissals.
-func (w *worker) applyPolicy(ctx context.Context, job queue.Job, cfg *repoconfig.Config, r *checks.Report) error {
+func (w *Worker) applyPolicy(ctx context.Context, job queue.Job, cfg *repoconfig.Config, r *checks.Report) error {
 	var items []checks.Item
 	var fps []string
 	for _, it := range r.Items {
@@ -191,7 +192,7 @@ func (w *worker) applyPolicy(ctx context.Context, job queue.Job, cfg *repoconfig
 // updateComment keeps the pull request's one pushguard comment in step with
 // the scan: created when there are findings, edited in place after that
 // (saying so when all are resolved), never made for a PR that never had one.
-func (w *worker) updateComment(ctx context.Context, cr *checks.Client, job queue.Job, cfg *repoconfig.Config, r *checks.Report, rules *scanner.Ruleset) error {
+func (w *Worker) updateComment(ctx context.Context, cr *checks.Client, job queue.Job, cfg *repoconfig.Config, r *checks.Report, rules *scanner.Ruleset) error {
 	if job.PR == 0 || !cfg.CommentsEnabled() {
 		return nil
 	}
@@ -210,7 +211,7 @@ func (w *worker) updateComment(ctx context.Context, cr *checks.Client, job queue
 // GitHub expects, unless this very delivery already made it (a retry).
 // Otherwise an existing pushguard run on the head SHA is reused, so a push
 // and a pull request for the same SHA never make two.
-func (w *worker) checkRun(ctx context.Context, cr *checks.Client, job queue.Job, existing checks.Run, found bool) (run checks.Run, reused bool, err error) {
+func (w *Worker) checkRun(ctx context.Context, cr *checks.Client, job queue.Job, existing checks.Run, found bool) (run checks.Run, reused bool, err error) {
 	explicit := job.Kind == queue.KindAction || (job.Kind == queue.KindRescan && job.Action == "rerequested")
 	if found && (!explicit || existing.ExternalID == job.DeliveryID) {
 		return existing, true, nil
@@ -222,7 +223,7 @@ func (w *worker) checkRun(ctx context.Context, cr *checks.Client, job queue.Job,
 // buildReport scans what the job names (and the earlier commits of a
 // reused run) and locates the findings at the head. It returns the commits
 // it scanned one by one.
-func (w *worker) buildReport(ctx context.Context, repo repoRef, job queue.Job, earlier []string) (*checks.Report, []string, error) {
+func (w *Worker) buildReport(ctx context.Context, repo repoRef, job queue.Job, earlier []string) (*checks.Report, []string, error) {
 	p, err := w.plan(ctx, repo, job)
 	if err != nil {
 		return nil, nil, err
@@ -262,7 +263,7 @@ func (w *worker) buildReport(ctx context.Context, repo repoRef, job queue.Job, e
 // newAnnotations drops the annotations already posted on a reused run (GitHub
 // appends annotations and cannot remove them) and returns the keys of the
 // rest.
-func (w *worker) newAnnotations(ctx context.Context, runID int64, out *checks.Output) ([]string, error) {
+func (w *Worker) newAnnotations(ctx context.Context, runID int64, out *checks.Output) ([]string, error) {
 	posted, err := w.store.Annotated(ctx, runID)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // 👀 on receipt, checks the author may change state, applies each command,
 // re-renders the check run and the PR comment, and reacts 👍 when every
 // command worked or 😕 (with a reply) when one was refused.
-func (w *worker) comment(ctx context.Context, log *slog.Logger, job queue.Job) error {
+func (w *Worker) comment(ctx context.Context, log *slog.Logger, job queue.Job) error {
 	gh := w.gh.Installation(job.InstallationID)
 	c, _, err := gh.Issues.GetComment(ctx, job.Owner, job.Repo, job.CommentID)
 	if isNotFound(err) {
@@ -58,7 +58,7 @@ type commandResult struct {
 
 // commandOutcome applies the comment's commands once and remembers what
 // they did.
-func (w *worker) commandOutcome(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) (commandResult, error) {
+func (w *Worker) commandOutcome(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) (commandResult, error) {
 	var out commandResult
 	if found, err := w.store.CommandResult(ctx, job.CommentID, &out); err != nil || found {
 		return out, err
@@ -72,7 +72,7 @@ func (w *worker) commandOutcome(ctx context.Context, log *slog.Logger, job queue
 }
 
 // answer re-renders when state changed, replies, and reacts.
-func (w *worker) answer(ctx context.Context, log *slog.Logger, cr *checks.Client, job queue.Job, replies []string, changed *prState, refused bool) error {
+func (w *Worker) answer(ctx context.Context, log *slog.Logger, cr *checks.Client, job queue.Job, replies []string, changed *prState, refused bool) error {
 	if changed != nil {
 		if err := w.scan(ctx, log, changed.job); err != nil {
 			return err
@@ -96,7 +96,7 @@ func (w *worker) answer(ctx context.Context, log *slog.Logger, cr *checks.Client
 // runCommands applies commands; it returns the replies to post, the pull
 // request to re-render (nil when nothing changed), and whether anything was
 // refused.
-func (w *worker) runCommands(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) ([]string, *prState, bool, error) {
+func (w *Worker) runCommands(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) ([]string, *prState, bool, error) {
 	var replies []string
 	refused := false
 	for _, c := range cmds {

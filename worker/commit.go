@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ type commitResult struct {
 // commitScan returns a commit's scan, from the cache when this ruleset has
 // scanned it before (a push followed by its pull request's synchronize
 // fetches and scans each commit once).
-func (w *worker) commitScan(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
+func (w *Worker) commitScan(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
 	version, name := repo.sc.Rules().Version(), repo.owner+"/"+repo.name
 	var cached commitResult
 	if found, err := w.store.CommitScan(ctx, version, name, sha, &cached); err != nil || found {
@@ -41,7 +41,7 @@ func (w *worker) commitScan(ctx context.Context, repo repoRef, sha string) (*com
 
 // scanCommit fetches a commit's files page by page and scans their added
 // lines.
-func (w *worker) scanCommit(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
+func (w *Worker) scanCommit(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
 	res := &commitResult{}
 	listed := 0
 	opts := &github.ListOptions{PerPage: 100}
@@ -84,7 +84,7 @@ func notListed(limit int, sha string) scanner.Skipped {
 
 // scanCompare scans the net diff from base to the head, for changes past
 // the per-commit limit. Findings are attributed to the head commit.
-func (w *worker) scanCompare(ctx context.Context, repo repoRef, base string) (*commitResult, error) {
+func (w *Worker) scanCompare(ctx context.Context, repo repoRef, base string) (*commitResult, error) {
 	cmp, _, err := repo.gh.Repositories.CompareCommits(ctx, repo.owner, repo.name, base, repo.headSHA, &github.ListOptions{PerPage: 1})
 	if err != nil {
 		return nil, fmt.Errorf("compare %s...%s: %w", base, repo.headSHA, err)
@@ -107,7 +107,7 @@ func (w *worker) scanCompare(ctx context.Context, repo repoRef, base string) (*c
 // whole blob when it did not (binary or too large a diff), if it is text and
 // within the size cap; otherwise it is listed as not scanned. Nothing is
 // skipped silently.
-func (w *worker) scanFile(ctx context.Context, repo repoRef, sha string, f *github.CommitFile, res *commitResult) error {
+func (w *Worker) scanFile(ctx context.Context, repo repoRef, sha string, f *github.CommitFile, res *commitResult) error {
 	patch := f.GetPatch()
 	if f.GetStatus() == "removed" || (patch == "" && f.GetAdditions() == 0 && f.GetChanges() == 0 && f.GetStatus() != "added") {
 		return nil // a removal, a pure rename or a mode change adds no line
@@ -135,7 +135,7 @@ func (w *worker) scanFile(ctx context.Context, repo repoRef, sha string, f *gith
 }
 
 // scanBlob scans a file GitHub sent no patch for, whole.
-func (w *worker) scanBlob(ctx context.Context, repo repoRef, sha string, f *github.CommitFile) (*scanner.Result, error) {
+func (w *Worker) scanBlob(ctx context.Context, repo repoRef, sha string, f *github.CommitFile) (*scanner.Result, error) {
 	data, skip, err := w.fetchFile(ctx, repo, f.GetFilename(), sha, f.GetSHA())
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func (w *worker) scanBlob(ctx context.Context, repo repoRef, sha string, f *gith
 
 // fetchFile reads a file at a commit, or says why it is not read: missing,
 // or above the size cap.
-func (w *worker) fetchFile(ctx context.Context, repo repoRef, path, ref, blobSHA string) ([]byte, string, error) {
+func (w *Worker) fetchFile(ctx context.Context, repo repoRef, path, ref, blobSHA string) ([]byte, string, error) {
 	fc, _, _, err := repo.gh.Repositories.GetContents(ctx, repo.owner, repo.name, path, &github.RepositoryContentGetOptions{Ref: ref})
 	if isNotFound(err) {
 		return nil, "missing", nil

@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"context"
@@ -9,15 +9,9 @@ import (
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/repoconfig"
-)
-
-// Log keys of maintainers' decisions.
-const (
-	logSender      = "sender"
-	logDecision    = "decision"
-	logFingerprint = "fingerprint"
 )
 
 // prState is what a decision needs to know of a pull request: its head, its
@@ -31,7 +25,7 @@ type prState struct {
 
 // pullRequestState scans (from the cache) the pull request's head so that
 // commands can name its findings.
-func (w *worker) pullRequestState(ctx context.Context, job queue.Job) (*prState, error) {
+func (w *Worker) pullRequestState(ctx context.Context, job queue.Job) (*prState, error) {
 	gh := w.gh.Installation(job.InstallationID)
 	pr, _, err := gh.PullRequests.Get(ctx, job.Owner, job.Repo, job.PR)
 	if err != nil {
@@ -48,7 +42,7 @@ func (w *worker) pullRequestState(ctx context.Context, job queue.Job) (*prState,
 
 // headState builds the findings of a scan job's head, with the
 // repository's policy applied.
-func (w *worker) headState(ctx context.Context, scanJob queue.Job) (*prState, error) {
+func (w *Worker) headState(ctx context.Context, scanJob queue.Job) (*prState, error) {
 	repo, cfg, _, err := w.openRepo(ctx, scanJob)
 	if err != nil {
 		return nil, err
@@ -64,7 +58,7 @@ func (w *worker) headState(ctx context.Context, scanJob queue.Job) (*prState, er
 }
 
 // apply runs one command; ok reports that it changed state.
-func (w *worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st *prState, c decisions.Command) (string, bool, error) {
+func (w *Worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st *prState, c decisions.Command) (string, bool, error) {
 	switch c.Verb {
 	case decisions.VerbRescan:
 		return "", true, nil
@@ -91,7 +85,7 @@ func (w *worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st 
 			if err != nil {
 				return "", false, err
 			}
-			log.Info("finding restored", logDecision, "undo", logSender, job.Sender, logFingerprint, it.Fingerprint[:12])
+			log.Info("finding restored", logkey.Decision, "undo", logkey.Sender, job.Sender, logkey.Fingerprint, it.Fingerprint[:12])
 		}
 		return "", true, nil
 	}
@@ -101,7 +95,7 @@ func (w *worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st 
 // allowedTeamsOf returns which of the teams in bypass.allowed the user is an
 // active member of, asking GitHub's team-membership API (it needs the App's
 // members: read permission; without it, teams simply never match).
-func (w *worker) allowedTeamsOf(ctx context.Context, st *prState, login string) []string {
+func (w *Worker) allowedTeamsOf(ctx context.Context, st *prState, login string) []string {
 	allowed, restricted := st.cfg.BypassAllowed()
 	if !restricted {
 		return nil
@@ -121,7 +115,7 @@ func (w *worker) allowedTeamsOf(ctx context.Context, st *prState, login string) 
 }
 
 // record stores a dismissal for each target finding.
-func (w *worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st *prState, targets []checks.Item, c decisions.Command) error {
+func (w *Worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st *prState, targets []checks.Item, c decisions.Command) error {
 	for _, it := range targets {
 		d := decisions.Decision{
 			InstallationID: job.InstallationID, Repo: job.Repository(), Fingerprint: it.Fingerprint,
@@ -131,7 +125,7 @@ func (w *worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st
 		if err := w.decisions.Dismiss(ctx, d); err != nil {
 			return err
 		}
-		log.Info("finding dismissed", logDecision, string(c.Reason), logSender, job.Sender, logFingerprint, it.Fingerprint[:12], logPR, job.PR)
+		log.Info("finding dismissed", logkey.Decision, string(c.Reason), logkey.Sender, job.Sender, logkey.Fingerprint, it.Fingerprint[:12], logkey.PR, job.PR)
 	}
 	return nil
 }
@@ -139,7 +133,7 @@ func (w *worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st
 // scrubNote redacts what the repository's own rules (custom ones included)
 // find in a dismissal's note; the decision store then redacts what the
 // built-in rules find, so no path stores a note unredacted.
-func (w *worker) scrubNote(st *prState, note string) string {
+func (w *Worker) scrubNote(st *prState, note string) string {
 	return st.repo.sc.RedactText(note)
 }
 
