@@ -19,7 +19,8 @@ const logLeaf = "internal/logkey"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "store", "metrics", "ghapp", "worker"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "store", "metrics", "ghapp", "worker", "sweeper"},
+		"sweeper":             {"store", "ghapp"},
 		"worker":              {"scanner", "checks", "queue", "decisions", "repoconfig", "store", "metrics", "ghapp"},
 		"metrics":             {"queue", "webhook"},
 		"ghapp":               {},

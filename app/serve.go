@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/pushguard/pushguard/sweeper"
 	"github.com/pushguard/pushguard/webhook"
 )
 
@@ -124,7 +125,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.sweeper().run(workerCtx) // redelivers webhook deliveries that failed
+			sweeper.New(s.gh.App(), s.store, s.log, cfg.SweepInterval, s.metrics.Redelivered).Run(workerCtx) // redelivers webhook deliveries that failed
 		}()
 	}
 	httpErr := make(chan error, 1)

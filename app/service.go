@@ -16,6 +16,7 @@ import (
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
+	"github.com/pushguard/pushguard/sweeper"
 	"github.com/pushguard/pushguard/worker"
 )
 
@@ -27,6 +28,10 @@ const (
 	DefaultMaxCommits = worker.DefaultMaxCommits
 	// DefaultScanBudget is how long one job may spend scanning files.
 	DefaultScanBudget = worker.DefaultScanBudget
+	// DefaultSweepInterval is how often failed deliveries are looked for.
+	DefaultSweepInterval = sweeper.DefaultSweepInterval
+	// MinSweepInterval is the shortest sweep interval allowed.
+	MinSweepInterval = sweeper.MinSweepInterval
 	// maxScanBudget keeps a budget inside a job's timeout.
 	maxScanBudget = worker.MaxScanBudget
 )

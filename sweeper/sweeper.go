@@ -1,4 +1,4 @@
-package app
+package sweeper
 
 import (
 	"cmp"
@@ -17,7 +17,7 @@ import (
 	"github.com/pushguard/pushguard/store"
 )
 
-// The redelivery sweeper. GitHub does not retry a webhook delivery that
+// GitHub does not retry a webhook delivery that
 // failed (our 503 while Redis is down, a timeout, a proxy's 502), so the
 // sweeper reads the App's delivery log and asks GitHub to redeliver every
 // delivery none of whose attempts succeeded. A redelivery keeps its GUID
@@ -61,8 +61,8 @@ const (
 	deliveriesPerPage = 100
 )
 
-// sweeper asks GitHub to redeliver failed webhook deliveries.
-type sweeper struct {
+// Sweeper asks GitHub to redeliver failed webhook deliveries.
+type Sweeper struct {
 	app      *github.Client // authenticated as the App
 	store    *store.Store
 	log      *slog.Logger
@@ -76,18 +76,20 @@ type sweeper struct {
 	redelivered func()
 }
 
-// sweeper builds the service's redelivery sweeper.
-func (s *service) sweeper() *sweeper {
-	return &sweeper{
-		app: s.gh.App(), store: s.store, log: s.log,
-		interval: s.cfg.SweepInterval, lookback: defaultSweepLookback, now: time.Now,
+// New builds a sweeper that reads the delivery log with app (a client
+// authenticated as the App) every interval, keeping its state in st.
+// redelivered, when not nil, is called for each redelivery (a metric).
+func New(app *github.Client, st *store.Store, log *slog.Logger, interval time.Duration, redelivered func()) *Sweeper {
+	return &Sweeper{
+		app: app, store: st, log: log,
+		interval: interval, lookback: defaultSweepLookback, now: time.Now,
 		start: sweepStartDelay, gap: redeliveryGap, max: maxRedeliveriesPerSweep,
-		redelivered: s.metrics.Redelivered,
+		redelivered: redelivered,
 	}
 }
 
-// run sweeps shortly after it starts, then every interval, until ctx ends.
-func (s *sweeper) run(ctx context.Context) {
+// Run sweeps shortly after it starts, then every interval, until ctx ends.
+func (s *Sweeper) Run(ctx context.Context) {
 	if s.interval <= 0 {
 		return
 	}
@@ -117,7 +119,7 @@ type sweepStats struct {
 // sweep reads the delivery log back to the previous sweep's mark and
 // redelivers the failed deliveries. It does nothing when another replica
 // swept within the interval or while GitHub rate-limits the App.
-func (s *sweeper) sweep(ctx context.Context) (redelivered int, err error) {
+func (s *Sweeper) sweep(ctx context.Context) (redelivered int, err error) {
 	if paused, err := s.paused(ctx); err != nil || paused {
 		return 0, err
 	}
@@ -142,7 +144,7 @@ func (s *sweeper) sweep(ctx context.Context) (redelivered int, err error) {
 
 // refresh reads the new part of the delivery log, records what it says in
 // the pending set and moves the mark. It returns the pending deliveries.
-func (s *sweeper) refresh(ctx context.Context, st *sweepStats) (map[string]pendingDelivery, error) {
+func (s *Sweeper) refresh(ctx context.Context, st *sweepStats) (map[string]pendingDelivery, error) {
 	now := s.now()
 	mark, err := s.store.SweepMark(ctx)
 	if err != nil {
@@ -170,7 +172,7 @@ func (s *sweeper) refresh(ctx context.Context, st *sweepStats) (map[string]pendi
 
 // list reads the delivery log, newest first, down to the first page that
 // reaches since.
-func (s *sweeper) list(ctx context.Context, since time.Time) ([]*github.HookDelivery, error) {
+func (s *Sweeper) list(ctx context.Context, since time.Time) ([]*github.HookDelivery, error) {
 	var out []*github.HookDelivery
 	opts := &github.ListCursorOptions{PerPage: deliveriesPerPage}
 	for {
@@ -238,7 +240,7 @@ func groupDeliveries(list []*github.HookDelivery, oldest time.Time) (delivered m
 }
 
 // updatePending records the log's news in the pending set and returns it.
-func (s *sweeper) updatePending(ctx context.Context, delivered map[string]bool, failed map[string]pendingDelivery) (map[string]pendingDelivery, error) {
+func (s *Sweeper) updatePending(ctx context.Context, delivered map[string]bool, failed map[string]pendingDelivery) (map[string]pendingDelivery, error) {
 	raw, err := s.store.PendingDeliveries(ctx)
 	if err != nil {
 		return nil, err
@@ -269,7 +271,7 @@ func (s *sweeper) updatePending(ctx context.Context, delivered map[string]bool, 
 
 // redeliverAll asks GitHub to redeliver the pending deliveries, oldest
 // first, each at most once an hour and at most s.max of them.
-func (s *sweeper) redeliverAll(ctx context.Context, pending map[string]pendingDelivery, st *sweepStats) error {
+func (s *Sweeper) redeliverAll(ctx context.Context, pending map[string]pendingDelivery, st *sweepStats) error {
 	guids := make([]string, 0, len(pending))
 	for guid := range pending {
 		guids = append(guids, guid)
@@ -297,7 +299,7 @@ func (s *sweeper) redeliverAll(ctx context.Context, pending map[string]pendingDe
 
 // redeliver redelivers one GUID's newest attempt unless it was redelivered
 // within the hour.
-func (s *sweeper) redeliver(ctx context.Context, guid string, p pendingDelivery, st *sweepStats) error {
+func (s *Sweeper) redeliver(ctx context.Context, guid string, p pendingDelivery, st *sweepStats) error {
 	ok, err := s.store.MarkRedelivered(ctx, guid, p.ID, redeliverEvery)
 	if err != nil {
 		return err
@@ -330,7 +332,7 @@ func (s *sweeper) redeliver(ctx context.Context, guid string, p pendingDelivery,
 
 // post asks GitHub to redeliver one attempt. GitHub answers 202, which
 // go-github reports as an *AcceptedError.
-func (s *sweeper) post(ctx context.Context, id int64) error {
+func (s *Sweeper) post(ctx context.Context, id int64) error {
 	_, _, err := s.app.Apps.RedeliverHookDelivery(ctx, id)
 	if _, accepted := errors.AsType[*github.AcceptedError](err); accepted {
 		return nil
@@ -342,7 +344,7 @@ func (s *sweeper) post(ctx context.Context, id int64) error {
 }
 
 // giveUp forgets a delivery older than GitHub redelivers.
-func (s *sweeper) giveUp(ctx context.Context, guid string, p pendingDelivery, st *sweepStats) {
+func (s *Sweeper) giveUp(ctx context.Context, guid string, p pendingDelivery, st *sweepStats) {
 	st.gaveUp++
 	s.store.DropPendingDelivery(ctx, guid)
 	s.log.Warn("webhook delivery never succeeded and is now too old to redeliver", logkey.Delivery, guid, logkey.Event, p.Event)
@@ -351,7 +353,7 @@ func (s *sweeper) giveUp(ctx context.Context, guid string, p pendingDelivery, st
 // rateLimited pauses sweeping until GitHub accepts requests again when err
 // is a rate limit (and then reports no error), and ends the sweep quietly
 // when its context ended. Other errors are returned as they are.
-func (s *sweeper) rateLimited(ctx context.Context, err error, st *sweepStats) error {
+func (s *Sweeper) rateLimited(ctx context.Context, err error, st *sweepStats) error {
 	until, ok := ghapp.RateLimitUntil(err, s.now())
 	if !ok {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
@@ -369,10 +371,10 @@ func (s *sweeper) rateLimited(ctx context.Context, err error, st *sweepStats) er
 }
 
 // paused reports whether a rate limit pauses sweeping.
-func (s *sweeper) paused(ctx context.Context) (bool, error) { return s.store.SweepsPaused(ctx) }
+func (s *Sweeper) paused(ctx context.Context) (bool, error) { return s.store.SweepsPaused(ctx) }
 
 // logSummary logs one line per sweep, counts only.
-func (s *sweeper) logSummary(st sweepStats, err error) {
+func (s *Sweeper) logSummary(st sweepStats, err error) {
 	s.log.Info("redelivery sweep", "listed", st.listed, "failed", st.failed, "redelivered", st.redelivered,
 		"throttled", st.throttled, "gave_up", st.gaveUp, "errors", st.errors, "rate_limited", st.rateLimited, "ok", err == nil)
 }

@@ -1,4 +1,4 @@
-package app
+package sweeper
 
 import (
 	"context"
@@ -37,18 +37,18 @@ func newSweepEnv(t *testing.T) *sweepEnv {
 }
 
 // sweeper is a sweeper as the service builds it, without its waits.
-func (e *sweepEnv) sweeper() *sweeper {
+func (e *sweepEnv) sweeper() *Sweeper {
 	e.t.Helper()
 	g, err := ghapp.New(e.gh.AppID(), e.gh.PrivateKeyPEM(), e.gh.URL(), nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return &sweeper{app: g.App(), store: e.store, log: slog.New(e.logs), interval: time.Minute,
+	return &Sweeper{app: g.App(), store: e.store, log: slog.New(e.logs), interval: time.Minute,
 		lookback: defaultSweepLookback, now: time.Now, max: maxRedeliveriesPerSweep}
 }
 
 // sweep runs one sweep as if the previous one's interval had passed.
-func (e *sweepEnv) sweep(s *sweeper) int {
+func (e *sweepEnv) sweep(s *Sweeper) int {
 	e.t.Helper()
 	e.del(e.store.Key("lock", "sweeper"))
 	n, err := s.sweep(context.Background())
@@ -216,7 +216,7 @@ func TestSweepCapsRedeliveriesPerSweep(t *testing.T) {
 func TestSweepLockLetsOneReplicaSweep(t *testing.T) {
 	e := newSweepEnv(t)
 	d := e.gh.AddDelivery(failed("guid-a", time.Now()))
-	replicas := []*sweeper{e.sweeper(), e.sweeper()}
+	replicas := []*Sweeper{e.sweeper(), e.sweeper()}
 	counts := make([]int, len(replicas))
 	var wg sync.WaitGroup
 	for i, s := range replicas {
@@ -286,7 +286,7 @@ func TestSweepRunSweepsUntilCancelled(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		e.sweeper().run(ctx)
+		e.sweeper().Run(ctx)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for len(e.gh.Redeliveries()) == 0 && time.Now().Before(deadline) {
@@ -299,28 +299,6 @@ func TestSweepRunSweepsUntilCancelled(t *testing.T) {
 		t.Fatal("run did not stop when its context ended")
 	}
 	e.wantRedeliveries(d.ID)
-}
-
-func TestSweepIntervalConfig(t *testing.T) {
-	tests := []struct {
-		env     string
-		want    time.Duration
-		wantErr bool
-	}{
-		{"", DefaultSweepInterval, false},
-		{"0", 0, false},
-		{"90s", 90 * time.Second, false},
-		{"1s", 0, true},
-		{"-2m", 0, true},
-		{"often", 0, true},
-	}
-	for _, tt := range tests {
-		env := map[string]string{"GITHUB_APP_ID": "1", "GITHUB_PRIVATE_KEY": "pem", "PUSHGUARD_SWEEP_INTERVAL": tt.env}
-		c, err := loadConfig(func(k string) string { return env[k] }, false)
-		if (err != nil) != tt.wantErr || err == nil && c.SweepInterval != tt.want {
-			t.Errorf("PUSHGUARD_SWEEP_INTERVAL=%q: got %v, %v; want %v, error %v", tt.env, c.SweepInterval, err, tt.want, tt.wantErr)
-		}
-	}
 }
 
 // sweepLog is a slog.Handler keeping every record.
