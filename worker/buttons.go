@@ -33,7 +33,7 @@ func (w *Worker) button(ctx context.Context, log *slog.Logger, job queue.Job) er
 		return err
 	}
 	scanJob := job
-	scanJob.Kind, scanJob.Action = queue.KindRescan, "rerequested"
+	scanJob.Kind, scanJob.Intent = queue.KindRescan, queue.IntentRerun
 	st, err := w.headState(ctx, scanJob)
 	if err != nil {
 		return err
@@ -42,5 +42,5 @@ func (w *Worker) button(ctx context.Context, log *slog.Logger, job queue.Job) er
 	if err := w.record(ctx, log, job, st, targets, decisions.Command{Verb: decisions.VerbDismiss, Reason: reason}); err != nil {
 		return err
 	}
-	return w.scan(ctx, log, scanJob)
+	return w.scanState(ctx, log, st)
 }

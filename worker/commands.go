@@ -35,12 +35,11 @@ func (w *Worker) comment(ctx context.Context, log *slog.Logger, job queue.Job) e
 	if err := cr.React(ctx, job.CommentID, checks.ReactionReceived); err != nil {
 		return err
 	}
-	out, err := w.commandOutcome(ctx, log, job, cmds)
+	out, changed, err := w.commandOutcome(ctx, log, job, cmds)
 	if err != nil {
 		return err
 	}
-	var changed *prState
-	if out.Rescan {
+	if out.Rescan && changed == nil { // a retry: the commands ran before
 		if changed, err = w.pullRequestState(ctx, job); err != nil {
 			return err
 		}
@@ -57,24 +56,25 @@ type commandResult struct {
 }
 
 // commandOutcome applies the comment's commands once and remembers what
-// they did.
-func (w *Worker) commandOutcome(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) (commandResult, error) {
+// they did. When they run now and change state, it also returns the pull
+// request's state they built, for the re-scan to use.
+func (w *Worker) commandOutcome(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) (commandResult, *prState, error) {
 	var out commandResult
 	if found, err := w.store.CommandResult(ctx, job.CommentID, &out); err != nil || found {
-		return out, err
+		return out, nil, err
 	}
 	replies, changed, refused, err := w.runCommands(ctx, log, job, cmds)
 	if err != nil {
-		return out, err
+		return out, nil, err
 	}
 	out = commandResult{Replies: replies, Rescan: changed != nil, Refused: refused}
-	return out, w.store.SetCommandResult(ctx, job.CommentID, out)
+	return out, changed, w.store.SetCommandResult(ctx, job.CommentID, out)
 }
 
 // answer re-renders when state changed, replies, and reacts.
 func (w *Worker) answer(ctx context.Context, log *slog.Logger, cr *checks.Client, job queue.Job, replies []string, changed *prState, refused bool) error {
 	if changed != nil {
-		if err := w.scan(ctx, log, changed.job); err != nil {
+		if err := w.scanState(ctx, log, changed); err != nil {
 			return err
 		}
 	}

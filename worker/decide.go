@@ -17,10 +17,12 @@ import (
 // prState is what a decision needs to know of a pull request: its head, its
 // findings there, and the repository's configuration.
 type prState struct {
-	repo   repoRef
-	cfg    *repoconfig.Config
-	job    queue.Job // a scan job for the head
-	report *checks.Report
+	repo     repoRef
+	cfg      *repoconfig.Config
+	problems []string  // the configuration's, for the check run
+	job      queue.Job // a scan job for the head
+	report   *checks.Report
+	commits  []string // the commits the report scanned one by one
 }
 
 // pullRequestState scans (from the cache) the pull request's head so that
@@ -32,7 +34,7 @@ func (w *Worker) pullRequestState(ctx context.Context, job queue.Job) (*prState,
 		return nil, fmt.Errorf("get pull request %d: %w", job.PR, err)
 	}
 	scanJob := job
-	scanJob.Kind, scanJob.Action = queue.KindRescan, "rerequested" // a new check run shows the decision
+	scanJob.Kind, scanJob.Intent = queue.KindRescan, queue.IntentRerun // a new check run shows the decision
 	scanJob.HeadSHA, scanJob.BaseSHA = pr.GetHead().GetSHA(), pr.GetBase().GetSHA()
 	if scanJob.DefaultBranch == "" {
 		scanJob.DefaultBranch = pr.GetBase().GetRepo().GetDefaultBranch()
@@ -43,18 +45,17 @@ func (w *Worker) pullRequestState(ctx context.Context, job queue.Job) (*prState,
 // headState builds the findings of a scan job's head, with the
 // repository's policy applied.
 func (w *Worker) headState(ctx context.Context, scanJob queue.Job) (*prState, error) {
-	repo, cfg, _, err := w.openRepo(ctx, scanJob)
+	st, err := w.openState(ctx, scanJob)
 	if err != nil {
 		return nil, err
 	}
-	report, _, err := w.buildReport(ctx, repo, scanJob, nil)
-	if err != nil {
+	if st.report, st.commits, err = w.buildReport(ctx, st.repo, scanJob, nil); err != nil {
 		return nil, err
 	}
-	if err := w.applyPolicy(ctx, scanJob, cfg, report); err != nil {
+	if err := w.applyPolicy(ctx, scanJob, st.cfg, st.report); err != nil {
 		return nil, err
 	}
-	return &prState{repo: repo, cfg: cfg, job: scanJob, report: report}, nil
+	return st, nil
 }
 
 // apply runs one command; ok reports that it changed state.

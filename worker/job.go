@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,18 @@ type repoRef struct {
 // check that the lease is still ours, so a job that lost it writes nothing
 // more and is tried again.
 func (w *Worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) error {
+	return w.scanHead(ctx, log, job, nil)
+}
+
+// scanState is scan for a head whose state a command or a button has
+// already built (st.job is its scan job): the report is not built again.
+func (w *Worker) scanState(ctx context.Context, log *slog.Logger, st *prState) error {
+	return w.scanHead(ctx, log, st.job, st)
+}
+
+// scanHead holds the head SHA's lease and scans it, from pre when it is not
+// nil.
+func (w *Worker) scanHead(ctx context.Context, log *slog.Logger, job queue.Job, pre *prState) error {
 	l, err := w.store.Acquire(ctx, job.Repository()+"@"+job.HeadSHA, holderOf(ctx, job), shaLeaseTTL)
 	if errors.Is(err, store.ErrLocked) {
 		return errBusy
@@ -53,7 +66,7 @@ func (w *Worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) erro
 		log.Info("head sha lease taken over from an earlier try of this job")
 		w.metrics.Lease(metrics.LeaseTakenOver)
 	}
-	if err := w.scanLeased(l.Context(), log, job, l); err != nil {
+	if err := w.scanLeased(l.Context(), log, job, l, pre); err != nil {
 		if l.Lost() {
 			w.metrics.Lease(metrics.LeaseLost)
 			return fmt.Errorf("scan %s: %w (%w)", job.HeadSHA, store.ErrLeaseLost, err)
@@ -72,47 +85,34 @@ func holderOf(ctx context.Context, job queue.Job) string {
 	return job.DeliveryID
 }
 
-// scanLeased does the scan job's work while l holds its head SHA.
-func (w *Worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job, l *store.Lease) error {
+// scanLeased does the scan job's work while l holds its head SHA. pre, when
+// not nil, is the head's state already built for this job.
+func (w *Worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job, l *store.Lease, pre *prState) error {
 	cr := checks.NewClient(w.gh.Installation(job.InstallationID), job.Owner, job.Repo)
 	existing, found, err := cr.Find(ctx, job.HeadSHA, w.appID)
 	if err != nil {
 		return err
 	}
-	if found && job.Kind == queue.KindRescan && job.Action == "requested" {
+	if found && job.Intention() == queue.IntentScanSuite {
 		// GitHub asks every App for a suite on each push; the push and pull
 		// request events already scan it. Scan only if nothing has.
 		return nil
 	}
-	repo, cfg, problems, err := w.openRepo(ctx, job)
-	if err != nil {
-		return err
+	st := pre
+	if st == nil {
+		if st, err = w.openState(ctx, job); err != nil {
+			return err
+		}
 	}
 	run, reused, err := w.checkRun(ctx, cr, job, existing, found)
 	if err != nil {
 		return err
 	}
 	log = log.With(logkey.CheckRun, run.ID)
-
-	// A reused run keeps what earlier jobs scanned for it (a push's commits
-	// and its pull request's), so the last job to finish never narrows it.
-	var earlier []string
-	if reused {
-		if earlier, err = w.store.RunCommits(ctx, run.ID); err != nil {
-			return err
-		}
-	}
-	report, scanned, err := w.buildReport(ctx, repo, job, earlier)
-	if err != nil {
+	if err := w.runReport(ctx, st, run.ID, reused); err != nil {
 		return err
 	}
-	if err := w.store.SetRunCommits(ctx, run.ID, scanned); err != nil {
-		return err
-	}
-	report.ConfigProblems = problems
-	if err := w.applyPolicy(ctx, job, cfg, report); err != nil {
-		return err
-	}
+	repo, cfg, report := st.repo, st.cfg, st.report
 	out := checks.Render(*report, repo.sc.Rules())
 	keys, err := w.newAnnotations(ctx, run.ID, &out)
 	if err != nil {
@@ -139,6 +139,51 @@ func (w *Worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 	return nil
 }
 
+// runReport makes st's report the one for check run runID: built now unless
+// st already holds one that covers every commit a reused run had (a push's
+// commits and its pull request's, so the last job to finish never narrows
+// it), with the policy and maintainers' decisions applied as they are now.
+func (w *Worker) runReport(ctx context.Context, st *prState, runID int64, reused bool) error {
+	var earlier []string
+	if reused {
+		var err error
+		if earlier, err = w.store.RunCommits(ctx, runID); err != nil {
+			return err
+		}
+	}
+	if st.report == nil || !covers(st.commits, earlier) {
+		report, scanned, err := w.buildReport(ctx, st.repo, st.job, earlier)
+		if err != nil {
+			return err
+		}
+		st.report, st.commits = report, scanned
+	}
+	if err := w.store.SetRunCommits(ctx, runID, st.commits); err != nil {
+		return err
+	}
+	st.report.ConfigProblems = st.problems
+	return w.applyPolicy(ctx, st.job, st.cfg, st.report)
+}
+
+// covers reports whether have holds every one of want.
+func covers(have, want []string) bool {
+	for _, x := range want {
+		if !slices.Contains(have, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// openState reads a job's repository configuration (no report yet).
+func (w *Worker) openState(ctx context.Context, job queue.Job) (*prState, error) {
+	repo, cfg, problems, err := w.openRepo(ctx, job)
+	if err != nil {
+		return nil, err
+	}
+	return &prState{repo: repo, cfg: cfg, problems: problems, job: job}, nil
+}
+
 // openRepo readies a job's repository: its client, its configuration and
 // the scanner its rules make.
 func (w *Worker) openRepo(ctx context.Context, job queue.Job) (repoRef, *repoconfig.Config, []string, error) {
@@ -163,6 +208,7 @@ func (w *Worker) applyPolicy(ctx context.Context, job queue.Job, cfg *repoconfig
 	var items []checks.Item
 	var fps []string
 	for _, it := range r.Items {
+		it.Dismissed = nil // decided below, as they are now
 		if cfg.Ignored(it.Path) || (it.AtHead != nil && cfg.Ignored(it.AtHead.Path)) {
 			continue
 		}
@@ -212,7 +258,7 @@ func (w *Worker) updateComment(ctx context.Context, cr *checks.Client, job queue
 // Otherwise an existing pushguard run on the head SHA is reused, so a push
 // and a pull request for the same SHA never make two.
 func (w *Worker) checkRun(ctx context.Context, cr *checks.Client, job queue.Job, existing checks.Run, found bool) (run checks.Run, reused bool, err error) {
-	explicit := job.Kind == queue.KindAction || (job.Kind == queue.KindRescan && job.Action == "rerequested")
+	explicit := job.Intention() == queue.IntentButton || job.Intention() == queue.IntentRerun
 	if found && (!explicit || existing.ExternalID == job.DeliveryID) {
 		return existing, true, nil
 	}

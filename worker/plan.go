@@ -29,10 +29,10 @@ type plan struct {
 // commit and deleted in the next is still in the history.
 func (w *Worker) plan(ctx context.Context, repo repoRef, job queue.Job) (plan, error) {
 	switch {
-	case job.PR != 0 && job.Kind != queue.KindPush:
-		return w.pullRequestPlan(ctx, repo, job)
-	case job.Kind == queue.KindPush:
+	case job.Intention() == queue.IntentScanPush:
 		return w.pushPlan(ctx, repo, job)
+	case job.PR != 0:
+		return w.pullRequestPlan(ctx, repo, job)
 	}
 	// A re-run without a pull request: the commits not on the default
 	// branch, or the head commit itself when it is on it.

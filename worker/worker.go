@@ -158,18 +158,18 @@ func permanentGitHubError(err error) bool {
 }
 
 func (w *Worker) dispatch(ctx context.Context, log *slog.Logger, job queue.Job) error {
-	switch job.Kind {
-	case queue.KindPush, queue.KindPullRequest, queue.KindRescan:
+	switch intent := job.Intention(); {
+	case intent.Scans():
 		return w.scan(ctx, log, job)
-	case queue.KindAction:
+	case intent == queue.IntentButton:
 		return w.button(ctx, log, job)
-	case queue.KindComment:
+	case intent == queue.IntentCommand:
 		return w.comment(ctx, log, job)
-	case queue.KindInstallation:
+	case intent == queue.IntentInstallation:
 		log.Info("installation changed", logkey.Event, job.Event, logkey.Action, job.Action, logkey.Account, job.Owner)
 		return nil
 	}
-	return queue.Permanent(fmt.Errorf("unknown job kind %q", job.Kind))
+	return queue.Permanent(fmt.Errorf("job %s: unknown intent %q", job.Kind, job.Intention()))
 }
 
 // OnDead is called when a job has failed its last try: a scan's check run is
@@ -178,7 +178,7 @@ func (w *Worker) dispatch(ctx context.Context, log *slog.Logger, job queue.Job) 
 func (w *Worker) OnDead(job queue.Job, jobErr error) {
 	log := w.jobLog(job)
 	log.Error("job failed for good; kept in the dead-letter store", logkey.Error, jobErr.Error())
-	if job.HeadSHA == "" || job.Kind == queue.KindComment || job.Kind == queue.KindInstallation {
+	if intent := job.Intention(); job.HeadSHA == "" || intent == queue.IntentCommand || intent == queue.IntentInstallation {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -199,7 +199,7 @@ func (w *Worker) OnDead(job queue.Job, jobErr error) {
 }
 
 func (w *Worker) jobLog(job queue.Job) *slog.Logger {
-	attrs := []any{logkey.Delivery, job.DeliveryID, logkey.Installation, job.InstallationID, logkey.Kind, string(job.Kind)}
+	attrs := []any{logkey.Delivery, job.DeliveryID, logkey.Installation, job.InstallationID, logkey.Kind, string(job.Kind), logkey.Intent, string(job.Intention())}
 	if job.Repo != "" {
 		attrs = append(attrs, logkey.Repo, job.Repository())
 	}
