@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/go-github/v60/github"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/pushguard/pushguard/internal/logkey"
 )
 
 // Start-up checks: serve and worker ping Redis and ask GitHub who the App
@@ -138,7 +140,7 @@ func (s *service) checkStart(ctx context.Context) (retry func(context.Context), 
 	case rejected(err):
 		return nil, err
 	}
-	s.log.Warn("cannot reach GitHub to check the App's credentials; starting not ready, and retrying", "error", err)
+	s.log.Warn("cannot reach GitHub to check the App's credentials; starting not ready, and retrying", logkey.Error, err)
 	s.creds.set(fmt.Errorf("%w: %w", errCredentialsUnverified, err))
 	return s.retryCredentials, nil
 }
@@ -162,13 +164,13 @@ func (s *service) retryCredentials(ctx context.Context) {
 			return
 		case rejected(err):
 			s.creds.set(err)
-			s.log.Error("GitHub rejected the App's credentials; staying not ready", "error", err)
+			s.log.Error("GitHub rejected the App's credentials; staying not ready", logkey.Error, err)
 			return
 		case ctx.Err() != nil:
 			return
 		}
 		s.creds.set(fmt.Errorf("%w: %w", errCredentialsUnverified, err))
-		s.log.Warn("cannot reach GitHub to check the App's credentials; retrying", "error", err, "retry_in", wait.String())
+		s.log.Warn("cannot reach GitHub to check the App's credentials; retrying", logkey.Error, err, "retry_in", wait.String())
 		wait = min(2*wait, maxCredentialRetry)
 	}
 }

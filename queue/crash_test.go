@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pushguard/pushguard/queue"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/pushguard/pushguard/queue"
 )
 
 // Environment of the crash worker, a copy of the test binary that

@@ -10,9 +10,10 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
-	"github.com/redis/go-redis/v9"
 )
 
 func TestEnqueueIsHandledOnce(t *testing.T) {
