@@ -1,6 +1,7 @@
 package ghapp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -24,6 +25,7 @@ const DefaultAPIURL = "https://api.github.com/"
 type App struct {
 	appID   int64
 	base    *url.URL // the API URL, with a trailing slash
+	apiURL  string   // the API URL as configured
 	apps    *ghinstallation.AppsTransport
 	rt      http.RoundTripper
 	mu      sync.Mutex
@@ -38,6 +40,7 @@ func New(appID int64, privateKeyPEM []byte, apiURL string, rt http.RoundTripper)
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
+	configured := apiURL
 	if !strings.HasSuffix(apiURL, "/") {
 		apiURL += "/"
 	}
@@ -50,7 +53,7 @@ func New(appID int64, privateKeyPEM []byte, apiURL string, rt http.RoundTripper)
 		return nil, fmt.Errorf("github app private key: %w", err)
 	}
 	apps.BaseURL = strings.TrimSuffix(apiURL, "/")
-	return &App{appID: appID, base: base, apps: apps, rt: rt, clients: map[int64]*github.Client{}}, nil
+	return &App{apiURL: configured, appID: appID, base: base, apps: apps, rt: rt, clients: map[int64]*github.Client{}}, nil
 }
 
 // newClient returns a go-github client for rt at the configured API URL.
@@ -81,6 +84,32 @@ func (g *App) Installation(id int64) *github.Client {
 	c := g.newClient(rt)
 	g.clients[id] = c
 	return c
+}
+
+// RejectedError is GitHub's refusal of the App's credentials (or of the
+// API URL): no retry can fix it.
+type RejectedError struct{ Msg string }
+
+func (e *RejectedError) Error() string { return e.Msg }
+
+// Verify asks GitHub for the App (GET /app, authenticated with the App's
+// JWT). It returns nil when GitHub accepted the credentials, a
+// *RejectedError when it refused them, and any other error when it could
+// not be asked.
+func (g *App) Verify(ctx context.Context) error {
+	_, _, err := g.App().Apps.Get(ctx, "")
+	var er *github.ErrorResponse
+	if err == nil || !errors.As(err, &er) || er.Response == nil {
+		return err
+	}
+	switch er.Response.StatusCode {
+	case http.StatusUnauthorized:
+		return &RejectedError{fmt.Sprintf("GitHub rejected App %d's credentials (401): check GITHUB_APP_ID and the private key (GitHub says: %s)",
+			g.appID, er.Message)}
+	case http.StatusNotFound:
+		return &RejectedError{fmt.Sprintf("GitHub at %s has no App API (404 on GET /app): check GITHUB_API_URL", g.apiURL)}
+	}
+	return err
 }
 
 // ObserveRateLimit has each installation's client tell observe the
