@@ -21,6 +21,7 @@ import (
 	"github.com/pushguard/pushguard/internal/fakegithub"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/worker"
 )
 
 // envCrashChild holds the JSON crashChild of a crash worker: a copy of the
@@ -245,7 +246,7 @@ func (cc *crashChildren) busyReschedules(t *testing.T) int {
 	}
 	n := 0
 	for line := range strings.SplitSeq(string(b), "\n") {
-		if strings.Contains(line, "job rescheduled") && strings.Contains(line, errBusy.Error()) {
+		if strings.Contains(line, "job rescheduled") && strings.Contains(line, worker.ErrBusy.Error()) {
 			n++
 		}
 	}

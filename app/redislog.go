@@ -6,6 +6,8 @@ import (
 	"log/slog"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/pushguard/pushguard/internal/logkey"
 )
 
 // redisLogger hands go-redis's own log lines (failed dials, pool and
@@ -16,7 +18,7 @@ type redisLogger struct{ log *slog.Logger }
 // Printf logs one go-redis line as a warning: the library logs only what
 // went wrong.
 func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
-	l.log.WarnContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
+	l.log.WarnContext(ctx, fmt.Sprintf(format, v...), logkey.Component, "go-redis")
 }
 
 // routeRedisLogs sends go-redis's log lines to log. redis.SetLogger is the

@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/pushguard/pushguard/adminapi"
+	"github.com/pushguard/pushguard/sweeper"
 	"github.com/pushguard/pushguard/webhook"
 )
 
@@ -98,7 +99,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 	}
 	var hook http.Handler
 	if !opts.workerOnly {
-		if hook, err = webhook.New(cfg.WebhookSecret, s.queue, log, s.metrics.webhook); err != nil {
+		if hook, err = webhook.New(cfg.WebhookSecret, s.queue, log, s.metrics.Webhook); err != nil {
 			ln.Close()
 			return err
 		}
@@ -125,7 +126,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.sweeper().run(workerCtx) // redelivers webhook deliveries that failed
+			sweeper.New(s.gh.App(), s.store, s.log, cfg.SweepInterval, s.metrics.Redelivered).Run(workerCtx) // redelivers webhook deliveries that failed
 		}()
 	}
 	httpErr := make(chan error, 1)
@@ -167,8 +168,8 @@ func (s *service) routes(hook http.Handler) http.Handler {
 		r.Post("/webhook", hook.ServeHTTP)
 		r.Post("/", hook.ServeHTTP)
 	}
-	r.Method(http.MethodGet, "/metrics", s.metrics.handler())
-	r.Method(http.MethodGet, "/api/v1/installations/{id}/audit", adminapi.AuditHandler(s.worker.decisions, s.cfg.AdminToken, s.log))
+	r.Method(http.MethodGet, "/metrics", s.metrics.Handler())
+	r.Method(http.MethodGet, "/api/v1/installations/{id}/audit", adminapi.AuditHandler(s.decisions, s.cfg.AdminToken, s.log))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

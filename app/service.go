@@ -3,35 +3,57 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
+	"github.com/pushguard/pushguard/store"
+	"github.com/pushguard/pushguard/sweeper"
+	"github.com/pushguard/pushguard/worker"
+)
+
+// Defaults of the configuration that the packages they configure own.
+const (
+	// DefaultGitHubAPIURL is github.com's REST API.
+	DefaultGitHubAPIURL = ghapp.DefaultAPIURL
+	// DefaultMaxCommits is how many commits a job scans one by one.
+	DefaultMaxCommits = worker.DefaultMaxCommits
+	// DefaultScanBudget is how long one job may spend scanning files.
+	DefaultScanBudget = worker.DefaultScanBudget
+	// DefaultSweepInterval is how often failed deliveries are looked for.
+	DefaultSweepInterval = sweeper.DefaultSweepInterval
+	// MinSweepInterval is the shortest sweep interval allowed.
+	MinSweepInterval = sweeper.MinSweepInterval
+	// maxScanBudget keeps a budget inside a job's timeout.
+	maxScanBudget = worker.MaxScanBudget
 )
 
 // defaultKeyPrefix prefixes every key pushguard keeps in Redis.
-const defaultKeyPrefix = "pushguard:"
+const defaultKeyPrefix = store.DefaultKeyPrefix
 
 // service is the running App: Redis, the queue, the GitHub App's clients and
 // the worker. The serve and worker commands build one; so do the end-to-end
 // tests, with a fake GitHub behind transport.
 type service struct {
-	cfg     Config
-	log     *slog.Logger
-	rdb     redis.UniversalClient
-	queue   *queue.Queue
-	gh      *githubApp
-	worker  *worker
-	metrics *metrics
-	closer  []func()
+	cfg    Config
+	log    *slog.Logger
+	rdb    redis.UniversalClient
+	queue  *queue.Queue
+	gh     *ghapp.App
+	worker *worker.Worker
+	store  *store.Store
+	// decisions are maintainers' dismissals (the audit API reads them).
+	decisions *decisions.Store
+	metrics   *metrics.Metrics
+	closer    []func()
 	// pollInterval is how often idle workers look for jobs (tests shorten it).
 	pollInterval time.Duration
 	// creds is whether GitHub accepted the App's credentials (startup.go).
@@ -62,7 +84,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	rdb := opts.rdb
 	if rdb == nil {
 		var err error
-		if rdb, err = s.connectRedis(); err != nil {
+		if rdb, err = s.connectRedis(context.Background()); err != nil {
 			return nil, err
 		}
 	}
@@ -71,62 +93,48 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	qopts.Logger = log
 	s.pollInterval = opts.pollInterval
 	s.queue = queue.New(rdb, qopts)
-	s.metrics = newMetrics(s.queue)
+	s.metrics = metrics.New(s.queue)
 	transport := opts.transport
 	if transport == nil {
 		transport = http.DefaultTransport
 	}
-	gh, err := newGitHubApp(cfg.AppID, cfg.PrivateKey, cfg.APIURL, countingTransport{base: transport, m: s.metrics})
+	gh, err := ghapp.New(cfg.AppID, cfg.PrivateKey, cfg.APIURL, s.metrics.Transport(transport))
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	gh.metrics = s.metrics
+	gh.ObserveRateLimit(s.metrics.RateRemaining)
 	s.gh = gh
 	rules, err := scanner.Default()
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	prefix := qopts.KeyPrefix
-	if prefix == "" {
-		prefix = defaultKeyPrefix
-	}
 	sc := scanner.New(rules, cfg.FingerprintKey)
-	s.worker = &worker{
-		gh: gh, appID: cfg.AppID, scanner: sc,
-		store: &store{rdb: rdb, prefix: prefix}, log: log,
-		maxCommits: cfg.MaxCommits, maxBlob: DefaultMaxBlobBytes, scanBudget: cfg.ScanBudget, now: time.Now, metrics: s.metrics,
-		decisions: decisions.NewStore(rdb, prefix, decisions.WithRedactor(sc.RedactText)), perms: newPermissions(time.Now),
-	}
+	s.store = store.New(rdb, qopts.KeyPrefix)
+	s.decisions = decisions.NewStore(rdb, s.store.Prefix(), decisions.WithRedactor(sc.RedactText))
+	s.worker = worker.New(worker.Options{
+		GitHub: gh, AppID: cfg.AppID, Scanner: sc, Store: s.store, Decisions: s.decisions, Metrics: s.metrics, Log: log,
+		MaxCommits: cfg.MaxCommits, ScanBudget: cfg.ScanBudget,
+	})
 	return s, nil
 }
 
-// connectRedis opens REDIS_URL (redis:// or rediss:// with TLS and a
-// password), or starts an embedded in-memory Redis and says loudly that
-// nothing will survive a restart.
-func (s *service) connectRedis() (redis.UniversalClient, error) {
-	if !s.cfg.Embedded() {
-		opt, err := queue.RedisOptions(s.cfg.RedisURL)
-		if err != nil {
-			return nil, fmt.Errorf("REDIS_URL: %w", err)
-		}
-		rdb := redis.NewClient(opt)
-		s.closer = append(s.closer, func() { rdb.Close() })
-		return rdb, nil
+// connectRedis opens REDIS_URL, or starts the embedded Redis (store.Connect
+// warns that nothing survives a restart; so is a random fingerprint key).
+func (s *service) connectRedis(ctx context.Context) (redis.UniversalClient, error) {
+	url := s.cfg.RedisURL
+	if s.cfg.Embedded() {
+		url = ""
 	}
-	mr, err := miniredis.Run()
+	rdb, closeFn, err := store.Connect(ctx, url, s.log)
 	if err != nil {
-		return nil, fmt.Errorf("start embedded redis: %w", err)
+		return nil, err
 	}
-	s.log.Warn("REDIS_URL is not set: running on an embedded in-memory Redis. " +
-		"Queued jobs, scan results and maintainers' decisions are lost when this process stops. " +
-		"Set REDIS_URL for production.")
-	if s.cfg.FingerprintKeyGenerated {
+	s.closer = append(s.closer, closeFn)
+	if url == "" && s.cfg.FingerprintKeyGenerated {
 		s.log.Warn("PUSHGUARD_FINGERPRINT_KEY is not set: using a random key for this run; fingerprints change at every restart")
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr(), ContextTimeoutEnabled: true})
-	s.closer = append(s.closer, func() { rdb.Close() }, mr.Close)
 	return rdb, nil
 }
 
@@ -137,10 +145,10 @@ func (s *service) runWorkers(ctx context.Context) error {
 		Concurrency: s.cfg.Workers,
 		Logger:      s.log,
 		OnDead: func(job queue.Job, err error) {
-			s.metrics.jobDead(job)
+			s.metrics.JobDead(job)
 			s.worker.OnDead(job, err)
 		},
-		OnDone:       s.metrics.jobDone,
+		OnDone:       s.metrics.JobDone,
 		PollInterval: s.pollInterval,
 	})
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/pushguard/pushguard/internal/logkey"
 )
 
 // Action is what an audit entry records.
@@ -31,13 +33,6 @@ const (
 // ErrInvalidCursor means Audit was given a cursor it did not hand out.
 var ErrInvalidCursor = errors.New("invalid audit cursor")
 
-// Log keys of an Entry's attributes.
-const (
-	keyAuditID  = "audit_id"
-	keyAction   = "action"
-	keyDecision = "decision"
-)
-
 // auditField is the stream entry field that holds an Entry's JSON.
 const auditField = "entry"
 
@@ -55,9 +50,9 @@ type Entry struct {
 // (Without it, Decision's LogValue would be promoted and drop both.)
 func (e Entry) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String(keyAuditID, e.ID),
-		slog.String(keyAction, string(e.Action)),
-		slog.Any(keyDecision, e.Decision),
+		slog.String(logkey.AuditID, e.ID),
+		slog.String(logkey.Action, string(e.Action)),
+		slog.Any(logkey.Decision, e.Decision),
 	)
 }
 

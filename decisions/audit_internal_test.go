@@ -6,8 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pushguard/pushguard/queue/queuetest"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/pushguard/pushguard/queue/queuetest"
 )
 
 func TestBefore(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pushguard/pushguard/internal/logkey"
 )
 
 // ErrInvalidDecision means Dismiss or Undo was given a decision it cannot
@@ -59,31 +61,18 @@ func (d Decision) Validate() error {
 	return nil
 }
 
-// Log keys of a Decision's attributes.
-const (
-	keyInstallationID = "installation_id"
-	keyRepo           = "repo"
-	keyFingerprint    = "fingerprint"
-	keyReason         = "reason"
-	keyNote           = "note"
-	keyBy             = "by"
-	keyAt             = "at"
-	keyPR             = "pr"
-	keyRuleID         = "rule_id"
-)
-
 // LogValue renders d for log/slog, note included, as a group.
 func (d Decision) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.Int64(keyInstallationID, d.InstallationID),
-		slog.String(keyRepo, d.Repo),
-		slog.String(keyFingerprint, d.Fingerprint),
-		slog.String(keyReason, string(d.Reason)),
-		slog.String(keyNote, d.Note),
-		slog.String(keyBy, d.By),
-		slog.Time(keyAt, d.At),
-		slog.Int(keyPR, d.PR),
-		slog.String(keyRuleID, d.RuleID),
+		slog.Int64(logkey.Installation, d.InstallationID),
+		slog.String(logkey.Repo, d.Repo),
+		slog.String(logkey.Fingerprint, d.Fingerprint),
+		slog.String(logkey.Reason, string(d.Reason)),
+		slog.String(logkey.Note, d.Note),
+		slog.String(logkey.By, d.By),
+		slog.Time(logkey.At, d.At),
+		slog.Int(logkey.PR, d.PR),
+		slog.String(logkey.RuleID, d.RuleID),
 	)
 }
 

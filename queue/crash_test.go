@@ -13,9 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
-	"github.com/redis/go-redis/v9"
 )
 
 // Environment of the crash worker, a copy of the test binary that

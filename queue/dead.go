@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/hibiken/asynq"
+
+	"github.com/pushguard/pushguard/internal/logkey"
 )
 
 // handleError logs a failed try and, when the job is dead, says so and calls
@@ -15,7 +17,7 @@ func (w *worker) handleError(ctx context.Context, task *asynq.Task, err error) {
 	retried, _ := asynq.GetRetryCount(ctx)
 	maxRetry, _ := asynq.GetMaxRetry(ctx)
 	job, _ := unmarshalJob(task.Payload()) // a bad payload logs with empty fields
-	attrs := append(jobAttrs(id, job), keyAttempt, retried+1, keyError, err.Error())
+	attrs := append(jobAttrs(id, job), logkey.Attempt, retried+1, logkey.Error, err.Error())
 	log := w.opts.Logger
 
 	if errors.Is(err, asynq.RevokeTask) {
@@ -23,7 +25,7 @@ func (w *worker) handleError(ctx context.Context, task *asynq.Task, err error) {
 	}
 	if !errors.Is(err, asynq.SkipRetry) && retried < maxRetry {
 		if at, ok := retryAtFrom(err); ok {
-			log.InfoContext(ctx, "queue: job rescheduled", append(attrs, keyRetryAt, at)...)
+			log.InfoContext(ctx, "queue: job rescheduled", append(attrs, logkey.RetryAt, at)...)
 			return
 		}
 		log.WarnContext(ctx, "queue: job failed, will retry", attrs...)

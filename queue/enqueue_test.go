@@ -11,9 +11,10 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/pushguard/pushguard/internal/poll"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
-	"github.com/redis/go-redis/v9"
 )
 
 func TestEnqueueIsHandledOnce(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+
+	"github.com/pushguard/pushguard/internal/logkey"
 )
 
 // defaultDeadLimit is how many dead jobs Dead lists when limit is 0.
@@ -104,7 +106,7 @@ func (q *Queue) Requeue(ctx context.Context, id string) error {
 		return unavailable(fmt.Sprintf("requeue job %s: delete it after enqueueing copy %s", id, copied.ID), err)
 	}
 	job, _ := unmarshalJob(info.Payload)
-	q.opts.Logger.InfoContext(ctx, "queue: dead job requeued", append(jobAttrs(copied.ID, job), keyPreviousJobID, id)...)
+	q.opts.Logger.InfoContext(ctx, "queue: dead job requeued", append(jobAttrs(copied.ID, job), logkey.PreviousJobID, id)...)
 	return nil
 }
 

@@ -29,7 +29,10 @@ const (
 // Job is one unit of work. It holds IDs, names and SHAs only: never diff
 // text, file content or a secret, because it is stored in Redis.
 type Job struct {
-	Kind           Kind   `json:"kind"`
+	Kind Kind `json:"kind"`
+	// Intent is what the job asks of the pipeline (see Intention, which
+	// also reads jobs stored before intents existed).
+	Intent         Intent `json:"intent,omitempty"`
 	DeliveryID     string `json:"delivery_id"`
 	Event          string `json:"event"`
 	InstallationID int64  `json:"installation_id"`
@@ -78,7 +81,9 @@ func (j Job) Validate() error {
 		return fmt.Errorf("job: no delivery id")
 	case j.Kind != KindInstallation && (j.Owner == "" || j.Repo == "" || j.InstallationID == 0):
 		return fmt.Errorf("job %s: no repository or installation", j.Kind)
-	case (j.Kind == KindPush || j.Kind == KindPullRequest || j.Kind == KindRescan) && j.HeadSHA == "":
+	case j.Intent != "" && !knownIntent(j.Intent):
+		return fmt.Errorf("job %s: unknown intent %q", j.Kind, j.Intent)
+	case (j.Kind == KindPush || j.Kind == KindPullRequest || j.Kind == KindRescan || j.Intention().Scans()) && j.HeadSHA == "":
 		return fmt.Errorf("job %s: no head sha", j.Kind)
 	case j.InstallationID < 0 || j.PR < 0 || j.CheckRunID < 0 || j.CommentID < 0:
 		return fmt.Errorf("job %s: negative id", j.Kind)

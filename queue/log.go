@@ -4,25 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-)
 
-// Log keys.
-const (
-	keyJobID         = "job_id"
-	keyPreviousJobID = "previous_job_id"
-	keyDeliveryID    = "delivery_id"
-	keyKind          = "kind"
-	keyRepo          = "repo"
-	keyAttempt       = "attempt"
-	keyRetryAt       = "retry_at"
-	keyError         = "error"
-	keyDedupeKey     = "dedupe_key"
-	keyComponent     = "component"
+	"github.com/pushguard/pushguard/internal/logkey"
 )
 
 // jobAttrs are the log attributes that identify a job.
 func jobAttrs(id string, job Job) []any {
-	return []any{keyJobID, id, keyDeliveryID, job.DeliveryID, keyKind, string(job.Kind), keyRepo, job.Repository()}
+	return []any{logkey.JobID, id, logkey.Delivery, job.DeliveryID, logkey.Kind, string(job.Kind), logkey.Repo, job.Repository()}
 }
 
 // asynqLogger hands asynq's own log lines to slog. asynq's Fatal level is
@@ -36,5 +24,5 @@ func (l asynqLogger) Error(args ...any) { l.emit(slog.LevelError, args) }
 func (l asynqLogger) Fatal(args ...any) { l.emit(slog.LevelError, args) }
 
 func (l asynqLogger) emit(level slog.Level, args []any) {
-	l.log.Log(context.Background(), level, "asynq: "+fmt.Sprint(args...), keyComponent, "asynq")
+	l.log.Log(context.Background(), level, "asynq: "+fmt.Sprint(args...), logkey.Component, "asynq")
 }

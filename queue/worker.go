@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+
+	"github.com/pushguard/pushguard/internal/logkey"
 )
 
 // Defaults for WorkerOptions.
@@ -167,6 +169,6 @@ func isFailure(err error) bool {
 // healthCheck logs a failed periodic ping of Redis.
 func (w *worker) healthCheck(err error) {
 	if err != nil {
-		w.opts.Logger.Warn("queue: redis health check failed", keyError, err.Error())
+		w.opts.Logger.Warn("queue: redis health check failed", logkey.Error, err.Error())
 	}
 }

@@ -97,7 +97,7 @@ func decode(payload []byte, v any) error {
 }
 
 // repoJob fills the fields every repository job shares.
-func repoJob(kind queue.Kind, delivery, event string, c common) (queue.Job, error) {
+func repoJob(kind queue.Kind, intent queue.Intent, delivery, event string, c common) (queue.Job, error) {
 	if c.Installation.ID == 0 {
 		return queue.Job{}, errIgnored // not delivered to an App installation
 	}
@@ -109,7 +109,7 @@ func repoJob(kind queue.Kind, delivery, event string, c common) (queue.Job, erro
 		return queue.Job{}, fmt.Errorf("%w: no repository", errMalformed)
 	}
 	return queue.Job{
-		Kind: kind, DeliveryID: delivery, Event: event, InstallationID: c.Installation.ID,
+		Kind: kind, Intent: intent, DeliveryID: delivery, Event: event, InstallationID: c.Installation.ID,
 		Owner: owner, Repo: c.Repository.Name, DefaultBranch: c.Repository.DefaultBranch,
 		HTMLURL: c.Repository.HTMLURL, Action: c.Action, Sender: c.Sender.Login,
 	}, nil
@@ -134,7 +134,7 @@ func pushJobs(delivery string, payload []byte) ([]queue.Job, error) {
 	if e.Deleted || isZeroSHA(e.After) {
 		return nil, errIgnored // a deleted ref adds nothing
 	}
-	j, err := repoJob(queue.KindPush, delivery, "push", e.common)
+	j, err := repoJob(queue.KindPush, queue.IntentScanPush, delivery, "push", e.common)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func pullRequestJobs(delivery string, payload []byte) ([]queue.Job, error) {
 	default:
 		return nil, errIgnored
 	}
-	j, err := repoJob(queue.KindPullRequest, delivery, "pull_request", e.common)
+	j, err := repoJob(queue.KindPullRequest, queue.IntentScanPullRequest, delivery, "pull_request", e.common)
 	if err != nil {
 		return nil, err
 	}
@@ -189,10 +189,15 @@ func checkSuiteJobs(delivery string, payload []byte) ([]queue.Job, error) {
 	if err := decode(payload, &e); err != nil {
 		return nil, err
 	}
-	if e.Action != "requested" && e.Action != "rerequested" {
+	intent := queue.IntentScanSuite // scan it unless something already has
+	switch e.Action {
+	case "requested":
+	case "rerequested":
+		intent = queue.IntentRerun
+	default:
 		return nil, errIgnored
 	}
-	j, err := repoJob(queue.KindRescan, delivery, "check_suite", e.common)
+	j, err := repoJob(queue.KindRescan, intent, delivery, "check_suite", e.common)
 	if err != nil {
 		return nil, err
 	}
@@ -219,15 +224,15 @@ func checkRunJobs(delivery string, payload []byte) ([]queue.Job, error) {
 	if err := decode(payload, &e); err != nil {
 		return nil, err
 	}
-	kind := queue.KindRescan
+	kind, intent := queue.KindRescan, queue.IntentRerun
 	switch e.Action {
 	case "rerequested":
 	case "requested_action":
-		kind = queue.KindAction
+		kind, intent = queue.KindAction, queue.IntentButton
 	default:
 		return nil, errIgnored
 	}
-	j, err := repoJob(kind, delivery, "check_run", e.common)
+	j, err := repoJob(kind, intent, delivery, "check_run", e.common)
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +265,7 @@ func issueCommentJobs(delivery string, payload []byte) ([]queue.Job, error) {
 	if e.Sender.Type == "Bot" || e.Comment.User.Type == "Bot" {
 		return nil, errIgnored // our own comments and other bots'
 	}
-	j, err := repoJob(queue.KindComment, delivery, "issue_comment", e.common)
+	j, err := repoJob(queue.KindComment, queue.IntentCommand, delivery, "issue_comment", e.common)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +283,7 @@ func installationJobs(event string) eventFunc {
 			return nil, fmt.Errorf("%w: no installation", errMalformed)
 		}
 		return []queue.Job{{
-			Kind: queue.KindInstallation, DeliveryID: delivery, Event: event,
+			Kind: queue.KindInstallation, Intent: queue.IntentInstallation, DeliveryID: delivery, Event: event,
 			InstallationID: e.Installation.ID, Owner: e.Installation.Account.Login, Action: e.Action,
 		}}, nil
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/queue"
 )
 
@@ -28,17 +29,6 @@ const EnqueueTimeout = 2 * time.Second
 
 // retryAfterSeconds is the Retry-After of a delivery refused for load.
 const retryAfterSeconds = "5"
-
-// Log keys, stable across the code base.
-const (
-	logDelivery     = "delivery_id"
-	logEvent        = "event"
-	logInstallation = "installation_id"
-	logRepo         = "repo"
-	logOutcome      = "outcome"
-	logStatus       = "status"
-	logError        = "error"
-)
 
 // Outcomes of a delivery, as logged and counted.
 const (
@@ -98,21 +88,21 @@ var (
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	event, delivery := github.WebHookType(r), github.DeliveryID(r)
-	log := h.log.With(logDelivery, delivery, logEvent, event)
+	log := h.log.With(logkey.Delivery, delivery, logkey.Event, event)
 	outcome, jobs, err := h.handle(r, event, delivery)
 	status := statusOf(outcome)
 	h.observe(event, outcome, time.Since(start))
 	if len(jobs) > 0 {
-		log = log.With(logInstallation, jobs[0].InstallationID, logRepo, jobs[0].Repository())
+		log = log.With(logkey.Installation, jobs[0].InstallationID, logkey.Repo, jobs[0].Repository())
 	}
 	level := slog.LevelInfo
 	if status >= 400 {
 		level = slog.LevelWarn
 	}
 	if err != nil {
-		log = log.With(logError, err.Error())
+		log = log.With(logkey.Error, err.Error())
 	}
-	log.Log(r.Context(), level, "webhook", logOutcome, outcome, logStatus, status)
+	log.Log(r.Context(), level, "webhook", logkey.Outcome, outcome, logkey.Status, status)
 	if outcome == OutcomeOverloaded {
 		w.Header().Set("Retry-After", retryAfterSeconds)
 	}

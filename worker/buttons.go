@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"context"
@@ -6,20 +6,21 @@ import (
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/queue"
 )
 
 // button runs a check-run button: Re-scan, or a decision for every active
 // finding of the run's head SHA, with the same permission rules as the
 // comment commands (the clicking user is the sender).
-func (w *worker) button(ctx context.Context, log *slog.Logger, job queue.Job) error {
+func (w *Worker) button(ctx context.Context, log *slog.Logger, job queue.Job) error {
 	reason := map[string]decisions.Reason{
 		checks.ActionDismissRevoked:  decisions.ReasonRevoked,
 		checks.ActionDismissTestData: decisions.ReasonTestData,
 	}[job.Action]
 	if job.Action == checks.ActionRescan || reason == "" {
 		if reason == "" && job.Action != checks.ActionRescan {
-			log.Warn("unknown check run action ignored", "action", w.scanner.RedactText(job.Action)) // a payload: free text
+			log.Warn("unknown check run action ignored", logkey.Action, w.scanner.RedactText(job.Action)) // a payload: free text
 			return nil
 		}
 		return w.scan(ctx, log, job)
@@ -27,12 +28,12 @@ func (w *worker) button(ctx context.Context, log *slog.Logger, job queue.Job) er
 	ok, err := w.perms.canWrite(ctx, w.gh.Installation(job.InstallationID), job.Owner, job.Repo, job.Sender)
 	if err != nil || !ok {
 		if !ok && err == nil {
-			log.Warn("check run action refused: no write permission", logSender, job.Sender, "action", job.Action)
+			log.Warn("check run action refused: no write permission", logkey.Sender, job.Sender, logkey.Action, job.Action)
 		}
 		return err
 	}
 	scanJob := job
-	scanJob.Kind, scanJob.Action = queue.KindRescan, "rerequested"
+	scanJob.Kind, scanJob.Intent = queue.KindRescan, queue.IntentRerun
 	st, err := w.headState(ctx, scanJob)
 	if err != nil {
 		return err
@@ -41,5 +42,5 @@ func (w *worker) button(ctx context.Context, log *slog.Logger, job queue.Job) er
 	if err := w.record(ctx, log, job, st, targets, decisions.Command{Verb: decisions.VerbDismiss, Reason: reason}); err != nil {
 		return err
 	}
-	return w.scan(ctx, log, scanJob)
+	return w.scanState(ctx, log, st)
 }

@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,9 +15,12 @@ import (
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/internal/logkey"
+	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/repoconfig"
 	"github.com/pushguard/pushguard/scanner"
+	"github.com/pushguard/pushguard/store"
 )
 
 // repoRef is the repository a job works on, with its client.
@@ -37,23 +41,35 @@ type repoRef struct {
 // the lease's context, and the check run is completed only after a last
 // check that the lease is still ours, so a job that lost it writes nothing
 // more and is tried again.
-func (w *worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) error {
-	l, err := w.store.acquire(ctx, job.Repository()+"@"+job.HeadSHA, holderOf(ctx, job), shaLeaseTTL)
-	if errors.Is(err, errLocked) {
-		return errBusy
+func (w *Worker) scan(ctx context.Context, log *slog.Logger, job queue.Job) error {
+	return w.scanHead(ctx, log, job, nil)
+}
+
+// scanState is scan for a head whose state a command or a button has
+// already built (st.job is its scan job): the report is not built again.
+func (w *Worker) scanState(ctx context.Context, log *slog.Logger, st *prState) error {
+	return w.scanHead(ctx, log, st.job, st)
+}
+
+// scanHead holds the head SHA's lease and scans it, from pre when it is not
+// nil.
+func (w *Worker) scanHead(ctx context.Context, log *slog.Logger, job queue.Job, pre *prState) error {
+	l, err := w.store.Acquire(ctx, job.Repository()+"@"+job.HeadSHA, holderOf(ctx, job), shaLeaseTTL)
+	if errors.Is(err, store.ErrLocked) {
+		return ErrBusy
 	}
 	if err != nil {
 		return err
 	}
-	defer l.release()
-	if l.tookOver {
+	defer l.Release()
+	if l.TookOver {
 		log.Info("head sha lease taken over from an earlier try of this job")
-		w.metrics.leases.WithLabelValues("taken_over").Inc()
+		w.metrics.Lease(metrics.LeaseTakenOver)
 	}
-	if err := w.scanLeased(l.Context(), log, job, l); err != nil {
+	if err := w.scanLeased(l.Context(), log, job, l, pre); err != nil {
 		if l.Lost() {
-			w.metrics.leases.WithLabelValues("lost").Inc()
-			return fmt.Errorf("scan %s: %w (%w)", job.HeadSHA, errLeaseLost, err)
+			w.metrics.Lease(metrics.LeaseLost)
+			return fmt.Errorf("scan %s: %w (%w)", job.HeadSHA, store.ErrLeaseLost, err)
 		}
 		return err
 	}
@@ -69,47 +85,34 @@ func holderOf(ctx context.Context, job queue.Job) string {
 	return job.DeliveryID
 }
 
-// scanLeased does the scan job's work while l holds its head SHA.
-func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job, l *lease) error {
+// scanLeased does the scan job's work while l holds its head SHA. pre, when
+// not nil, is the head's state already built for this job.
+func (w *Worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job, l *store.Lease, pre *prState) error {
 	cr := checks.NewClient(w.gh.Installation(job.InstallationID), job.Owner, job.Repo)
 	existing, found, err := cr.Find(ctx, job.HeadSHA, w.appID)
 	if err != nil {
 		return err
 	}
-	if found && job.Kind == queue.KindRescan && job.Action == "requested" {
+	if found && job.Intention() == queue.IntentScanSuite {
 		// GitHub asks every App for a suite on each push; the push and pull
 		// request events already scan it. Scan only if nothing has.
 		return nil
 	}
-	repo, cfg, problems, err := w.openRepo(ctx, job)
-	if err != nil {
-		return err
+	st := pre
+	if st == nil {
+		if st, err = w.openState(ctx, job); err != nil {
+			return err
+		}
 	}
 	run, reused, err := w.checkRun(ctx, cr, job, existing, found)
 	if err != nil {
 		return err
 	}
-	log = log.With(logCheckRun, run.ID)
-
-	// A reused run keeps what earlier jobs scanned for it (a push's commits
-	// and its pull request's), so the last job to finish never narrows it.
-	var earlier []string
-	if reused {
-		if earlier, err = w.store.runCommits(ctx, run.ID); err != nil {
-			return err
-		}
-	}
-	report, scanned, err := w.buildReport(ctx, repo, job, earlier)
-	if err != nil {
+	log = log.With(logkey.CheckRun, run.ID)
+	if err := w.runReport(ctx, st, run.ID, reused); err != nil {
 		return err
 	}
-	if err := w.store.addRunCommits(ctx, run.ID, scanned); err != nil {
-		return err
-	}
-	report.ConfigProblems = problems
-	if err := w.applyPolicy(ctx, job, cfg, report); err != nil {
-		return err
-	}
+	repo, cfg, report := st.repo, st.cfg, st.report
 	out := checks.Render(*report, repo.sc.Rules())
 	keys, err := w.newAnnotations(ctx, run.ID, &out)
 	if err != nil {
@@ -121,7 +124,7 @@ func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 	if err := cr.Complete(ctx, run, out); err != nil {
 		return err
 	}
-	if err := w.store.addAnnotated(ctx, run.ID, keys); err != nil {
+	if err := w.store.AddAnnotated(ctx, run.ID, keys); err != nil {
 		return err
 	}
 	if err := w.updateComment(ctx, cr, job, cfg, report, repo.sc.Rules()); err != nil {
@@ -129,16 +132,61 @@ func (w *worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 	}
 	for _, it := range report.Items {
 		if it.Active() {
-			w.metrics.findings.WithLabelValues(it.RuleID, it.Provider).Inc()
+			w.metrics.Finding(it.RuleID, it.Provider)
 		}
 	}
-	log.Info("scan complete", "conclusion", out.Conclusion, logFindings, len(report.Items), logCommits, report.Commits)
+	log.Info("scan complete", logkey.Conclusion, out.Conclusion, logkey.Findings, len(report.Items), logkey.Commits, report.Commits)
 	return nil
+}
+
+// runReport makes st's report the one for check run runID: built now unless
+// st already holds one that covers every commit a reused run had (a push's
+// commits and its pull request's, so the last job to finish never narrows
+// it), with the policy and maintainers' decisions applied as they are now.
+func (w *Worker) runReport(ctx context.Context, st *prState, runID int64, reused bool) error {
+	var earlier []string
+	if reused {
+		var err error
+		if earlier, err = w.store.RunCommits(ctx, runID); err != nil {
+			return err
+		}
+	}
+	if st.report == nil || !covers(st.commits, earlier) {
+		report, scanned, err := w.buildReport(ctx, st.repo, st.job, earlier)
+		if err != nil {
+			return err
+		}
+		st.report, st.commits = report, scanned
+	}
+	if err := w.store.SetRunCommits(ctx, runID, st.commits); err != nil {
+		return err
+	}
+	st.report.ConfigProblems = st.problems
+	return w.applyPolicy(ctx, st.job, st.cfg, st.report)
+}
+
+// covers reports whether have holds every one of want.
+func covers(have, want []string) bool {
+	for _, x := range want {
+		if !slices.Contains(have, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// openState reads a job's repository configuration (no report yet).
+func (w *Worker) openState(ctx context.Context, job queue.Job) (*prState, error) {
+	repo, cfg, problems, err := w.openRepo(ctx, job)
+	if err != nil {
+		return nil, err
+	}
+	return &prState{repo: repo, cfg: cfg, problems: problems, job: job}, nil
 }
 
 // openRepo readies a job's repository: its client, its configuration and
 // the scanner its rules make.
-func (w *worker) openRepo(ctx context.Context, job queue.Job) (repoRef, *repoconfig.Config, []string, error) {
+func (w *Worker) openRepo(ctx context.Context, job queue.Job) (repoRef, *repoconfig.Config, []string, error) {
 	repo := repoRef{gh: w.gh.Installation(job.InstallationID), owner: job.Owner, name: job.Repo, headSHA: job.HeadSHA, sc: w.scanner,
 		budget: newBudget(w.now, w.scanBudget)}
 	cfg, problems, err := w.repoConfig(ctx, repo, job.DefaultBranch)
@@ -156,10 +204,11 @@ func (w *worker) openRepo(ctx context.Context, job queue.Job) (repoRef, *repocon
 
 // applyPolicy drops findings in ignored paths, marks those below fail_on as
 // advisory, and attaches maintainers' dismissals.
-func (w *worker) applyPolicy(ctx context.Context, job queue.Job, cfg *repoconfig.Config, r *checks.Report) error {
+func (w *Worker) applyPolicy(ctx context.Context, job queue.Job, cfg *repoconfig.Config, r *checks.Report) error {
 	var items []checks.Item
 	var fps []string
 	for _, it := range r.Items {
+		it.Dismissed = nil // decided below, as they are now
 		if cfg.Ignored(it.Path) || (it.AtHead != nil && cfg.Ignored(it.AtHead.Path)) {
 			continue
 		}
@@ -189,7 +238,7 @@ func (w *worker) applyPolicy(ctx context.Context, job queue.Job, cfg *repoconfig
 // updateComment keeps the pull request's one pushguard comment in step with
 // the scan: created when there are findings, edited in place after that
 // (saying so when all are resolved), never made for a PR that never had one.
-func (w *worker) updateComment(ctx context.Context, cr *checks.Client, job queue.Job, cfg *repoconfig.Config, r *checks.Report, rules *scanner.Ruleset) error {
+func (w *Worker) updateComment(ctx context.Context, cr *checks.Client, job queue.Job, cfg *repoconfig.Config, r *checks.Report, rules *scanner.Ruleset) error {
 	if job.PR == 0 || !cfg.CommentsEnabled() {
 		return nil
 	}
@@ -208,8 +257,8 @@ func (w *worker) updateComment(ctx context.Context, cr *checks.Client, job queue
 // GitHub expects, unless this very delivery already made it (a retry).
 // Otherwise an existing pushguard run on the head SHA is reused, so a push
 // and a pull request for the same SHA never make two.
-func (w *worker) checkRun(ctx context.Context, cr *checks.Client, job queue.Job, existing checks.Run, found bool) (run checks.Run, reused bool, err error) {
-	explicit := job.Kind == queue.KindAction || (job.Kind == queue.KindRescan && job.Action == "rerequested")
+func (w *Worker) checkRun(ctx context.Context, cr *checks.Client, job queue.Job, existing checks.Run, found bool) (run checks.Run, reused bool, err error) {
+	explicit := job.Intention() == queue.IntentButton || job.Intention() == queue.IntentRerun
 	if found && (!explicit || existing.ExternalID == job.DeliveryID) {
 		return existing, true, nil
 	}
@@ -220,7 +269,7 @@ func (w *worker) checkRun(ctx context.Context, cr *checks.Client, job queue.Job,
 // buildReport scans what the job names (and the earlier commits of a
 // reused run) and locates the findings at the head. It returns the commits
 // it scanned one by one.
-func (w *worker) buildReport(ctx context.Context, repo repoRef, job queue.Job, earlier []string) (*checks.Report, []string, error) {
+func (w *Worker) buildReport(ctx context.Context, repo repoRef, job queue.Job, earlier []string) (*checks.Report, []string, error) {
 	p, err := w.plan(ctx, repo, job)
 	if err != nil {
 		return nil, nil, err
@@ -260,8 +309,8 @@ func (w *worker) buildReport(ctx context.Context, repo repoRef, job queue.Job, e
 // newAnnotations drops the annotations already posted on a reused run (GitHub
 // appends annotations and cannot remove them) and returns the keys of the
 // rest.
-func (w *worker) newAnnotations(ctx context.Context, runID int64, out *checks.Output) ([]string, error) {
-	posted, err := w.store.annotated(ctx, runID)
+func (w *Worker) newAnnotations(ctx context.Context, runID int64, out *checks.Output) ([]string, error) {
+	posted, err := w.store.Annotated(ctx, runID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,10 @@
-package app
+package worker
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
@@ -16,7 +15,7 @@ import (
 // 👀 on receipt, checks the author may change state, applies each command,
 // re-renders the check run and the PR comment, and reacts 👍 when every
 // command worked or 😕 (with a reply) when one was refused.
-func (w *worker) comment(ctx context.Context, log *slog.Logger, job queue.Job) error {
+func (w *Worker) comment(ctx context.Context, log *slog.Logger, job queue.Job) error {
 	gh := w.gh.Installation(job.InstallationID)
 	c, _, err := gh.Issues.GetComment(ctx, job.Owner, job.Repo, job.CommentID)
 	if isNotFound(err) {
@@ -36,12 +35,11 @@ func (w *worker) comment(ctx context.Context, log *slog.Logger, job queue.Job) e
 	if err := cr.React(ctx, job.CommentID, checks.ReactionReceived); err != nil {
 		return err
 	}
-	out, err := w.commandOutcome(ctx, log, job, cmds)
+	out, changed, err := w.commandOutcome(ctx, log, job, cmds)
 	if err != nil {
 		return err
 	}
-	var changed *prState
-	if out.Rescan {
+	if out.Rescan && changed == nil { // a retry: the commands ran before
 		if changed, err = w.pullRequestState(ctx, job); err != nil {
 			return err
 		}
@@ -57,29 +55,26 @@ type commandResult struct {
 	Refused bool     `json:"refused,omitempty"`
 }
 
-// commandResultTTL is how long a comment's result is kept for retries.
-const commandResultTTL = 7 * 24 * time.Hour
-
 // commandOutcome applies the comment's commands once and remembers what
-// they did.
-func (w *worker) commandOutcome(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) (commandResult, error) {
-	key := w.store.key("command", fmt.Sprint(job.CommentID))
+// they did. When they run now and change state, it also returns the pull
+// request's state they built, for the re-scan to use.
+func (w *Worker) commandOutcome(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) (commandResult, *prState, error) {
 	var out commandResult
-	if found, err := w.store.getJSON(ctx, key, &out); err != nil || found {
-		return out, err
+	if found, err := w.store.CommandResult(ctx, job.CommentID, &out); err != nil || found {
+		return out, nil, err
 	}
 	replies, changed, refused, err := w.runCommands(ctx, log, job, cmds)
 	if err != nil {
-		return out, err
+		return out, nil, err
 	}
 	out = commandResult{Replies: replies, Rescan: changed != nil, Refused: refused}
-	return out, w.store.setJSON(ctx, key, out, commandResultTTL)
+	return out, changed, w.store.SetCommandResult(ctx, job.CommentID, out)
 }
 
 // answer re-renders when state changed, replies, and reacts.
-func (w *worker) answer(ctx context.Context, log *slog.Logger, cr *checks.Client, job queue.Job, replies []string, changed *prState, refused bool) error {
+func (w *Worker) answer(ctx context.Context, log *slog.Logger, cr *checks.Client, job queue.Job, replies []string, changed *prState, refused bool) error {
 	if changed != nil {
-		if err := w.scan(ctx, log, changed.job); err != nil {
+		if err := w.scanState(ctx, log, changed); err != nil {
 			return err
 		}
 	}
@@ -101,7 +96,7 @@ func (w *worker) answer(ctx context.Context, log *slog.Logger, cr *checks.Client
 // runCommands applies commands; it returns the replies to post, the pull
 // request to re-render (nil when nothing changed), and whether anything was
 // refused.
-func (w *worker) runCommands(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) ([]string, *prState, bool, error) {
+func (w *Worker) runCommands(ctx context.Context, log *slog.Logger, job queue.Job, cmds []decisions.Command) ([]string, *prState, bool, error) {
 	var replies []string
 	refused := false
 	for _, c := range cmds {

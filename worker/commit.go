@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"bytes"
@@ -25,10 +25,10 @@ type commitResult struct {
 // commitScan returns a commit's scan, from the cache when this ruleset has
 // scanned it before (a push followed by its pull request's synchronize
 // fetches and scans each commit once).
-func (w *worker) commitScan(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
-	key := w.store.key("scan", repo.sc.Rules().Version(), repo.owner+"/"+repo.name, sha)
+func (w *Worker) commitScan(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
+	version, name := repo.sc.Rules().Version(), repo.owner+"/"+repo.name
 	var cached commitResult
-	if found, err := w.store.getJSON(ctx, key, &cached); err != nil || found {
+	if found, err := w.store.CommitScan(ctx, version, name, sha, &cached); err != nil || found {
 		return &cached, err
 	}
 	res, err := w.scanCommit(ctx, repo, sha)
@@ -36,12 +36,12 @@ func (w *worker) commitScan(ctx context.Context, repo repoRef, sha string) (*com
 		// A commit the time budget cut short is scanned again next time.
 		return res, err
 	}
-	return res, w.store.setJSON(ctx, key, res, scanCacheTTL)
+	return res, w.store.SetCommitScan(ctx, version, name, sha, res)
 }
 
 // scanCommit fetches a commit's files page by page and scans their added
 // lines.
-func (w *worker) scanCommit(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
+func (w *Worker) scanCommit(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
 	res := &commitResult{}
 	listed := 0
 	opts := &github.ListOptions{PerPage: 100}
@@ -84,7 +84,7 @@ func notListed(limit int, sha string) scanner.Skipped {
 
 // scanCompare scans the net diff from base to the head, for changes past
 // the per-commit limit. Findings are attributed to the head commit.
-func (w *worker) scanCompare(ctx context.Context, repo repoRef, base string) (*commitResult, error) {
+func (w *Worker) scanCompare(ctx context.Context, repo repoRef, base string) (*commitResult, error) {
 	cmp, _, err := repo.gh.Repositories.CompareCommits(ctx, repo.owner, repo.name, base, repo.headSHA, &github.ListOptions{PerPage: 1})
 	if err != nil {
 		return nil, fmt.Errorf("compare %s...%s: %w", base, repo.headSHA, err)
@@ -107,7 +107,7 @@ func (w *worker) scanCompare(ctx context.Context, repo repoRef, base string) (*c
 // whole blob when it did not (binary or too large a diff), if it is text and
 // within the size cap; otherwise it is listed as not scanned. Nothing is
 // skipped silently.
-func (w *worker) scanFile(ctx context.Context, repo repoRef, sha string, f *github.CommitFile, res *commitResult) error {
+func (w *Worker) scanFile(ctx context.Context, repo repoRef, sha string, f *github.CommitFile, res *commitResult) error {
 	patch := f.GetPatch()
 	if f.GetStatus() == "removed" || (patch == "" && f.GetAdditions() == 0 && f.GetChanges() == 0 && f.GetStatus() != "added") {
 		return nil // a removal, a pure rename or a mode change adds no line
@@ -128,15 +128,14 @@ func (w *worker) scanFile(ctx context.Context, repo repoRef, sha string, f *gith
 	if err != nil {
 		return fmt.Errorf("scan %s in %s: %w", f.GetFilename(), sha, err)
 	}
-	w.metrics.scanBytes.Add(float64(r.Bytes))
-	w.metrics.scanSeconds.Observe(time.Since(start).Seconds())
+	w.metrics.Scanned(r.Bytes, time.Since(start))
 	res.Findings = append(res.Findings, r.Findings...)
 	res.Skipped = append(res.Skipped, r.Skipped...)
 	return nil
 }
 
 // scanBlob scans a file GitHub sent no patch for, whole.
-func (w *worker) scanBlob(ctx context.Context, repo repoRef, sha string, f *github.CommitFile) (*scanner.Result, error) {
+func (w *Worker) scanBlob(ctx context.Context, repo repoRef, sha string, f *github.CommitFile) (*scanner.Result, error) {
 	data, skip, err := w.fetchFile(ctx, repo, f.GetFilename(), sha, f.GetSHA())
 	if err != nil {
 		return nil, err
@@ -149,7 +148,7 @@ func (w *worker) scanBlob(ctx context.Context, repo repoRef, sha string, f *gith
 
 // fetchFile reads a file at a commit, or says why it is not read: missing,
 // or above the size cap.
-func (w *worker) fetchFile(ctx context.Context, repo repoRef, path, ref, blobSHA string) ([]byte, string, error) {
+func (w *Worker) fetchFile(ctx context.Context, repo repoRef, path, ref, blobSHA string) ([]byte, string, error) {
 	fc, _, _, err := repo.gh.Repositories.GetContents(ctx, repo.owner, repo.name, path, &github.RepositoryContentGetOptions{Ref: ref})
 	if isNotFound(err) {
 		return nil, "missing", nil

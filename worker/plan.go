@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"context"
@@ -27,12 +27,12 @@ type plan struct {
 // plan decides which commits a job scans. Push protection means every
 // commit that reaches GitHub, not only the net diff: a key added in one
 // commit and deleted in the next is still in the history.
-func (w *worker) plan(ctx context.Context, repo repoRef, job queue.Job) (plan, error) {
+func (w *Worker) plan(ctx context.Context, repo repoRef, job queue.Job) (plan, error) {
 	switch {
-	case job.PR != 0 && job.Kind != queue.KindPush:
-		return w.pullRequestPlan(ctx, repo, job)
-	case job.Kind == queue.KindPush:
+	case job.Intention() == queue.IntentScanPush:
 		return w.pushPlan(ctx, repo, job)
+	case job.PR != 0:
+		return w.pullRequestPlan(ctx, repo, job)
 	}
 	// A re-run without a pull request: the commits not on the default
 	// branch, or the head commit itself when it is on it.
@@ -42,7 +42,7 @@ func (w *worker) plan(ctx context.Context, repo repoRef, job queue.Job) (plan, e
 // pushPlan scans the commits between before and after. A new branch scans
 // the commits that are not on the default branch; a force push, those of
 // after that are not in before (compare works from the merge base).
-func (w *worker) pushPlan(ctx context.Context, repo repoRef, job queue.Job) (plan, error) {
+func (w *Worker) pushPlan(ctx context.Context, repo repoRef, job queue.Job) (plan, error) {
 	base := job.Before
 	if job.Created || base == "" || isZeroSHA(base) {
 		base = job.DefaultBranch
@@ -58,7 +58,7 @@ func (w *worker) pushPlan(ctx context.Context, repo repoRef, job queue.Job) (pla
 // comparePlan lists the commits from base to the head. When GitHub cannot
 // compare (a force push whose old head was garbage-collected), it falls
 // back to the commits listed in the payload.
-func (w *worker) comparePlan(ctx context.Context, repo repoRef, base string, fallback []string) (plan, error) {
+func (w *Worker) comparePlan(ctx context.Context, repo repoRef, base string, fallback []string) (plan, error) {
 	var commits []string
 	total := 0
 	opts := &github.ListOptions{PerPage: 100}
@@ -100,7 +100,7 @@ func (w *worker) comparePlan(ctx context.Context, repo repoRef, base string, fal
 
 // pullRequestPlan scans the pull request's commits (fork PRs included: their
 // commits are readable in the base repository).
-func (w *worker) pullRequestPlan(ctx context.Context, repo repoRef, job queue.Job) (plan, error) {
+func (w *Worker) pullRequestPlan(ctx context.Context, repo repoRef, job queue.Job) (plan, error) {
 	var commits []string
 	opts := &github.ListOptions{PerPage: 100}
 	for {

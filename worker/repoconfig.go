@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"context"
@@ -21,7 +21,7 @@ const (
 // repoConfig reads and merges the organisation's default and the
 // repository's own configuration. Problems are returned as lines for the
 // check run; a missing file is no problem.
-func (w *worker) repoConfig(ctx context.Context, repo repoRef, defaultBranch string) (*repoconfig.Config, []string, error) {
+func (w *Worker) repoConfig(ctx context.Context, repo repoRef, defaultBranch string) (*repoconfig.Config, []string, error) {
 	org, orgProblems, err := w.readConfig(ctx, repo.gh, repo.owner, orgDefaults, "")
 	if err != nil {
 		return nil, nil, err
@@ -35,7 +35,7 @@ func (w *worker) repoConfig(ctx context.Context, repo repoRef, defaultBranch str
 
 // readConfig reads one configuration file, or returns nil when there is
 // none (or the App cannot see the repository).
-func (w *worker) readConfig(ctx context.Context, gh *github.Client, owner, name, ref string) (*repoconfig.Config, []string, error) {
+func (w *Worker) readConfig(ctx context.Context, gh *github.Client, owner, name, ref string) (*repoconfig.Config, []string, error) {
 	fc, _, _, err := gh.Repositories.GetContents(ctx, owner, name, configPath, &github.RepositoryContentGetOptions{Ref: ref})
 	if isNotFound(err) || (err == nil && fc == nil) {
 		return nil, nil, nil

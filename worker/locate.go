@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 // commit is already there; for the others, the file is read at the head and
 // scanned again, and the secret is matched by fingerprint. A secret no longer
 // at the head keeps AtHead nil: it was removed, but is still in the history.
-func (w *worker) locate(ctx context.Context, repo repoRef, findings []scanner.Finding) ([]checks.Item, error) {
+func (w *Worker) locate(ctx context.Context, repo repoRef, findings []scanner.Finding) ([]checks.Item, error) {
 	items := make([]checks.Item, len(findings))
 	byPath := map[string]map[string][]checks.Location{}
 	for i, f := range findings {
@@ -38,7 +38,7 @@ func (w *worker) locate(ctx context.Context, repo repoRef, findings []scanner.Fi
 
 // headLocations scans a file at the head and maps each fingerprint found to
 // its locations.
-func (w *worker) headLocations(ctx context.Context, repo repoRef, path string) (map[string][]checks.Location, error) {
+func (w *Worker) headLocations(ctx context.Context, repo repoRef, path string) (map[string][]checks.Location, error) {
 	data, skip, err := w.fetchFile(ctx, repo, path, repo.headSHA, "")
 	if err != nil || skip != "" {
 		return nil, err

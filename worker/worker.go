@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"context"
@@ -13,25 +13,12 @@ import (
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/internal/logkey"
+	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
-)
-
-// Log keys, stable across pushguard's logs so that one push can be followed
-// from its webhook to its check run.
-const (
-	logDelivery     = "delivery_id"
-	logInstallation = "installation_id"
-	logRepo         = "repo"
-	logPR           = "pr"
-	logHeadSHA      = "head_sha"
-	logKind         = "kind"
-	logCheckRun     = "check_run_id"
-	logError        = "error"
-	logFindings     = "findings"
-	logCommits      = "commits"
-	logRetryAt      = "retry_at"
-	logBusy         = "busy_reschedules"
+	"github.com/pushguard/pushguard/store"
 )
 
 // Defaults of the worker's limits.
@@ -53,45 +40,78 @@ const (
 	busyRetryMax = 30 * time.Second
 )
 
-// installations gives GitHub clients.
-type installations interface {
+// Installations gives GitHub clients, one per installation (ghapp.App).
+type Installations interface {
 	Installation(id int64) *github.Client
 }
 
-// worker runs jobs: it scans the commits a job names and reports them as
-// the pushguard check run.
-type worker struct {
-	gh         installations
+// Options are what a Worker is built from.
+type Options struct {
+	GitHub     Installations
+	AppID      int64            // the App's ID: its check runs are the ones it finds
+	Scanner    *scanner.Scanner // the built-in rules and the fingerprint key
+	Store      *store.Store
+	Decisions  *decisions.Store
+	Metrics    *metrics.Metrics
+	Log        *slog.Logger
+	MaxCommits int           // commits scanned one by one; 0: DefaultMaxCommits
+	MaxBlob    int64         // bytes of a file fetched whole; 0: DefaultMaxBlobBytes
+	ScanBudget time.Duration // per job; 0: DefaultScanBudget
+	Now        func() time.Time
+}
+
+// Worker runs jobs: it scans the commits a job names and reports them as
+// the pushguard check run, and runs maintainers' commands and buttons.
+type Worker struct {
+	gh         Installations
 	appID      int64
 	scanner    *scanner.Scanner
-	store      *store
+	store      *store.Store
 	log        *slog.Logger
 	maxCommits int
 	maxBlob    int64
 	scanBudget time.Duration // per job; 0: DefaultScanBudget
 	now        func() time.Time
-	metrics    *metrics
+	metrics    *metrics.Metrics
 	decisions  *decisions.Store
 	perms      *permissions
 }
 
-// errBusy: another worker is scanning the same head SHA.
-var errBusy = errors.New("head sha is being scanned by another worker")
+// New builds a worker.
+func New(o Options) *Worker {
+	if o.MaxCommits <= 0 {
+		o.MaxCommits = DefaultMaxCommits
+	}
+	if o.MaxBlob <= 0 {
+		o.MaxBlob = DefaultMaxBlobBytes
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Worker{
+		gh: o.GitHub, appID: o.AppID, scanner: o.Scanner, store: o.Store, log: o.Log,
+		maxCommits: o.MaxCommits, maxBlob: o.MaxBlob, scanBudget: o.ScanBudget, now: o.Now, metrics: o.Metrics,
+		decisions: o.Decisions, perms: newPermissions(o.Now),
+	}
+}
+
+// ErrBusy means another job is scanning the same head SHA.
+var ErrBusy = errors.New("head sha is being scanned by another worker")
 
 // Handle runs one job. A rate-limited job is rescheduled for when GitHub
 // will accept requests again, without consuming one of its retries.
-func (w *worker) Handle(ctx context.Context, job queue.Job) error {
+func (w *Worker) Handle(ctx context.Context, job queue.Job) error {
 	log := w.jobLog(job)
 	err := w.dispatch(ctx, log, job)
-	if until, ok := rateLimitUntil(err, w.now()); ok {
-		log.Warn("rate limited by GitHub; job rescheduled", logRetryAt, until, logError, err.Error())
+	if until, ok := ghapp.RateLimitUntil(err, w.now()); ok {
+		log.Warn("rate limited by GitHub; job rescheduled", logkey.RetryAt, until, logkey.Error, err.Error())
 		return queue.RetryAt(err, until)
 	}
-	if errors.Is(err, errBusy) {
+	if errors.Is(err, ErrBusy) {
 		return w.busy(ctx, log, job, err)
 	}
 	if permanentGitHubError(err) {
-		log.Warn("GitHub refused the job for good; not retried", logError, err.Error())
+		log.Warn("GitHub refused the job for good; not retried", logkey.Error, err.Error())
 		return queue.Permanent(err)
 	}
 	return err
@@ -100,14 +120,14 @@ func (w *worker) Handle(ctx context.Context, job queue.Job) error {
 // busy reschedules a job whose head SHA another job holds, waiting longer
 // each time in a row (busyDelay) so that a long scan is not polled every
 // few seconds.
-func (w *worker) busy(ctx context.Context, log *slog.Logger, job queue.Job, err error) error {
-	n, cerr := w.store.busy(ctx, holderOf(ctx, job))
+func (w *Worker) busy(ctx context.Context, log *slog.Logger, job queue.Job, err error) error {
+	n, cerr := w.store.Busy(ctx, holderOf(ctx, job))
 	if cerr != nil {
-		log.Warn("could not count busy reschedules", logError, cerr.Error())
+		log.Warn("could not count busy reschedules", logkey.Error, cerr.Error())
 	}
 	at := w.now().Add(busyDelay(n))
-	w.metrics.leases.WithLabelValues("busy").Inc()
-	log.Info("head sha held by another job; rescheduled", logRetryAt, at, logBusy, n)
+	w.metrics.Lease(metrics.LeaseBusy)
+	log.Info("head sha held by another job; rescheduled", logkey.RetryAt, at, logkey.Busy, n)
 	return queue.RetryAt(err, at)
 }
 
@@ -137,28 +157,28 @@ func permanentGitHubError(err error) bool {
 	return false
 }
 
-func (w *worker) dispatch(ctx context.Context, log *slog.Logger, job queue.Job) error {
-	switch job.Kind {
-	case queue.KindPush, queue.KindPullRequest, queue.KindRescan:
+func (w *Worker) dispatch(ctx context.Context, log *slog.Logger, job queue.Job) error {
+	switch intent := job.Intention(); {
+	case intent.Scans():
 		return w.scan(ctx, log, job)
-	case queue.KindAction:
+	case intent == queue.IntentButton:
 		return w.button(ctx, log, job)
-	case queue.KindComment:
+	case intent == queue.IntentCommand:
 		return w.comment(ctx, log, job)
-	case queue.KindInstallation:
-		log.Info("installation changed", "event", job.Event, "action", job.Action, "account", job.Owner)
+	case intent == queue.IntentInstallation:
+		log.Info("installation changed", logkey.Event, job.Event, logkey.Action, job.Action, logkey.Account, job.Owner)
 		return nil
 	}
-	return queue.Permanent(fmt.Errorf("unknown job kind %q", job.Kind))
+	return queue.Permanent(fmt.Errorf("job %s: unknown intent %q", job.Kind, job.Intention()))
 }
 
 // OnDead is called when a job has failed its last try: a scan's check run is
 // concluded action_required (fail closed) with the reason, so a required
 // check cannot pass on a scan that never finished.
-func (w *worker) OnDead(job queue.Job, jobErr error) {
+func (w *Worker) OnDead(job queue.Job, jobErr error) {
 	log := w.jobLog(job)
-	log.Error("job failed for good; kept in the dead-letter store", logError, jobErr.Error())
-	if job.HeadSHA == "" || job.Kind == queue.KindComment || job.Kind == queue.KindInstallation {
+	log.Error("job failed for good; kept in the dead-letter store", logkey.Error, jobErr.Error())
+	if intent := job.Intention(); job.HeadSHA == "" || intent == queue.IntentCommand || intent == queue.IntentInstallation {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -174,20 +194,20 @@ func (w *worker) OnDead(job queue.Job, jobErr error) {
 		err = cr.Incomplete(ctx, run, "the scan failed after its last retry (delivery "+job.DeliveryID+"; the operators' logs and dead-letter queue have the details)")
 	}
 	if err != nil {
-		log.Error("could not mark the check run incomplete", logError, err.Error())
+		log.Error("could not mark the check run incomplete", logkey.Error, err.Error())
 	}
 }
 
-func (w *worker) jobLog(job queue.Job) *slog.Logger {
-	attrs := []any{logDelivery, job.DeliveryID, logInstallation, job.InstallationID, logKind, string(job.Kind)}
+func (w *Worker) jobLog(job queue.Job) *slog.Logger {
+	attrs := []any{logkey.Delivery, job.DeliveryID, logkey.Installation, job.InstallationID, logkey.Kind, string(job.Kind), logkey.Intent, string(job.Intention())}
 	if job.Repo != "" {
-		attrs = append(attrs, logRepo, job.Repository())
+		attrs = append(attrs, logkey.Repo, job.Repository())
 	}
 	if job.PR != 0 {
-		attrs = append(attrs, logPR, job.PR)
+		attrs = append(attrs, logkey.PR, job.PR)
 	}
 	if job.HeadSHA != "" {
-		attrs = append(attrs, logHeadSHA, job.HeadSHA)
+		attrs = append(attrs, logkey.HeadSHA, job.HeadSHA)
 	}
 	return w.log.With(attrs...)
 }

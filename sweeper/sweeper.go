@@ -1,4 +1,4 @@
-package app
+package sweeper
 
 import (
 	"cmp"
@@ -11,9 +11,13 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
+
+	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/internal/logkey"
+	"github.com/pushguard/pushguard/store"
 )
 
-// The redelivery sweeper. GitHub does not retry a webhook delivery that
+// GitHub does not retry a webhook delivery that
 // failed (our 503 while Redis is down, a timeout, a proxy's 502), so the
 // sweeper reads the App's delivery log and asks GitHub to redeliver every
 // delivery none of whose attempts succeeded. A redelivery keeps its GUID
@@ -57,13 +61,10 @@ const (
 	deliveriesPerPage = 100
 )
 
-// logHookEvent is the webhook event's log key.
-const logHookEvent = "event"
-
-// sweeper asks GitHub to redeliver failed webhook deliveries.
-type sweeper struct {
+// Sweeper asks GitHub to redeliver failed webhook deliveries.
+type Sweeper struct {
 	app      *github.Client // authenticated as the App
-	store    *store
+	store    *store.Store
 	log      *slog.Logger
 	interval time.Duration // between sweeps; also the sweep lock's lifetime
 	lookback time.Duration // how old a delivery may be and still be redelivered
@@ -75,18 +76,20 @@ type sweeper struct {
 	redelivered func()
 }
 
-// sweeper builds the service's redelivery sweeper.
-func (s *service) sweeper() *sweeper {
-	return &sweeper{
-		app: s.gh.App(), store: s.worker.store, log: s.log,
-		interval: s.cfg.SweepInterval, lookback: defaultSweepLookback, now: time.Now,
+// New builds a sweeper that reads the delivery log with app (a client
+// authenticated as the App) every interval, keeping its state in st.
+// redelivered, when not nil, is called for each redelivery (a metric).
+func New(app *github.Client, st *store.Store, log *slog.Logger, interval time.Duration, redelivered func()) *Sweeper {
+	return &Sweeper{
+		app: app, store: st, log: log,
+		interval: interval, lookback: defaultSweepLookback, now: time.Now,
 		start: sweepStartDelay, gap: redeliveryGap, max: maxRedeliveriesPerSweep,
-		redelivered: s.metrics.redeliveries.Inc,
+		redelivered: redelivered,
 	}
 }
 
-// run sweeps shortly after it starts, then every interval, until ctx ends.
-func (s *sweeper) run(ctx context.Context) {
+// Run sweeps shortly after it starts, then every interval, until ctx ends.
+func (s *Sweeper) Run(ctx context.Context) {
 	if s.interval <= 0 {
 		return
 	}
@@ -99,7 +102,7 @@ func (s *sweeper) run(ctx context.Context) {
 		case <-t.C:
 		}
 		if _, err := s.sweep(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("redelivery sweep failed", logError, err.Error())
+			s.log.Warn("redelivery sweep failed", logkey.Error, err.Error())
 		}
 		// Counted from the end of a sweep, so the next one always finds the
 		// previous sweep's lock expired.
@@ -116,12 +119,12 @@ type sweepStats struct {
 // sweep reads the delivery log back to the previous sweep's mark and
 // redelivers the failed deliveries. It does nothing when another replica
 // swept within the interval or while GitHub rate-limits the App.
-func (s *sweeper) sweep(ctx context.Context) (redelivered int, err error) {
+func (s *Sweeper) sweep(ctx context.Context) (redelivered int, err error) {
 	if paused, err := s.paused(ctx); err != nil || paused {
 		return 0, err
 	}
 	// The lock is left to expire: it also spaces sweeps across replicas.
-	if _, ok, err := s.store.lock(ctx, "sweeper", s.interval); err != nil || !ok {
+	if _, ok, err := s.store.Lock(ctx, "sweeper", s.interval); err != nil || !ok {
 		if err == nil {
 			s.log.Debug("redelivery sweep skipped: another replica swept recently")
 		}
@@ -141,14 +144,14 @@ func (s *sweeper) sweep(ctx context.Context) (redelivered int, err error) {
 
 // refresh reads the new part of the delivery log, records what it says in
 // the pending set and moves the mark. It returns the pending deliveries.
-func (s *sweeper) refresh(ctx context.Context, st *sweepStats) (map[string]pendingDelivery, error) {
+func (s *Sweeper) refresh(ctx context.Context, st *sweepStats) (map[string]pendingDelivery, error) {
 	now := s.now()
-	var mark time.Time
-	if _, err := s.store.getJSON(ctx, s.store.key("sweeper", "mark"), &mark); err != nil {
+	mark, err := s.store.SweepMark(ctx)
+	if err != nil {
 		return nil, err
 	}
 	oldest := now.Add(-s.lookback)
-	list, err := s.list(ctx, latest(mark.Add(-sweepOverlap), oldest))
+	list, err := s.list(ctx, ghapp.Latest(mark.Add(-sweepOverlap), oldest))
 	if err != nil {
 		return nil, s.rateLimited(ctx, err, st)
 	}
@@ -160,7 +163,7 @@ func (s *sweeper) refresh(ctx context.Context, st *sweepStats) (map[string]pendi
 	}
 	st.failed = len(pending)
 	if newest.After(mark) {
-		if err := s.store.setJSON(ctx, s.store.key("sweeper", "mark"), newest, s.lookback); err != nil {
+		if err := s.store.SetSweepMark(ctx, newest, s.lookback); err != nil {
 			return nil, err
 		}
 	}
@@ -169,7 +172,7 @@ func (s *sweeper) refresh(ctx context.Context, st *sweepStats) (map[string]pendi
 
 // list reads the delivery log, newest first, down to the first page that
 // reaches since.
-func (s *sweeper) list(ctx context.Context, since time.Time) ([]*github.HookDelivery, error) {
+func (s *Sweeper) list(ctx context.Context, since time.Time) ([]*github.HookDelivery, error) {
 	var out []*github.HookDelivery
 	opts := &github.ListCursorOptions{PerPage: deliveriesPerPage}
 	for {
@@ -219,7 +222,7 @@ func groupDeliveries(list []*github.HookDelivery, oldest time.Time) (delivered m
 	delivered, failed = map[string]bool{}, map[string]pendingDelivery{}
 	for _, d := range list {
 		at := d.GetDeliveredAt().Time
-		newest = latest(newest, at)
+		newest = ghapp.Latest(newest, at)
 		guid := d.GetGUID()
 		if guid == "" || at.Before(oldest) {
 			continue
@@ -237,18 +240,18 @@ func groupDeliveries(list []*github.HookDelivery, oldest time.Time) (delivered m
 }
 
 // updatePending records the log's news in the pending set and returns it.
-func (s *sweeper) updatePending(ctx context.Context, delivered map[string]bool, failed map[string]pendingDelivery) (map[string]pendingDelivery, error) {
-	key := s.store.key("sweeper", "pending")
-	raw, err := s.store.rdb.HGetAll(ctx, key).Result()
+func (s *Sweeper) updatePending(ctx context.Context, delivered map[string]bool, failed map[string]pendingDelivery) (map[string]pendingDelivery, error) {
+	raw, err := s.store.PendingDeliveries(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("redis pending deliveries: %w", err)
+		return nil, err
 	}
 	pending := make(map[string]pendingDelivery, len(raw))
-	pipe := s.store.rdb.TxPipeline()
+	var drop []string
+	put := map[string][]byte{}
 	for guid, v := range raw {
 		var p pendingDelivery
 		if json.Unmarshal([]byte(v), &p) != nil || delivered[guid] {
-			pipe.HDel(ctx, key, guid)
+			drop = append(drop, guid)
 			continue
 		}
 		pending[guid] = p
@@ -256,21 +259,19 @@ func (s *sweeper) updatePending(ctx context.Context, delivered map[string]bool, 
 	for guid, f := range failed {
 		p := pending[guid].merge(f)
 		if p != pending[guid] {
-			b, _ := json.Marshal(p)
-			pipe.HSet(ctx, key, guid, b)
+			put[guid], _ = json.Marshal(p)
 			pending[guid] = p
 		}
 	}
-	pipe.Expire(ctx, key, s.lookback)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("redis pending deliveries: %w", err)
+	if err := s.store.UpdatePendingDeliveries(ctx, drop, put, s.lookback); err != nil {
+		return nil, err
 	}
 	return pending, nil
 }
 
 // redeliverAll asks GitHub to redeliver the pending deliveries, oldest
 // first, each at most once an hour and at most s.max of them.
-func (s *sweeper) redeliverAll(ctx context.Context, pending map[string]pendingDelivery, st *sweepStats) error {
+func (s *Sweeper) redeliverAll(ctx context.Context, pending map[string]pendingDelivery, st *sweepStats) error {
 	guids := make([]string, 0, len(pending))
 	for guid := range pending {
 		guids = append(guids, guid)
@@ -298,41 +299,40 @@ func (s *sweeper) redeliverAll(ctx context.Context, pending map[string]pendingDe
 
 // redeliver redelivers one GUID's newest attempt unless it was redelivered
 // within the hour.
-func (s *sweeper) redeliver(ctx context.Context, guid string, p pendingDelivery, st *sweepStats) error {
-	key := s.store.key("redelivered", guid)
-	ok, err := s.store.rdb.SetNX(ctx, key, p.ID, redeliverEvery).Result()
+func (s *Sweeper) redeliver(ctx context.Context, guid string, p pendingDelivery, st *sweepStats) error {
+	ok, err := s.store.MarkRedelivered(ctx, guid, p.ID, redeliverEvery)
 	if err != nil {
-		return fmt.Errorf("redis redelivered %s: %w", guid, err)
+		return err
 	}
 	if !ok {
 		st.throttled++
 		return nil
 	}
 	if st.redelivered+st.errors > 0 && !sleep(ctx, s.gap) {
-		s.store.rdb.Del(context.WithoutCancel(ctx), key)
+		s.store.UnmarkRedelivered(context.WithoutCancel(ctx), guid)
 		return nil
 	}
 	if err = s.post(ctx, p.ID); err != nil {
-		if _, limited := rateLimitUntil(err, s.now()); limited || ctx.Err() != nil {
+		if _, limited := ghapp.RateLimitUntil(err, s.now()); limited || ctx.Err() != nil {
 			// Not this delivery's fault: let the next sweep try it.
-			s.store.rdb.Del(context.WithoutCancel(ctx), key)
+			s.store.UnmarkRedelivered(context.WithoutCancel(ctx), guid)
 			return s.rateLimited(ctx, err, st)
 		}
 		st.errors++
-		s.log.Warn("redelivery failed; retried in an hour", logDelivery, guid, logHookEvent, p.Event, logError, err.Error())
+		s.log.Warn("redelivery failed; retried in an hour", logkey.Delivery, guid, logkey.Event, p.Event, logkey.Error, err.Error())
 		return nil
 	}
 	st.redelivered++
 	if s.redelivered != nil {
 		s.redelivered()
 	}
-	s.log.Info("webhook delivery redelivered", logDelivery, guid, logHookEvent, p.Event)
+	s.log.Info("webhook delivery redelivered", logkey.Delivery, guid, logkey.Event, p.Event)
 	return nil
 }
 
 // post asks GitHub to redeliver one attempt. GitHub answers 202, which
 // go-github reports as an *AcceptedError.
-func (s *sweeper) post(ctx context.Context, id int64) error {
+func (s *Sweeper) post(ctx context.Context, id int64) error {
 	_, _, err := s.app.Apps.RedeliverHookDelivery(ctx, id)
 	if _, accepted := errors.AsType[*github.AcceptedError](err); accepted {
 		return nil
@@ -344,17 +344,17 @@ func (s *sweeper) post(ctx context.Context, id int64) error {
 }
 
 // giveUp forgets a delivery older than GitHub redelivers.
-func (s *sweeper) giveUp(ctx context.Context, guid string, p pendingDelivery, st *sweepStats) {
+func (s *Sweeper) giveUp(ctx context.Context, guid string, p pendingDelivery, st *sweepStats) {
 	st.gaveUp++
-	s.store.rdb.HDel(ctx, s.store.key("sweeper", "pending"), guid)
-	s.log.Warn("webhook delivery never succeeded and is now too old to redeliver", logDelivery, guid, logHookEvent, p.Event)
+	s.store.DropPendingDelivery(ctx, guid)
+	s.log.Warn("webhook delivery never succeeded and is now too old to redeliver", logkey.Delivery, guid, logkey.Event, p.Event)
 }
 
 // rateLimited pauses sweeping until GitHub accepts requests again when err
 // is a rate limit (and then reports no error), and ends the sweep quietly
 // when its context ended. Other errors are returned as they are.
-func (s *sweeper) rateLimited(ctx context.Context, err error, st *sweepStats) error {
-	until, ok := rateLimitUntil(err, s.now())
+func (s *Sweeper) rateLimited(ctx context.Context, err error, st *sweepStats) error {
+	until, ok := ghapp.RateLimitUntil(err, s.now())
 	if !ok {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return nil
@@ -363,24 +363,18 @@ func (s *sweeper) rateLimited(ctx context.Context, err error, st *sweepStats) er
 	}
 	st.rateLimited = true
 	ttl := max(until.Sub(s.now()), time.Second)
-	if err := s.store.rdb.Set(ctx, s.store.key("sweeper", "paused"), until.UTC().Format(time.RFC3339), ttl).Err(); err != nil {
-		return fmt.Errorf("redis pause sweeper: %w", err)
+	if err := s.store.PauseSweeps(ctx, until, ttl); err != nil {
+		return err
 	}
-	s.log.Warn("rate limited by GitHub; redelivery sweeps paused", logRetryAt, until)
+	s.log.Warn("rate limited by GitHub; redelivery sweeps paused", logkey.RetryAt, until)
 	return nil
 }
 
 // paused reports whether a rate limit pauses sweeping.
-func (s *sweeper) paused(ctx context.Context) (bool, error) {
-	n, err := s.store.rdb.Exists(ctx, s.store.key("sweeper", "paused")).Result()
-	if err != nil {
-		return false, fmt.Errorf("redis sweeper paused: %w", err)
-	}
-	return n > 0, nil
-}
+func (s *Sweeper) paused(ctx context.Context) (bool, error) { return s.store.SweepsPaused(ctx) }
 
 // logSummary logs one line per sweep, counts only.
-func (s *sweeper) logSummary(st sweepStats, err error) {
+func (s *Sweeper) logSummary(st sweepStats, err error) {
 	s.log.Info("redelivery sweep", "listed", st.listed, "failed", st.failed, "redelivered", st.redelivered,
 		"throttled", st.throttled, "gave_up", st.gaveUp, "errors", st.errors, "rate_limited", st.rateLimited, "ok", err == nil)
 }

@@ -1,4 +1,4 @@
-package app
+package metrics
 
 import (
 	"context"
@@ -13,11 +13,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/webhook"
 )
 
-// metrics are the App's Prometheus metrics, on a registry of their own (no
+// Metrics are the App's Prometheus metrics, on a registry of their own (no
 // global state). They count; they never carry a secret or a finding's value.
-type metrics struct {
+type Metrics struct {
 	reg              *prometheus.Registry
 	webhooks         *prometheus.CounterVec
 	webhookSeconds   prometheus.Histogram
@@ -34,8 +35,16 @@ type metrics struct {
 	leases           *prometheus.CounterVec
 }
 
-func newMetrics(q *queue.Queue) *metrics {
-	m := &metrics{
+// Lease events, as counted by Lease.
+const (
+	LeaseBusy      = "busy"       // a job rescheduled: another holds its head SHA
+	LeaseTakenOver = "taken_over" // from an earlier try of the same job
+	LeaseLost      = "lost"       // the job stopped and is retried
+)
+
+// New registers the App's metrics, and the depth of q when it is not nil.
+func New(q *queue.Queue) *Metrics {
+	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushguard_webhooks_total",
 			Help: "Webhook deliveries received, by event and outcome."}, []string{"event", "outcome"}),
@@ -75,25 +84,25 @@ func newMetrics(q *queue.Queue) *metrics {
 	return m
 }
 
-// handler serves /metrics.
-func (m *metrics) handler() http.Handler {
+// Handler serves /metrics.
+func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
-// webhook observes one delivery (the webhook package's Observer).
-func (m *metrics) webhook(event, outcome string, took time.Duration) {
+// Webhook observes one delivery (the webhook package's Observer).
+func (m *Metrics) Webhook(event, outcome string, took time.Duration) {
 	m.webhooks.WithLabelValues(event, outcome).Inc()
 	m.webhookSeconds.Observe(took.Seconds())
 	switch outcome {
-	case "bad_signature":
+	case webhook.OutcomeBadSignature:
 		m.signatureFailure.Inc()
-	case "body_error", "body_timeout", "overloaded":
+	case webhook.OutcomeBodyError, webhook.OutcomeBodyTimeout, webhook.OutcomeOverloaded:
 		m.bodyErrors.WithLabelValues(outcome).Inc()
 	}
 }
 
-// jobDone observes one try of a job.
-func (m *metrics) jobDone(job queue.Job, err error, took time.Duration) {
+// JobDone observes one try of a job.
+func (m *Metrics) JobDone(job queue.Job, err error, took time.Duration) {
 	outcome := "ok"
 	switch _, rescheduled := queue.RescheduledAt(err); {
 	case rescheduled:
@@ -105,9 +114,36 @@ func (m *metrics) jobDone(job queue.Job, err error, took time.Duration) {
 	m.jobSeconds.WithLabelValues(string(job.Kind)).Observe(took.Seconds())
 }
 
-// jobDead counts a job sent to the dead-letter store.
-func (m *metrics) jobDead(job queue.Job) {
+// JobDead counts a job sent to the dead-letter store.
+func (m *Metrics) JobDead(job queue.Job) {
 	m.jobs.WithLabelValues(string(job.Kind), "dead").Inc()
+}
+
+// Lease counts one per-head-SHA lease event (LeaseBusy, ...).
+func (m *Metrics) Lease(event string) { m.leases.WithLabelValues(event).Inc() }
+
+// Finding counts one active finding reported in a check run: its rule and
+// provider, never its value.
+func (m *Metrics) Finding(rule, provider string) { m.findings.WithLabelValues(rule, provider).Inc() }
+
+// Scanned observes the scan of one file's patch or content.
+func (m *Metrics) Scanned(bytes int64, took time.Duration) {
+	m.scanBytes.Add(float64(bytes))
+	m.scanSeconds.Observe(took.Seconds())
+}
+
+// Redelivered counts one delivery the sweeper asked GitHub to redeliver.
+func (m *Metrics) Redelivered() { m.redeliveries.Inc() }
+
+// RateRemaining records the x-ratelimit-remaining an installation last saw.
+func (m *Metrics) RateRemaining(installation int64, remaining int) {
+	m.rateRemaining.WithLabelValues(strconv.FormatInt(installation, 10)).Set(float64(remaining))
+}
+
+// Transport counts every GitHub request made through base (token requests
+// included) by endpoint and status. It goes under ghinstallation.
+func (m *Metrics) Transport(base http.RoundTripper) http.RoundTripper {
+	return countingTransport{base: base, m: m}
 }
 
 // queueCollector reads the queue's depth at scrape time.
@@ -135,7 +171,7 @@ func (c queueCollector) Collect(ch chan<- prometheus.Metric) {
 // by endpoint and status. It sits under ghinstallation.
 type countingTransport struct {
 	base http.RoundTripper
-	m    *metrics
+	m    *Metrics
 }
 
 func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -145,24 +181,6 @@ func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		status = strconv.Itoa(resp.StatusCode)
 	}
 	t.m.githubCalls.WithLabelValues(r.Method, endpointOf(r.URL.Path), status).Inc()
-	return resp, err
-}
-
-// rateTransport records the rate limit an installation has left. It sits
-// over ghinstallation, where the installation is known.
-type rateTransport struct {
-	base         http.RoundTripper
-	m            *metrics
-	installation string
-}
-
-func (t rateTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(r)
-	if err == nil {
-		if rem, perr := strconv.Atoi(resp.Header.Get("X-Ratelimit-Remaining")); perr == nil {
-			t.m.rateRemaining.WithLabelValues(t.installation).Set(float64(rem))
-		}
-	}
 	return resp, err
 }
 

@@ -1,4 +1,4 @@
-package app
+package store
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// A lease is a lock in Redis that lives only as long as its holder: it
+// A Lease is a lock in Redis that lives only as long as its holder: it
 // expires after a short TTL unless the holder's heartbeat renews it, so a
 // worker that dies (SIGKILL, a lost node, a Redis restart) frees what it held
 // within seconds. Its value is "holder token": the holder is the job's own
@@ -21,12 +21,12 @@ import (
 // try. A try that finds a lease left by an earlier try of the same job takes
 // it over; renewals and release compare the whole value, so a try never
 // extends or deletes a lease that is no longer its own.
-type lease struct {
-	s          *store
+type Lease struct {
+	s          *Store
 	key, value string
 	ttl        time.Duration
-	// tookOver is true when an earlier try of the same job still held it.
-	tookOver bool
+	// TookOver is true when an earlier try of the same job still held it.
+	TookOver bool
 
 	ctx    context.Context // ends when the lease is lost or released
 	cancel context.CancelCauseFunc
@@ -37,11 +37,11 @@ type lease struct {
 
 // Errors of leases.
 var (
-	// errLocked: another job holds the lease.
-	errLocked = errors.New("lease held by another job")
-	// errLeaseLost: the lease expired or passed to another holder while its
+	// ErrLocked: another job holds the lease.
+	ErrLocked = errors.New("lease held by another job")
+	// ErrLeaseLost: the lease expired or passed to another holder while its
 	// job ran; the job must stop writing and be tried again.
-	errLeaseLost = errors.New("lease lost while the job ran")
+	ErrLeaseLost = errors.New("lease lost while the job ran")
 )
 
 // acquireScript takes KEYS[1] when it is free or held by ARGV[1] (the
@@ -59,12 +59,12 @@ return 1`)
 // renewScript extends KEYS[1] by ARGV[2] ms if it still holds ARGV[1].
 var renewScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end return 0`)
 
-// acquire takes the lease on name for holder, or returns errLocked. While
+// Acquire takes the lease on name for holder, or returns ErrLocked. While
 // held, a heartbeat renews it every ttl/3 until release or ctx ends; the
-// lease's context (Context) ends with errLeaseLost as its cause as soon as a
+// lease's context (Context) ends with ErrLeaseLost as its cause as soon as a
 // renewal finds the lease gone, or cannot reach Redis before the lease would
 // expire.
-func (s *store) acquire(ctx context.Context, name, holder string, ttl time.Duration) (*lease, error) {
+func (s *Store) Acquire(ctx context.Context, name, holder string, ttl time.Duration) (*Lease, error) {
 	if holder == "" || strings.Contains(holder, " ") {
 		return nil, fmt.Errorf("lease %s: bad holder %q", name, holder)
 	}
@@ -72,28 +72,28 @@ func (s *store) acquire(ctx context.Context, name, holder string, ttl time.Durat
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, err
 	}
-	l := &lease{s: s, key: s.key("lock", name), value: holder + " " + hex.EncodeToString(b[:]), ttl: ttl,
+	l := &Lease{s: s, key: s.Key("lock", name), value: holder + " " + hex.EncodeToString(b[:]), ttl: ttl,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	got, err := acquireScript.Run(ctx, s.rdb, []string{l.key, s.busyKey(holder)}, holder+" ", l.value, ttl.Milliseconds()).Int()
 	if err != nil {
 		return nil, fmt.Errorf("redis lease %s: %w", name, err)
 	}
 	if got == 0 {
-		return nil, errLocked
+		return nil, ErrLocked
 	}
-	l.tookOver = got == 2
+	l.TookOver = got == 2
 	l.ctx, l.cancel = context.WithCancelCause(ctx)
 	go l.heartbeat(time.Now())
 	return l, nil
 }
 
 // Context is the context to do the leased work under: it ends when the
-// lease is lost (context.Cause is errLeaseLost) or released.
-func (l *lease) Context() context.Context { return l.ctx }
+// lease is lost (context.Cause is ErrLeaseLost) or released.
+func (l *Lease) Context() context.Context { return l.ctx }
 
 // heartbeat renews the lease every ttl/3 until it is released, its context
 // ends, or it is lost.
-func (l *lease) heartbeat(renewed time.Time) {
+func (l *Lease) heartbeat(renewed time.Time) {
 	defer close(l.done)
 	tick := time.NewTicker(l.ttl / 3)
 	defer tick.Stop()
@@ -109,17 +109,17 @@ func (l *lease) heartbeat(renewed time.Time) {
 		switch {
 		case err == nil:
 			renewed = time.Now()
-		case errors.Is(err, errLeaseLost) || time.Since(renewed) > l.ttl-l.ttl/3:
+		case errors.Is(err, ErrLeaseLost) || time.Since(renewed) > l.ttl-l.ttl/3:
 			// Gone, or Redis has not confirmed it for so long that it may
 			// expire before the next try: stop the work now.
-			l.cancel(errLeaseLost)
+			l.cancel(ErrLeaseLost)
 			return
 		}
 	}
 }
 
 // renew extends the lease by its TTL if it is still ours.
-func (l *lease) renew() error {
+func (l *Lease) renew() error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(l.ctx), l.ttl/3)
 	defer cancel()
 	ok, err := renewScript.Run(ctx, l.s.rdb, []string{l.key}, l.value, l.ttl.Milliseconds()).Int()
@@ -127,21 +127,21 @@ func (l *lease) renew() error {
 		return fmt.Errorf("redis renew lease %s: %w", l.key, err)
 	}
 	if ok == 0 {
-		return errLeaseLost
+		return ErrLeaseLost
 	}
 	return nil
 }
 
 // Hold checks, just before a write that must not happen twice, that the
 // lease is still ours, and extends it. When it is not, the lease's context
-// ends and Hold returns an error wrapping errLeaseLost.
-func (l *lease) Hold() error {
+// ends and Hold returns an error wrapping ErrLeaseLost.
+func (l *Lease) Hold() error {
 	if err := context.Cause(l.ctx); err != nil {
 		return fmt.Errorf("lease %s: %w", l.key, err)
 	}
 	if err := l.renew(); err != nil {
-		if errors.Is(err, errLeaseLost) {
-			l.cancel(errLeaseLost)
+		if errors.Is(err, ErrLeaseLost) {
+			l.cancel(ErrLeaseLost)
 		}
 		return err
 	}
@@ -149,11 +149,11 @@ func (l *lease) Hold() error {
 }
 
 // Lost reports whether the lease was lost while held.
-func (l *lease) Lost() bool { return errors.Is(context.Cause(l.ctx), errLeaseLost) }
+func (l *Lease) Lost() bool { return errors.Is(context.Cause(l.ctx), ErrLeaseLost) }
 
-// release stops the heartbeat and deletes the lease if it is still ours.
+// Release stops the heartbeat and deletes the lease if it is still ours.
 // It is safe to call more than once.
-func (l *lease) release() {
+func (l *Lease) Release() {
 	l.once.Do(func() {
 		close(l.stop)
 		<-l.done
@@ -165,12 +165,12 @@ func (l *lease) release() {
 }
 
 // busyKey counts a holder's reschedules while others held its lease.
-func (s *store) busyKey(holder string) string { return s.key("lockwait", holder) }
+func (s *Store) busyKey(holder string) string { return s.Key("lockwait", holder) }
 
-// busy records one more reschedule of holder because its lease was taken,
+// Busy records one more reschedule of holder because its lease was taken,
 // and returns how many in a row there have been. The count resets when the
 // holder acquires a lease.
-func (s *store) busy(ctx context.Context, holder string) (int, error) {
+func (s *Store) Busy(ctx context.Context, holder string) (int, error) {
 	k := s.busyKey(holder)
 	pipe := s.rdb.TxPipeline()
 	n := pipe.Incr(ctx, k)

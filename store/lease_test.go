@@ -1,9 +1,8 @@
-package app
+package store
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -19,7 +18,7 @@ const leaseTTL = 300 * time.Millisecond
 
 // leaseStore is a store on the test Redis (REDIS_URL, or a miniredis whose
 // clock follows the wall clock, since leases expire by time).
-func leaseStore(t *testing.T) *store {
+func leaseStore(t *testing.T) *Store {
 	t.Helper()
 	var rdb redis.UniversalClient
 	if os.Getenv(queuetest.EnvRedisURL) != "" {
@@ -43,7 +42,7 @@ func leaseStore(t *testing.T) *store {
 		rdb = redis.NewClient(&redis.Options{Addr: m.Addr()})
 		t.Cleanup(func() { _ = rdb.Close() })
 	}
-	return &store{rdb: rdb, prefix: queuetest.Name(t, rdb) + ":"}
+	return New(rdb, queuetest.Name(t, rdb)+":")
 }
 
 // eventually polls cond until it holds, failing the test after within.
@@ -60,10 +59,10 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 
 // dead acquires a lease for holder and lets its holder die: the heartbeat
 // stops (its context ends) and nothing releases it.
-func dead(t *testing.T, s *store, name, holder string) *lease {
+func dead(t *testing.T, s *Store, name, holder string) *Lease {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	l, err := s.acquire(ctx, name, holder, leaseTTL)
+	l, err := s.Acquire(ctx, name, holder, leaseTTL)
 	if err != nil {
 		t.Fatalf("acquire %s: %v", holder, err)
 	}
@@ -76,22 +75,22 @@ func TestLeaseOfDeadHolderFreesWithinTTL(t *testing.T) {
 	s := leaseStore(t)
 	ctx := context.Background()
 	dead(t, s, "sha", "task-a")
-	if _, err := s.acquire(ctx, "sha", "task-b", leaseTTL); !errors.Is(err, errLocked) {
-		t.Fatalf("acquire by another job at once = %v, want errLocked", err)
+	if _, err := s.Acquire(ctx, "sha", "task-b", leaseTTL); !errors.Is(err, ErrLocked) {
+		t.Fatalf("acquire by another job at once = %v, want ErrLocked", err)
 	}
 	start := time.Now()
-	var got *lease
+	var got *Lease
 	eventually(t, 3*leaseTTL, "lease of a dead holder free", func() bool {
-		l, err := s.acquire(ctx, "sha", "task-b", leaseTTL)
-		if err != nil && !errors.Is(err, errLocked) {
+		l, err := s.Acquire(ctx, "sha", "task-b", leaseTTL)
+		if err != nil && !errors.Is(err, ErrLocked) {
 			t.Fatal(err)
 		}
 		got = l
 		return err == nil
 	})
-	defer got.release()
+	defer got.Release()
 	t.Logf("free %s after its holder died (TTL %s)", time.Since(start).Round(time.Millisecond), leaseTTL)
-	if got.tookOver {
+	if got.TookOver {
 		t.Error("another job's expired lease counted as taken over")
 	}
 }
@@ -99,13 +98,13 @@ func TestLeaseOfDeadHolderFreesWithinTTL(t *testing.T) {
 func TestLeaseRenewedWhileHolderLives(t *testing.T) {
 	s := leaseStore(t)
 	ctx := context.Background()
-	l, err := s.acquire(ctx, "sha", "task-a", leaseTTL)
+	l, err := s.Acquire(ctx, "sha", "task-a", leaseTTL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.release()
+	defer l.Release()
 	for deadline := time.Now().Add(4 * leaseTTL); time.Now().Before(deadline); time.Sleep(leaseTTL / 5) {
-		if _, err := s.acquire(ctx, "sha", "task-b", leaseTTL); !errors.Is(err, errLocked) {
+		if _, err := s.Acquire(ctx, "sha", "task-b", leaseTTL); !errors.Is(err, ErrLocked) {
 			t.Fatalf("another job acquired a live holder's lease (err %v)", err)
 		}
 	}
@@ -121,30 +120,30 @@ func TestLeaseOfEarlierTryTakenOver(t *testing.T) {
 	}{{"earlier try died", false}, {"earlier try still running", true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := leaseStore(t)
-			var old *lease
+			var old *Lease
 			if tc.alive {
 				var err error
-				if old, err = s.acquire(context.Background(), "sha", "task-a", leaseTTL); err != nil {
+				if old, err = s.Acquire(context.Background(), "sha", "task-a", leaseTTL); err != nil {
 					t.Fatal(err)
 				}
 			} else {
 				old = dead(t, s, "sha", "task-a")
 			}
-			l, err := s.acquire(context.Background(), "sha", "task-a", leaseTTL)
+			l, err := s.Acquire(context.Background(), "sha", "task-a", leaseTTL)
 			if err != nil {
 				t.Fatalf("try 2 of the same job: %v, want the lease taken over", err)
 			}
-			defer l.release()
-			if !l.tookOver {
+			defer l.Release()
+			if !l.TookOver {
 				t.Error("tookOver = false, want true")
 			}
 			if err := old.Hold(); err == nil {
 				t.Error("the earlier try's Hold succeeded after the takeover, want it fenced")
 			}
 			if tc.alive && !old.Lost() {
-				t.Errorf("the earlier try's lease: cause %v, want errLeaseLost", context.Cause(old.Context()))
+				t.Errorf("the earlier try's lease: cause %v, want ErrLeaseLost", context.Cause(old.Context()))
 			}
-			old.release() // must not delete try 2's lease
+			old.Release() // must not delete try 2's lease
 			if err := l.Hold(); err != nil {
 				t.Errorf("try 2's lease after the earlier try released: %v", err)
 			}
@@ -156,35 +155,35 @@ func TestLeaseReleaseKeepsAnotherHoldersLease(t *testing.T) {
 	s := leaseStore(t)
 	ctx := context.Background()
 	old := dead(t, s, "sha", "task-a")
-	var l *lease
+	var l *Lease
 	eventually(t, 3*leaseTTL, "lease of a dead holder free", func() bool {
 		var err error
-		l, err = s.acquire(ctx, "sha", "task-b", leaseTTL)
+		l, err = s.Acquire(ctx, "sha", "task-b", leaseTTL)
 		return err == nil
 	})
-	defer l.release()
-	old.release()
+	defer l.Release()
+	old.Release()
 	if err := l.Hold(); err != nil {
 		t.Fatalf("release by the old holder deleted the new holder's lease: %v", err)
 	}
-	if _, err := s.acquire(ctx, "sha", "task-c", leaseTTL); !errors.Is(err, errLocked) {
-		t.Errorf("acquire by a third job = %v, want errLocked", err)
+	if _, err := s.Acquire(ctx, "sha", "task-c", leaseTTL); !errors.Is(err, ErrLocked) {
+		t.Errorf("acquire by a third job = %v, want ErrLocked", err)
 	}
-	l.release()
-	l2, err := s.acquire(ctx, "sha", "task-c", leaseTTL)
+	l.Release()
+	l2, err := s.Acquire(ctx, "sha", "task-c", leaseTTL)
 	if err != nil {
 		t.Fatalf("acquire after release: %v", err)
 	}
-	l2.release()
+	l2.Release()
 }
 
 func TestLeaseLostStopsTheWork(t *testing.T) {
 	s := leaseStore(t)
-	l, err := s.acquire(context.Background(), "sha", "task-a", leaseTTL)
+	l, err := s.Acquire(context.Background(), "sha", "task-a", leaseTTL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.release()
+	defer l.Release()
 	// Another holder got it (say this worker was cut off past the TTL).
 	if err := s.rdb.Set(context.Background(), l.key, "task-b other", leaseTTL).Err(); err != nil {
 		t.Fatal(err)
@@ -194,8 +193,8 @@ func TestLeaseLostStopsTheWork(t *testing.T) {
 	case <-time.After(3 * leaseTTL):
 		t.Fatal("the lease's context did not end after the lease was lost")
 	}
-	if !l.Lost() || !errors.Is(context.Cause(l.Context()), errLeaseLost) {
-		t.Errorf("cause = %v, want errLeaseLost", context.Cause(l.Context()))
+	if !l.Lost() || !errors.Is(context.Cause(l.Context()), ErrLeaseLost) {
+		t.Errorf("cause = %v, want ErrLeaseLost", context.Cause(l.Context()))
 	}
 	if v := s.rdb.Get(context.Background(), l.key).Val(); v != "task-b other" {
 		t.Errorf("lease value = %q, want the other holder's kept", v)
@@ -206,38 +205,16 @@ func TestBusyCountResetsOnAcquire(t *testing.T) {
 	s := leaseStore(t)
 	ctx := context.Background()
 	for want := 1; want <= 3; want++ {
-		if n, err := s.busy(ctx, "task-a"); err != nil || n != want {
+		if n, err := s.Busy(ctx, "task-a"); err != nil || n != want {
 			t.Fatalf("busy = %d, %v; want %d", n, err, want)
 		}
 	}
-	l, err := s.acquire(ctx, "sha", "task-a", leaseTTL)
+	l, err := s.Acquire(ctx, "sha", "task-a", leaseTTL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.release()
-	if n, err := s.busy(ctx, "task-a"); err != nil || n != 1 {
+	l.Release()
+	if n, err := s.Busy(ctx, "task-a"); err != nil || n != 1 {
 		t.Errorf("busy after acquire = %d, %v; want 1", n, err)
-	}
-}
-
-func TestBusyDelay(t *testing.T) {
-	for _, tc := range []struct {
-		n        int
-		min, max time.Duration
-	}{
-		{1, busyRetry * 3 / 4, busyRetry},
-		{2, 2 * busyRetry * 3 / 4, 2 * busyRetry},
-		{4, 8 * busyRetry * 3 / 4, 8 * busyRetry},
-		{5, busyRetryMax * 3 / 4, busyRetryMax},
-		{60, busyRetryMax * 3 / 4, busyRetryMax},
-		{0, busyRetryMax * 3 / 4, busyRetryMax}, // the count could not be read
-	} {
-		t.Run(fmt.Sprintf("n=%d", tc.n), func(t *testing.T) {
-			for range 20 {
-				if d := busyDelay(tc.n); d < tc.min || d > tc.max {
-					t.Fatalf("busyDelay(%d) = %s, want in [%s, %s]", tc.n, d, tc.min, tc.max)
-				}
-			}
-		})
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"time"
@@ -12,8 +12,8 @@ import (
 // run, naming each file it did not reach.
 const DefaultScanBudget = 5 * time.Minute
 
-// maxScanBudget keeps a budget inside a job's timeout, with room to finish.
-const maxScanBudget = 20 * time.Minute
+// MaxScanBudget keeps a budget inside a job's timeout, with room to finish.
+const MaxScanBudget = 20 * time.Minute
 
 // budget is a job's time budget for scanning. Scanning is per file, so it
 // is checked before each file. A nil budget never runs out.

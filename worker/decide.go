@@ -1,4 +1,4 @@
-package app
+package worker
 
 import (
 	"context"
@@ -9,36 +9,32 @@ import (
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/repoconfig"
-)
-
-// Log keys of maintainers' decisions.
-const (
-	logSender      = "sender"
-	logDecision    = "decision"
-	logFingerprint = "fingerprint"
 )
 
 // prState is what a decision needs to know of a pull request: its head, its
 // findings there, and the repository's configuration.
 type prState struct {
-	repo   repoRef
-	cfg    *repoconfig.Config
-	job    queue.Job // a scan job for the head
-	report *checks.Report
+	repo     repoRef
+	cfg      *repoconfig.Config
+	problems []string  // the configuration's, for the check run
+	job      queue.Job // a scan job for the head
+	report   *checks.Report
+	commits  []string // the commits the report scanned one by one
 }
 
 // pullRequestState scans (from the cache) the pull request's head so that
 // commands can name its findings.
-func (w *worker) pullRequestState(ctx context.Context, job queue.Job) (*prState, error) {
+func (w *Worker) pullRequestState(ctx context.Context, job queue.Job) (*prState, error) {
 	gh := w.gh.Installation(job.InstallationID)
 	pr, _, err := gh.PullRequests.Get(ctx, job.Owner, job.Repo, job.PR)
 	if err != nil {
 		return nil, fmt.Errorf("get pull request %d: %w", job.PR, err)
 	}
 	scanJob := job
-	scanJob.Kind, scanJob.Action = queue.KindRescan, "rerequested" // a new check run shows the decision
+	scanJob.Kind, scanJob.Intent = queue.KindRescan, queue.IntentRerun // a new check run shows the decision
 	scanJob.HeadSHA, scanJob.BaseSHA = pr.GetHead().GetSHA(), pr.GetBase().GetSHA()
 	if scanJob.DefaultBranch == "" {
 		scanJob.DefaultBranch = pr.GetBase().GetRepo().GetDefaultBranch()
@@ -48,23 +44,22 @@ func (w *worker) pullRequestState(ctx context.Context, job queue.Job) (*prState,
 
 // headState builds the findings of a scan job's head, with the
 // repository's policy applied.
-func (w *worker) headState(ctx context.Context, scanJob queue.Job) (*prState, error) {
-	repo, cfg, _, err := w.openRepo(ctx, scanJob)
+func (w *Worker) headState(ctx context.Context, scanJob queue.Job) (*prState, error) {
+	st, err := w.openState(ctx, scanJob)
 	if err != nil {
 		return nil, err
 	}
-	report, _, err := w.buildReport(ctx, repo, scanJob, nil)
-	if err != nil {
+	if st.report, st.commits, err = w.buildReport(ctx, st.repo, scanJob, nil); err != nil {
 		return nil, err
 	}
-	if err := w.applyPolicy(ctx, scanJob, cfg, report); err != nil {
+	if err := w.applyPolicy(ctx, scanJob, st.cfg, st.report); err != nil {
 		return nil, err
 	}
-	return &prState{repo: repo, cfg: cfg, job: scanJob, report: report}, nil
+	return st, nil
 }
 
 // apply runs one command; ok reports that it changed state.
-func (w *worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st *prState, c decisions.Command) (string, bool, error) {
+func (w *Worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st *prState, c decisions.Command) (string, bool, error) {
 	switch c.Verb {
 	case decisions.VerbRescan:
 		return "", true, nil
@@ -91,7 +86,7 @@ func (w *worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st 
 			if err != nil {
 				return "", false, err
 			}
-			log.Info("finding restored", logDecision, "undo", logSender, job.Sender, logFingerprint, it.Fingerprint[:12])
+			log.Info("finding restored", logkey.Decision, "undo", logkey.Sender, job.Sender, logkey.Fingerprint, it.Fingerprint[:12])
 		}
 		return "", true, nil
 	}
@@ -101,7 +96,7 @@ func (w *worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st 
 // allowedTeamsOf returns which of the teams in bypass.allowed the user is an
 // active member of, asking GitHub's team-membership API (it needs the App's
 // members: read permission; without it, teams simply never match).
-func (w *worker) allowedTeamsOf(ctx context.Context, st *prState, login string) []string {
+func (w *Worker) allowedTeamsOf(ctx context.Context, st *prState, login string) []string {
 	allowed, restricted := st.cfg.BypassAllowed()
 	if !restricted {
 		return nil
@@ -121,7 +116,7 @@ func (w *worker) allowedTeamsOf(ctx context.Context, st *prState, login string) 
 }
 
 // record stores a dismissal for each target finding.
-func (w *worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st *prState, targets []checks.Item, c decisions.Command) error {
+func (w *Worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st *prState, targets []checks.Item, c decisions.Command) error {
 	for _, it := range targets {
 		d := decisions.Decision{
 			InstallationID: job.InstallationID, Repo: job.Repository(), Fingerprint: it.Fingerprint,
@@ -131,7 +126,7 @@ func (w *worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st
 		if err := w.decisions.Dismiss(ctx, d); err != nil {
 			return err
 		}
-		log.Info("finding dismissed", logDecision, string(c.Reason), logSender, job.Sender, logFingerprint, it.Fingerprint[:12], logPR, job.PR)
+		log.Info("finding dismissed", logkey.Decision, string(c.Reason), logkey.Sender, job.Sender, logkey.Fingerprint, it.Fingerprint[:12], logkey.PR, job.PR)
 	}
 	return nil
 }
@@ -139,7 +134,7 @@ func (w *worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st
 // scrubNote redacts what the repository's own rules (custom ones included)
 // find in a dismissal's note; the decision store then redacts what the
 // built-in rules find, so no path stores a note unredacted.
-func (w *worker) scrubNote(st *prState, note string) string {
+func (w *Worker) scrubNote(st *prState, note string) string {
 	return st.repo.sc.RedactText(note)
 }
 

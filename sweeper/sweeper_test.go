@@ -1,4 +1,4 @@
-package app
+package sweeper
 
 import (
 	"context"
@@ -12,8 +12,11 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/internal/fakegithub"
+	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/store"
 )
 
 // sweepEnv is a fake GitHub and a Redis for sweepers to share.
@@ -21,7 +24,7 @@ type sweepEnv struct {
 	t     *testing.T
 	gh    *fakegithub.Server
 	rdb   redis.UniversalClient
-	store *store
+	store *store.Store
 	logs  *sweepLog
 }
 
@@ -30,24 +33,24 @@ func newSweepEnv(t *testing.T) *sweepEnv {
 	gh := fakegithub.New(t, fakegithub.Options{})
 	rdb := queuetest.Redis(t)
 	prefix := queuetest.Name(t, rdb) + ":"
-	return &sweepEnv{t: t, gh: gh, rdb: rdb, store: &store{rdb: rdb, prefix: prefix}, logs: &sweepLog{}}
+	return &sweepEnv{t: t, gh: gh, rdb: rdb, store: store.New(rdb, prefix), logs: &sweepLog{}}
 }
 
 // sweeper is a sweeper as the service builds it, without its waits.
-func (e *sweepEnv) sweeper() *sweeper {
+func (e *sweepEnv) sweeper() *Sweeper {
 	e.t.Helper()
-	g, err := newGitHubApp(e.gh.AppID(), e.gh.PrivateKeyPEM(), e.gh.URL(), nil)
+	g, err := ghapp.New(e.gh.AppID(), e.gh.PrivateKeyPEM(), e.gh.URL(), nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return &sweeper{app: g.App(), store: e.store, log: slog.New(e.logs), interval: time.Minute,
+	return &Sweeper{app: g.App(), store: e.store, log: slog.New(e.logs), interval: time.Minute,
 		lookback: defaultSweepLookback, now: time.Now, max: maxRedeliveriesPerSweep}
 }
 
 // sweep runs one sweep as if the previous one's interval had passed.
-func (e *sweepEnv) sweep(s *sweeper) int {
+func (e *sweepEnv) sweep(s *Sweeper) int {
 	e.t.Helper()
-	e.del(e.store.key("lock", "sweeper"))
+	e.del(e.store.Key("lock", "sweeper"))
 	n, err := s.sweep(context.Background())
 	if err != nil {
 		e.t.Fatalf("sweep: %v", err)
@@ -141,7 +144,7 @@ func TestSweepLogsTheGUIDOfEachRedelivery(t *testing.T) {
 	e := newSweepEnv(t)
 	e.gh.AddDelivery(failed("guid-logged", time.Now()))
 	e.sweep(e.sweeper())
-	if got := e.logs.values("webhook delivery redelivered", logDelivery); !slices.Equal(got, []string{"guid-logged"}) {
+	if got := e.logs.values("webhook delivery redelivered", logkey.Delivery); !slices.Equal(got, []string{"guid-logged"}) {
 		t.Errorf("redeliveries logged with delivery_id %q, want [guid-logged]", got)
 	}
 	if got := e.logs.values("redelivery sweep", "redelivered"); !slices.Equal(got, []string{"1"}) {
@@ -181,7 +184,7 @@ func TestSweepRetriesAFailedRedeliveryAfterTheMarkMoved(t *testing.T) {
 		t.Fatalf("sweep within the hour redelivered %d, want 0", got)
 	}
 
-	e.del(e.store.key("redelivered", "lost")) // an hour later
+	e.del(e.store.Key("redelivered", "lost")) // an hour later
 	lists := e.listRequests()
 	if got := e.sweep(s); got != 1 {
 		t.Errorf("sweep an hour later redelivered %d, want 1", got)
@@ -213,7 +216,7 @@ func TestSweepCapsRedeliveriesPerSweep(t *testing.T) {
 func TestSweepLockLetsOneReplicaSweep(t *testing.T) {
 	e := newSweepEnv(t)
 	d := e.gh.AddDelivery(failed("guid-a", time.Now()))
-	replicas := []*sweeper{e.sweeper(), e.sweeper()}
+	replicas := []*Sweeper{e.sweeper(), e.sweeper()}
 	counts := make([]int, len(replicas))
 	var wg sync.WaitGroup
 	for i, s := range replicas {
@@ -268,7 +271,7 @@ func TestSweepStopsOnRateLimit(t *testing.T) {
 		if n := e.logs.count(slog.LevelWarn); n != 1 {
 			t.Errorf("%d warnings or errors logged, want 1", n)
 		}
-		e.del(e.store.key("sweeper", "paused")) // a minute later
+		e.del(e.store.Key("sweeper", "paused")) // a minute later
 		if got := e.sweep(s); got != 2 {
 			t.Errorf("sweep after the limit redelivered %d, want 2", got)
 		}
@@ -283,7 +286,7 @@ func TestSweepRunSweepsUntilCancelled(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		e.sweeper().run(ctx)
+		e.sweeper().Run(ctx)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for len(e.gh.Redeliveries()) == 0 && time.Now().Before(deadline) {
@@ -296,28 +299,6 @@ func TestSweepRunSweepsUntilCancelled(t *testing.T) {
 		t.Fatal("run did not stop when its context ended")
 	}
 	e.wantRedeliveries(d.ID)
-}
-
-func TestSweepIntervalConfig(t *testing.T) {
-	tests := []struct {
-		env     string
-		want    time.Duration
-		wantErr bool
-	}{
-		{"", DefaultSweepInterval, false},
-		{"0", 0, false},
-		{"90s", 90 * time.Second, false},
-		{"1s", 0, true},
-		{"-2m", 0, true},
-		{"often", 0, true},
-	}
-	for _, tt := range tests {
-		env := map[string]string{"GITHUB_APP_ID": "1", "GITHUB_PRIVATE_KEY": "pem", "PUSHGUARD_SWEEP_INTERVAL": tt.env}
-		c, err := loadConfig(func(k string) string { return env[k] }, false)
-		if (err != nil) != tt.wantErr || err == nil && c.SweepInterval != tt.want {
-			t.Errorf("PUSHGUARD_SWEEP_INTERVAL=%q: got %v, %v; want %v, error %v", tt.env, c.SweepInterval, err, tt.want, tt.wantErr)
-		}
-	}
 }
 
 // sweepLog is a slog.Handler keeping every record.

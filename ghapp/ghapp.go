@@ -1,0 +1,185 @@
+package ghapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bradleyfalzon/ghinstallation/v2"
+	"github.com/google/go-github/v60/github"
+)
+
+// DefaultAPIURL is github.com's REST API.
+const DefaultAPIURL = "https://api.github.com/"
+
+// App makes GitHub clients: one authenticated as the App (JWT) and one
+// per installation, each with its own cached installation token (ghinstallation
+// renews it shortly before it expires). It works unchanged against
+// api.github.com and a GitHub Enterprise Server API URL.
+type App struct {
+	appID   int64
+	base    *url.URL // the API URL, with a trailing slash
+	apiURL  string   // the API URL as configured
+	apps    *ghinstallation.AppsTransport
+	rt      http.RoundTripper
+	mu      sync.Mutex
+	clients map[int64]*github.Client
+	// rateRemaining, when set, is told each installation's rate limit left.
+	rateRemaining func(installation int64, remaining int)
+}
+
+// New checks the key and prepares the App's transports; rt (nil:
+// http.DefaultTransport) carries every request, token requests included.
+func New(appID int64, privateKeyPEM []byte, apiURL string, rt http.RoundTripper) (*App, error) {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	configured := apiURL
+	if !strings.HasSuffix(apiURL, "/") {
+		apiURL += "/"
+	}
+	base, err := url.Parse(apiURL)
+	if err != nil {
+		return nil, fmt.Errorf("github api url: %w", err)
+	}
+	apps, err := ghinstallation.NewAppsTransport(rt, appID, privateKeyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("github app private key: %w", err)
+	}
+	apps.BaseURL = strings.TrimSuffix(apiURL, "/")
+	return &App{apiURL: configured, appID: appID, base: base, apps: apps, rt: rt, clients: map[int64]*github.Client{}}, nil
+}
+
+// newClient returns a go-github client for rt at the configured API URL.
+func (g *App) newClient(rt http.RoundTripper) *github.Client {
+	c := github.NewClient(&http.Client{Transport: rt, Timeout: 60 * time.Second})
+	// The URL is used as given: https://api.github.com/, or a GitHub
+	// Enterprise Server's https://HOST/api/v3/ (validated at start-up).
+	c.BaseURL = g.base
+	c.UploadURL = g.base
+	return c
+}
+
+// App returns a client authenticated as the App itself (for its hook
+// deliveries).
+func (g *App) App() *github.Client { return g.newClient(g.apps) }
+
+// Installation returns the cached client for an installation.
+func (g *App) Installation(id int64) *github.Client {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if c, ok := g.clients[id]; ok {
+		return c
+	}
+	var rt http.RoundTripper = ghinstallation.NewFromAppsTransport(g.apps, id)
+	if g.rateRemaining != nil {
+		rt = rateTransport{base: rt, observe: g.rateRemaining, installation: id}
+	}
+	c := g.newClient(rt)
+	g.clients[id] = c
+	return c
+}
+
+// RejectedError is GitHub's refusal of the App's credentials (or of the
+// API URL): no retry can fix it.
+type RejectedError struct{ Msg string }
+
+func (e *RejectedError) Error() string { return e.Msg }
+
+// Verify asks GitHub for the App (GET /app, authenticated with the App's
+// JWT). It returns nil when GitHub accepted the credentials, a
+// *RejectedError when it refused them, and any other error when it could
+// not be asked.
+func (g *App) Verify(ctx context.Context) error {
+	_, _, err := g.App().Apps.Get(ctx, "")
+	var er *github.ErrorResponse
+	if err == nil || !errors.As(err, &er) || er.Response == nil {
+		return err
+	}
+	switch er.Response.StatusCode {
+	case http.StatusUnauthorized:
+		return &RejectedError{fmt.Sprintf("GitHub rejected App %d's credentials (401): check GITHUB_APP_ID and the private key (GitHub says: %s)",
+			g.appID, er.Message)}
+	case http.StatusNotFound:
+		return &RejectedError{fmt.Sprintf("GitHub at %s has no App API (404 on GET /app): check GITHUB_API_URL", g.apiURL)}
+	}
+	return err
+}
+
+// ObserveRateLimit has each installation's client tell observe the
+// x-ratelimit-remaining of every answer (for a metric). Call it before the
+// first Installation.
+func (g *App) ObserveRateLimit(observe func(installation int64, remaining int)) {
+	g.rateRemaining = observe
+}
+
+// rateTransport reports the rate limit an installation has left. It sits
+// over ghinstallation, where the installation is known.
+type rateTransport struct {
+	base         http.RoundTripper
+	observe      func(installation int64, remaining int)
+	installation int64
+}
+
+func (t rateTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err == nil {
+		if rem, perr := strconv.Atoi(resp.Header.Get("X-Ratelimit-Remaining")); perr == nil {
+			t.observe(t.installation, rem)
+		}
+	}
+	return resp, err
+}
+
+// RateLimitUntil reports when GitHub will accept requests again, if err is a
+// rate-limit refusal: a 429, or a 403 with retry-after or an exhausted
+// x-ratelimit-remaining. go-github recognises only the 403 forms, so the
+// headers are read here for both. It follows GitHub's guidance: honour
+// retry-after, then x-ratelimit-reset, else wait a minute.
+func RateLimitUntil(err error, now time.Time) (time.Time, bool) {
+	var rl *github.RateLimitError
+	if errors.As(err, &rl) {
+		return Latest(rl.Rate.Reset.Time, now.Add(time.Second)), true
+	}
+	var abuse *github.AbuseRateLimitError
+	if errors.As(err, &abuse) {
+		if abuse.RetryAfter != nil {
+			return now.Add(*abuse.RetryAfter), true
+		}
+		return now.Add(time.Minute), true
+	}
+	var er *github.ErrorResponse
+	if !errors.As(err, &er) || er.Response == nil {
+		return time.Time{}, false
+	}
+	status, h := er.Response.StatusCode, er.Response.Header
+	if status != http.StatusTooManyRequests && status != http.StatusForbidden {
+		return time.Time{}, false
+	}
+	if s, err := strconv.Atoi(h.Get("Retry-After")); err == nil {
+		return now.Add(time.Duration(s) * time.Second), true
+	}
+	if h.Get("X-Ratelimit-Remaining") == "0" {
+		if reset, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64); err == nil {
+			return Latest(time.Unix(reset, 0), now.Add(time.Second)), true
+		}
+	}
+	if status == http.StatusTooManyRequests {
+		return now.Add(time.Minute), true
+	}
+	return time.Time{}, false
+}
+
+// Latest returns the later of a and b.
+func Latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}

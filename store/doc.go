@@ -1,0 +1,10 @@
+// Package store owns every Redis key the App keeps outside the queue and
+// the decisions packages: the per-commit scan cache, the per-head-SHA
+// leases and their busy counts, the annotations posted on each check run,
+// the commits each run covers, the results of maintainers' commands, and
+// the redelivery sweeper's state and lock. Nothing it stores holds a raw
+// secret. It also holds the one constructor of Redis clients (Connect).
+//
+// It imports only internal/logkey of ours: never the worker, the sweeper,
+// the webhook or GitHub's API.
+package store
