@@ -188,3 +188,15 @@ func (s *Store) SetRunCommits(ctx context.Context, runID int64, shas []string) e
 	}
 	return nil
 }
+
+// RunGaps reads into v (a slice of the caller's type) what a check run's
+// earlier jobs could not scan (commits left out), so a job that reuses the
+// run keeps naming them; found is false when none were recorded.
+func (s *Store) RunGaps(ctx context.Context, runID int64, v any) (found bool, err error) {
+	return s.getJSON(ctx, s.Key("rungaps", fmt.Sprint(runID)), v)
+}
+
+// SetRunGaps records what a check run's jobs could not scan so far.
+func (s *Store) SetRunGaps(ctx context.Context, runID int64, v any) error {
+	return s.setJSON(ctx, s.Key("rungaps", fmt.Sprint(runID)), v, annotatedTTL)
+}

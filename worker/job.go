@@ -161,8 +161,54 @@ func (w *Worker) runReport(ctx context.Context, st *prState, runID int64, reused
 	if err := w.store.SetRunCommits(ctx, runID, st.commits); err != nil {
 		return err
 	}
+	if err := w.keepRunGaps(ctx, st.report, st.commits, runID, reused); err != nil {
+		return err
+	}
 	st.report.ConfigProblems = st.problems
 	return w.applyPolicy(ctx, st.job, st.cfg, st.report)
+}
+
+// keepRunGaps adds to report the commits a reused run's earlier jobs could
+// not scan (a push trimmed to its last commits, then its pull request on
+// the same head), and records the union: the last job to finish never
+// drops what an earlier one had to name.
+func (w *Worker) keepRunGaps(ctx context.Context, report *checks.Report, scanned []string, runID int64, reused bool) error {
+	if reused {
+		var earlier []checks.CommitGap
+		if _, err := w.store.RunGaps(ctx, runID, &earlier); err != nil {
+			return err
+		}
+		report.UnscannedCommits = unionGaps(stillUnscanned(earlier, scanned), report.UnscannedCommits)
+	}
+	return w.store.SetRunGaps(ctx, runID, report.UnscannedCommits)
+}
+
+// stillUnscanned drops from gaps the commits scanned since; a gap whose
+// every commit was scanned goes.
+func stillUnscanned(gaps []checks.CommitGap, scanned []string) []checks.CommitGap {
+	var out []checks.CommitGap
+	for _, g := range gaps {
+		left := slices.DeleteFunc(slices.Clone(g.SHAs), func(sha string) bool { return slices.Contains(scanned, sha) })
+		g.Count -= len(g.SHAs) - len(left)
+		g.SHAs = left
+		if g.Count > 0 || g.AtLeast {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// unionGaps returns a's gaps, then those of b that a lacks.
+func unionGaps(a, b []checks.CommitGap) []checks.CommitGap {
+	out := slices.Clone(a)
+	for _, g := range b {
+		if !slices.ContainsFunc(out, func(h checks.CommitGap) bool {
+			return h.Reason == g.Reason && slices.Equal(h.SHAs, g.SHAs)
+		}) {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // covers reports whether have holds every one of want.
