@@ -37,6 +37,9 @@ type fileScan struct {
 
 	kwWins    [][]window // per keyword: its windows on the current long line
 	kwTouched []int32    // keywords with windows
+	kwHits    [][]int32  // per keyword: where it starts on the current long line, up to hitLimit+1 times
+	hitLimit  int        // occurrences of a keyword beyond which its rules run in windows, not anchored
+	starts    []int      // scratch: where an anchored rule is tried
 	winBuf    []window
 	claimed   []span // spans claimed by format-specific rules, until flushed
 }
@@ -61,6 +64,7 @@ func newFileScan(rs *Ruleset, key []byte, emit func(Finding)) *fileScan {
 		rs: rs, key: key, emit: emit,
 		mark:   make([]uint64, len(rs.rules)),
 		kwWins: make([][]window, len(rs.kwAll)),
+		kwHits: make([][]int32, len(rs.kwAll)),
 		active: make([]int, len(rs.rules)),
 	}
 }
@@ -127,6 +131,7 @@ func (f *fileScan) collectCandidates(num int, text []byte) (allowed bool) {
 // records each keyword's windows, and adds a keyword's rules once.
 func (f *fileScan) collectLong(num int, text []byte) (allowed bool) {
 	f.clearHits()
+	f.hitLimit = len(text) / anchorSpacing
 	f.rs.keywords.matchAt(text, func(kw int32, end int) {
 		if f.addHit(kw, end) {
 			allowed = allowed || kw == f.rs.allowKW
@@ -191,6 +196,9 @@ func (f *fileScan) remember(num, col int, text []byte) {
 // windows of a long line (see window.go).
 func (f *fileScan) runRule(r *compiledRule, num, col int, text []byte, hits bool) {
 	if r.Precheck != nil && len(text) <= longLine && !r.Precheck(text) {
+		return
+	}
+	if len(text) > longLine && hits && r.anchored && f.runAnchored(r, num, col, text) {
 		return
 	}
 	f.runWindows(r, num, col, text, f.windows(r, col, text, hits))

@@ -155,6 +155,14 @@ type compiledRule struct {
 	kwIdx   []int32 // the ruleset's indices of the rule's keywords
 
 	winBefore, winAfter int // reach of the rule's windows on a long line
+
+	// On a long line, an anchored rule is tried only where its keywords'
+	// occurrences allow a match to start (see anchored.go).
+	leadOK           bool // every match holds a keyword, leadLo to leadHi bytes in
+	anchored         bool
+	leadLo, leadHi   int            // a keyword starts this many bytes into every match
+	maxLen           int            // maxMatchLen of the pattern
+	reStart, reAfter *regexp.Regexp // the pattern anchored at the start of text, and after its first rune
 }
 
 // compile checks a rule's data and compiles its expressions.
@@ -185,6 +193,9 @@ func (r Rule) compile(index int) (*compiledRule, error) {
 	}
 	c := &compiledRule{Rule: r, index: index, re: re, generic: r.Confidence == Low, claims: claims(r)}
 	c.winBefore, c.winAfter = windowSizes(r)
+	if re != nil {
+		c.anchor()
+	}
 	if r.Block != nil {
 		if c.begin, err = regexp.Compile(r.Block.Begin); err != nil {
 			problems = append(problems, fmt.Sprintf("block begin: %v", err))

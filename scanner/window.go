@@ -48,6 +48,9 @@ func windowSizes(r Rule) (before, after int) {
 // this is the keyword's first occurrence on the line.
 func (f *fileScan) addHit(kw int32, end int) (first bool) {
 	w := window{end - len(f.rs.kwAll[kw]), end}
+	if hs := f.kwHits[kw]; len(hs) <= f.hitLimit {
+		f.kwHits[kw] = append(hs, int32(w.s))
+	}
 	ws := f.kwWins[kw]
 	if len(ws) == 0 {
 		f.kwTouched = append(f.kwTouched, kw)
@@ -66,6 +69,7 @@ func (f *fileScan) addHit(kw int32, end int) (first bool) {
 func (f *fileScan) clearHits() {
 	for _, kw := range f.kwTouched {
 		f.kwWins[kw] = f.kwWins[kw][:0]
+		f.kwHits[kw] = f.kwHits[kw][:0]
 	}
 	f.kwTouched = f.kwTouched[:0]
 }
@@ -89,10 +93,10 @@ func (f *fileScan) windows(r *compiledRule, col int, text []byte, hits bool) []w
 		if len(r.kwIdx) > 1 {
 			slices.SortFunc(f.winBuf, func(a, b window) int { return a.s - b.s })
 		}
-		if len(f.winBuf) == 0 && col == 1 {
+		if len(f.winBuf) == 0 && col == 1 && !r.leadOK {
 			f.winBuf = append(f.winBuf, window{0, longLine})
 		}
-	case col == 1:
+	case col == 1 && !r.leadOK: // a rule whose keyword is in its match cannot match a line without one
 		f.winBuf = append(f.winBuf, window{0, longLine})
 	}
 	return f.winBuf
