@@ -28,6 +28,10 @@ const (
 // long line, and tightens its windows when its keywords are in its matches.
 func (c *compiledRule) anchor() {
 	c.maxLen = maxMatchLen(c.Pattern)
+	if c.startsAtName && c.Block == nil {
+		c.leadOK, c.anchored = true, true
+		return
+	}
 	lo, hi, ok := leadRange(c.Pattern, c.Keywords)
 	if !ok {
 		return
@@ -40,12 +44,17 @@ func (c *compiledRule) anchor() {
 	if c.Block != nil || hi-lo > maxLeadSpread {
 		return
 	}
-	start, err1 := regexp.Compile(`^(?:` + c.Pattern + `)`)
-	after, err2 := regexp.Compile(`^(?s:.)(` + c.Pattern + `)`)
-	if err1 != nil || err2 != nil {
-		return
-	}
-	c.anchored, c.leadLo, c.leadHi, c.reStart, c.reAfter = true, lo, hi, start, after
+	c.anchored, c.leadLo, c.leadHi = true, lo, hi
+}
+
+// anchoredREs compiles, on first use (most rules never meet a long line),
+// the rule's pattern anchored at the start of text and after its first rune.
+func (c *compiledRule) anchoredREs() (start, after *regexp.Regexp) {
+	c.anchorOnce.Do(func() {
+		c.reStart = regexp.MustCompile(`^(?:` + c.Pattern + `)`)
+		c.reAfter = regexp.MustCompile(`^(?s:.)(` + c.Pattern + `)`)
+	})
+	return c.reStart, c.reAfter
 }
 
 // runAnchored runs an anchored rule at the offsets its keywords' occurrences
@@ -53,23 +62,10 @@ func (c *compiledRule) anchor() {
 // when a keyword occurs too often for that to pay (the rule then runs in
 // windows).
 func (f *fileScan) runAnchored(r *compiledRule, num, col int, text []byte) bool {
-	starts := f.starts[:0]
-	for _, kw := range r.kwIdx {
-		hs := f.kwHits[kw]
-		if len(hs) > f.hitLimit {
-			return false
-		}
-		for _, h := range hs {
-			for s := max(0, int(h)-r.leadHi); s <= int(h)-r.leadLo; s++ {
-				starts = append(starts, s)
-			}
-		}
+	starts, ok := f.anchorStarts(r, text)
+	if !ok {
+		return false
 	}
-	if len(r.kwIdx) > 1 || r.leadHi > r.leadLo {
-		slices.Sort(starts)
-		starts = slices.Compact(starts)
-	}
-	f.starts = starts
 	cc := colCounter{text: text, col: col}
 	done := 0
 	for _, s := range starts {
@@ -86,6 +82,66 @@ func (f *fileScan) runAnchored(r *compiledRule, num, col int, text []byte) bool 
 	return true
 }
 
+// anchorStarts lists, sorted, the offsets where r's matches may start on
+// the current long line, or reports false when a keyword of r occurs too
+// often.
+func (f *fileScan) anchorStarts(r *compiledRule, text []byte) ([]int, bool) {
+	starts := f.starts[:0]
+	for _, kw := range r.kwIdx {
+		hs := f.kwHits[kw]
+		if len(hs) > f.hitLimit {
+			return nil, false
+		}
+		for _, h := range hs {
+			for s := max(0, int(h)-r.leadHi); s <= int(h)-r.leadLo; s++ {
+				starts = append(starts, s)
+			}
+		}
+	}
+	if len(r.kwIdx) > 1 || r.leadHi > r.leadLo {
+		slices.Sort(starts)
+		starts = slices.Compact(starts)
+	}
+	f.starts = starts
+	if r.startsAtName {
+		f.nameBuf = nameStarts(f.nameBuf[:0], text, starts)
+		return f.nameBuf, true
+	}
+	return starts, true
+}
+
+// nameStarts appends to out, for each keyword occurrence (sorted), where a match of
+// a startsAtName rule holding it can start: the character before the run of
+// name characters that holds it, and the one before that (a '<'). Each byte
+// is looked at once: a run is not walked again for a later occurrence.
+func nameStarts(out []int, text []byte, hits []int) []int {
+	lastP, lastQ := -1, 0
+	for _, p := range hits {
+		q := p
+		if p == lastP {
+			q = lastQ
+		}
+		for q > 0 && isNameChar(text[q-1]) && q != lastP {
+			q--
+		}
+		if q == lastP {
+			q = lastQ
+		}
+		lastP, lastQ = p, q
+		for _, s := range [2]int{max(0, q-2), max(0, q-1)} {
+			if len(out) == 0 || out[len(out)-1] < s {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// isNameChar reports a character of a name (genericPattern's genPrefix).
+func isNameChar(c byte) bool {
+	return isAlnum(c) || c == '_' || c == '.' || c == '-'
+}
+
 // matchAt returns r's match starting at byte s of text, if any, as submatch
 // indices relative to base.
 func matchAt(r *compiledRule, text []byte, s int) (m []int, base int) {
@@ -93,15 +149,18 @@ func matchAt(r *compiledRule, text []byte, s int) (m []int, base int) {
 	if r.maxLen != unbounded {
 		n = r.maxLen + 1
 	}
+	reStart, reAfter := r.anchoredREs()
 	for {
 		end := min(len(text), s+n)
 		if s == 0 {
-			m, base = r.reStart.FindSubmatchIndex(text[:end]), 0
-		} else if m, base = r.reAfter.FindSubmatchIndex(text[s-1:end]), s-1; m != nil {
+			m, base = reStart.FindSubmatchIndex(text[:end]), 0
+		} else if m, base = reAfter.FindSubmatchIndex(text[s-1:end]), s-1; m != nil {
 			m = m[2:]
 		}
 		switch {
-		case m == nil || base+m[1] < end || end == len(text):
+		case m == nil || base+m[1] < end || end == len(text) || m[2*r.Group] < 0:
+			// A match without the secret (an alternative that only
+			// rules a name out) is not grown: it yields nothing.
 			return m, base
 		case n >= winMax:
 			return nil, 0 // still cut short: dropped, as in a window

@@ -40,6 +40,7 @@ type fileScan struct {
 	kwHits    [][]int32  // per keyword: where it starts on the current long line, up to hitLimit+1 times
 	hitLimit  int        // occurrences of a keyword beyond which its rules run in windows, not anchored
 	starts    []int      // scratch: where an anchored rule is tried
+	nameBuf   []int      // scratch: the same for a startsAtName rule
 	winBuf    []window
 	claimed   []span // spans claimed by format-specific rules, until flushed
 }

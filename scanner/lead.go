@@ -36,7 +36,7 @@ func leadRange(pattern string, keywords []string) (lo, hi int, ok bool) {
 	if err != nil {
 		return 0, 0, false
 	}
-	return lead(re.Simplify(), keywords)
+	return lead(re, keywords)
 }
 
 func lead(re *syntax.Regexp, keywords []string) (lo, hi int, ok bool) {
@@ -125,8 +125,14 @@ func expand(re *syntax.Regexp) ([]prefix, bool) {
 		return append(ps, prefix{}), ok
 	case syntax.OpPlus:
 		ps, ok := expand(re.Sub[0])
-		for i := range ps {
-			ps[i].open = true
+		return closeAll(ps), ok
+	case syntax.OpRepeat:
+		if re.Min == 0 {
+			return []prefix{{open: true}}, true
+		}
+		ps, ok := expand(re.Sub[0])
+		if re.Max != 1 {
+			ps = closeAll(ps)
 		}
 		return ps, ok
 	case syntax.OpAlternate:

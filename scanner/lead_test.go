@@ -13,3 +13,12 @@ func TestLeadRangeBuiltin(t *testing.T) {
 	}
 	t.Logf("%d of %d", n, len(Builtin()))
 }
+
+func BenchmarkLeadRange(b *testing.B) {
+	rules := Builtin()
+	for b.Loop() {
+		for _, r := range rules {
+			leadRange(r.Pattern, r.Keywords)
+		}
+	}
+}

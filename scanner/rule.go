@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Confidence says how sure a rule is that a match is a live credential.
@@ -130,6 +131,11 @@ type Rule struct {
 	Exempt Decoy
 	// Block, when set, makes this a multi-line rule.
 	Block *Block
+	// startsAtName says that every match starts at the character before
+	// the run of name characters ([A-Za-z0-9_.-]) that holds the keyword,
+	// or at the one before that when it is a '<' (genericPattern), which
+	// lets the engine anchor a pattern whose name part is unbounded.
+	startsAtName bool
 	// Confidence of a match that passes every check.
 	Confidence Confidence
 	// Remediation shown to maintainers for a finding of this rule.
@@ -160,9 +166,10 @@ type compiledRule struct {
 	// occurrences allow a match to start (see anchored.go).
 	leadOK           bool // every match holds a keyword, leadLo to leadHi bytes in
 	anchored         bool
-	leadLo, leadHi   int            // a keyword starts this many bytes into every match
-	maxLen           int            // maxMatchLen of the pattern
-	reStart, reAfter *regexp.Regexp // the pattern anchored at the start of text, and after its first rune
+	leadLo, leadHi   int // a keyword starts this many bytes into every match
+	maxLen           int // maxMatchLen of the pattern
+	anchorOnce       sync.Once
+	reStart, reAfter *regexp.Regexp // the pattern anchored at the start of text, and after its first rune (see anchoredREs)
 }
 
 // compile checks a rule's data and compiles its expressions.
