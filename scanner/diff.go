@@ -131,8 +131,12 @@ func readLines(ctx context.Context, r io.Reader, fn func(text []byte, cont bool,
 		if long != nil {
 			line = append(long, chunk...)
 		}
-		line = bytes.TrimSuffix(line, []byte("\n"))
-		line = bytes.TrimSuffix(line, []byte("\r"))
+		if n := len(line); n > 0 && line[n-1] == '\n' {
+			line = line[:n-1]
+		}
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
 		if len(line) > 0 || len(chunk) > 0 {
 			fn(line, cont, col)
 		}

@@ -26,14 +26,15 @@ type fileScan struct {
 	commit string
 	emit   func(Finding)
 
-	mark    []uint64 // per rule: the stamp of the last line it was a candidate on
-	stamp   uint64
-	cands   []int
-	active  []int        // per rule with a keyword window: last line number it is active through
-	recent  []recentLine // ring of the last lines, for windowed rules
-	next    int          // next slot of the ring to fill
-	block   *openBlock
-	pending []Finding // findings on the current line, before overlaps are resolved
+	mark      []uint64 // per rule: the stamp of the last line it was a candidate on
+	stamp     uint64
+	cands     []int
+	active    []int        // per rule with a keyword window: last line number it is active through
+	activeMax int          // the greatest of active
+	recent    []recentLine // ring of the last lines, for windowed rules
+	next      int          // next slot of the ring to fill
+	block     *openBlock
+	pending   []Finding // findings on the current line, before overlaps are resolved
 
 	kwWins    [][]window // per keyword: its windows on the current long line
 	kwTouched []int32    // keywords with windows
@@ -74,6 +75,7 @@ func newFileScan(rs *Ruleset, key []byte, emit func(Finding)) *fileScan {
 func (f *fileScan) reset(path, commit string) {
 	f.path, f.commit = path, commit
 	clear(f.active)
+	f.activeMax = 0
 	for i := range f.recent {
 		f.recent[i].num = staleLine
 	}
@@ -119,6 +121,9 @@ func (f *fileScan) collectCandidates(num int, text []byte) (allowed bool) {
 			f.addCandidates(num, kw)
 		})
 	}
+	if f.activeMax < num {
+		return allowed
+	}
 	for _, ri := range f.rs.windowed {
 		if f.active[ri] >= num && f.mark[ri] != f.stamp {
 			f.mark[ri] = f.stamp
@@ -160,6 +165,7 @@ func (f *fileScan) addCandidates(num int, kw int32) {
 // on the remembered lines up to w before it.
 func (f *fileScan) activate(ri, num, w int) {
 	f.active[ri] = max(f.active[ri], num+w)
+	f.activeMax = max(f.activeMax, f.active[ri])
 	r := f.rs.rules[ri]
 	for i := range f.recent {
 		rl := &f.recent[i]
@@ -174,13 +180,16 @@ func (f *fileScan) activate(ri, num, w int) {
 // remember keeps the line for windowed rules activated by later lines, in a
 // ring of maxWindow reused buffers: no allocation once the ring is warm.
 func (f *fileScan) remember(num, col int, text []byte) {
-	if f.rs.maxWindow == 0 {
+	if f.rs.maxWindow == 0 || len(text) < f.rs.minWindowedLen { // too short to hold a match
 		return
 	}
 	if len(f.recent) < f.rs.maxWindow {
 		f.recent = append(f.recent, recentLine{})
 	}
-	rl := &f.recent[f.next%len(f.recent)]
+	if f.next >= len(f.recent) {
+		f.next = 0
+	}
+	rl := &f.recent[f.next]
 	f.next++
 	rl.num, rl.col = num, col
 	rl.text = append(rl.text[:0], text...)

@@ -71,3 +71,12 @@ func reMaxLen(re *syntax.Regexp) int {
 	}
 	return unbounded // OpStar, OpPlus
 }
+
+// minMatchLen returns a lower bound of the bytes a match of pattern spans.
+func minMatchLen(pattern string) int {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return 0
+	}
+	return reMinLen(re)
+}

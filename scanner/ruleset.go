@@ -25,8 +25,11 @@ type Ruleset struct {
 	kwAll     []string // kwList and the allow marker: the prefilter's keywords
 	kwRules   [][]int  // keyword index -> rule indices
 	maxWindow int
-	windowed  []int // rules with a keyword window
-	version   string
+	// minWindowedLen is the fewest bytes a match of a rule with a keyword
+	// window can span: a shorter line need not be remembered for them.
+	minWindowedLen int
+	windowed       []int // rules with a keyword window
+	version        string
 }
 
 // NewRuleset checks and compiles rules. Every problem is reported at once.
@@ -49,6 +52,9 @@ func NewRuleset(rules []Rule) (*Ruleset, error) {
 		rs.maxWindow = max(rs.maxWindow, r.KeywordWindow)
 		if r.KeywordWindow > 0 {
 			rs.windowed = append(rs.windowed, c.index)
+			if n := minMatchLen(r.Pattern); len(rs.windowed) == 1 || n < rs.minWindowedLen {
+				rs.minWindowedLen = n
+			}
 		}
 		for _, k := range r.Keywords {
 			i, ok := kwIndex[k]
