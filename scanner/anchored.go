@@ -22,15 +22,18 @@ const (
 	maxLeadSpread = 8   // most offsets tried per occurrence
 	anchorSpacing = 64  // a keyword occurring more often than once in this many bytes makes its rules run in windows
 	anchorReach   = 320 // bytes an unbounded pattern sees at first
+	maxNameTail   = 64  // bytes of a name run's end matched against a rule's nameTail
 )
 
 // anchor works out whether the rule can run anchored at its keywords on a
 // long line, and tightens its windows when its keywords are in its matches.
 func (c *compiledRule) anchor() {
 	c.maxLen = maxMatchLen(c.Pattern)
-	if c.startsAtName && c.Block == nil {
-		c.leadOK, c.anchored = true, true
-		return
+	if c.nameTail != "" && c.Block == nil {
+		if end, err := regexp.Compile(`(?i:` + c.nameTail + `)\.?$`); err == nil {
+			c.leadOK, c.anchored, c.startsAtName, c.nameEnd = true, true, true, end
+			return
+		}
 	}
 	lo, hi, ok := leadRange(c.Pattern, c.Keywords)
 	if !ok {
@@ -61,12 +64,11 @@ func (c *compiledRule) anchoredREs() (start, after *regexp.Regexp) {
 // on the current long line allow. It reports false, having done nothing,
 // when a keyword occurs too often for that to pay (the rule then runs in
 // windows).
-func (f *fileScan) runAnchored(r *compiledRule, num, col int, text []byte) bool {
+func (f *fileScan) runAnchored(r *compiledRule, num int, text []byte, cc *colCounter) bool {
 	starts, ok := f.anchorStarts(r, text)
 	if !ok {
 		return false
 	}
-	cc := colCounter{text: text, col: col}
 	done := 0
 	for _, s := range starts {
 		if s < done || s < len(text) && text[s]&0xc0 == 0x80 { // inside the last match, or inside a rune
@@ -76,7 +78,7 @@ func (f *fileScan) runAnchored(r *compiledRule, num, col int, text []byte) bool 
 		if m == nil {
 			continue
 		}
-		f.report(r, num, text, window{s: base}, [][]int{m}, false, false, &cc)
+		f.report(r, num, text, window{s: base}, [][]int{m}, false, false, cc)
 		done = base + m[1]
 	}
 	return true
@@ -104,18 +106,21 @@ func (f *fileScan) anchorStarts(r *compiledRule, text []byte) ([]int, bool) {
 	}
 	f.starts = starts
 	if r.startsAtName {
-		f.nameBuf = nameStarts(f.nameBuf[:0], text, starts)
+		f.nameBuf = nameStarts(f.nameBuf[:0], text, starts, r.nameEnd)
 		return f.nameBuf, true
 	}
 	return starts, true
 }
 
-// nameStarts appends to out, for each keyword occurrence (sorted), where a match of
-// a startsAtName rule holding it can start: the character before the run of
-// name characters that holds it, and the one before that (a '<'). Each byte
-// is looked at once: a run is not walked again for a later occurrence.
-func nameStarts(out []int, text []byte, hits []int) []int {
-	lastP, lastQ := -1, 0
+// nameStarts appends to out, for each keyword occurrence (sorted), where
+// a match of a startsAtName rule holding it can start: the character before
+// the run of name characters that holds it, and the one before that (a
+// '<', the only character that can come between). An occurrence whose run does not end with a name the rule reports
+// (nameEnd), at a character that can follow a name in an assignment, yields
+// nothing. Each byte is looked at once: a run
+// is not walked again for a later occurrence in it.
+func nameStarts(out []int, text []byte, hits []int, nameEnd *regexp.Regexp) []int {
+	lastP, lastQ, runEnd, named := -1, 0, -1, false
 	for _, p := range hits {
 		q := p
 		if p == lastP {
@@ -128,13 +133,43 @@ func nameStarts(out []int, text []byte, hits []int) []int {
 			q = lastQ
 		}
 		lastP, lastQ = p, q
-		for _, s := range [2]int{max(0, q-2), max(0, q-1)} {
-			if len(out) == 0 || out[len(out)-1] < s {
-				out = append(out, s)
+		if p >= runEnd {
+			runEnd = p
+			for runEnd < len(text) && isNameChar(text[runEnd]) {
+				runEnd++
 			}
+			named = runEnd < len(text) && followsName(text[runEnd]) &&
+				nameEnd.Match(text[max(q, runEnd-maxNameTail):runEnd])
 		}
+		if !named {
+			continue
+		}
+		if q >= 1 && text[q-1] == '<' {
+			out = appendStart(out, max(0, q-2))
+		}
+		out = appendStart(out, max(0, q-1))
 	}
 	return out
+}
+
+// appendStart appends s to the sorted starts unless it is already there.
+func appendStart(starts []int, s int) []int {
+	if len(starts) == 0 || starts[len(starts)-1] < s {
+		return append(starts, s)
+	}
+	return starts
+}
+
+// followsName reports a character that can end a name in genericPattern's
+// assignments: a closing quote or bracket, white space, or the first
+// character of an operator (genAssign, the = of --name=value, the > of
+// <name>).
+func followsName(c byte) bool {
+	switch c {
+	case '\\', '"', '\'', '`', ']', ' ', '\t', '\n', '\v', '\f', '\r', '=', ':', '?', '+', '(', '>', ',':
+		return true
+	}
+	return false
 }
 
 // isNameChar reports a character of a name (genericPattern's genPrefix).

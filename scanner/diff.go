@@ -173,6 +173,13 @@ func (p *diffParser) line(text []byte, cont bool, col int) {
 // removed line that reads "--- a" is never mistaken for a header.
 func (p *diffParser) hunkLine(text []byte) bool {
 	p.lastAdded = false
+	if p.parents == 1 && p.newLeft > 0 && len(text) > 0 && text[0] == '+' { // the common case, in short
+		p.newLeft--
+		p.sink.added(p.newLine, 1, text[1:])
+		p.lastAdded = true
+		p.newLine++
+		return true
+	}
 	if len(text) > 0 && text[0] == '\\' { // "\ No newline at end of file"
 		return true
 	}

@@ -42,6 +42,8 @@ type fileScan struct {
 	hitLimit  int        // occurrences of a keyword beyond which its rules run in windows, not anchored
 	starts    []int      // scratch: where an anchored rule is tried
 	nameBuf   []int      // scratch: the same for a startsAtName rule
+	cols      colCounter // columns of the current line
+	oldCols   colCounter // columns of a remembered line
 	winBuf    []window
 	claimed   []span // spans claimed by format-specific rules, until flushed
 }
@@ -87,6 +89,7 @@ func (f *fileScan) reset(path, commit string) {
 // line scans one added line. col is the 1-based column at which text starts
 // (above 1 only for the later pieces of a very long line).
 func (f *fileScan) line(num, col int, text []byte) {
+	f.cols.reset(text, col)
 	if allowed := f.collectCandidates(num, text); allowed {
 		f.extendBlock(num, text, true)
 		return
@@ -208,10 +211,15 @@ func (f *fileScan) runRule(r *compiledRule, num, col int, text []byte, hits bool
 	if r.Precheck != nil && len(text) <= longLine && !r.Precheck(text) {
 		return
 	}
-	if len(text) > longLine && hits && r.anchored && f.runAnchored(r, num, col, text) {
+	cc := &f.cols
+	if !hits {
+		cc = &f.oldCols
+		cc.reset(text, col)
+	}
+	if len(text) > longLine && hits && r.anchored && f.runAnchored(r, num, text, cc) {
 		return
 	}
-	f.runWindows(r, num, col, text, f.windows(r, col, text, hits))
+	f.runWindows(r, num, text, f.windows(r, col, text, hits), cc)
 }
 
 // accept applies a rule's entropy, validators and the shared decoy checks.

@@ -131,11 +131,14 @@ type Rule struct {
 	Exempt Decoy
 	// Block, when set, makes this a multi-line rule.
 	Block *Block
-	// startsAtName says that every match starts at the character before
-	// the run of name characters ([A-Za-z0-9_.-]) that holds the keyword,
-	// or at the one before that when it is a '<' (genericPattern), which
-	// lets the engine anchor a pattern whose name part is unbounded.
-	startsAtName bool
+	// nameTail, when set, says that the rule's pattern is a genericPattern
+	// whose names end with nameTail (an RE2 fragment, case ignored): every
+	// match starts at the character before the run of name characters
+	// ([A-Za-z0-9_.-]) that holds the keyword, or at the one before that (a
+	// '<'), and reports a value only when that run ends with nameTail
+	// (and perhaps a '.'). The engine uses this to try the pattern on a long
+	// line only where it can match, although its name part is unbounded.
+	nameTail string
 	// Confidence of a match that passes every check.
 	Confidence Confidence
 	// Remediation shown to maintainers for a finding of this rule.
@@ -165,6 +168,8 @@ type compiledRule struct {
 	// On a long line, an anchored rule is tried only where its keywords'
 	// occurrences allow a match to start (see anchored.go).
 	leadOK           bool // every match holds a keyword, leadLo to leadHi bytes in
+	startsAtName     bool // see Rule.nameTail
+	nameEnd          *regexp.Regexp
 	anchored         bool
 	leadLo, leadHi   int // a keyword starts this many bytes into every match
 	maxLen           int // maxMatchLen of the pattern

@@ -24,9 +24,11 @@ import (
 // alternative without a capture group, which wins (leftmost-first) and
 // yields no finding.
 const (
-	genWord    = `(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?token|client[_.-]?secret|private[_.-]?key|credentials?|creds)`
-	genSuffix  = `(?:e?s)?(?:[_.-]?(?:[0-9]{1,4}|value|val|str|string|text|raw|b64|base64|key|prod|production|dev|staging|live|do[_-]?not[_-]?commit))?`
-	genPrefix  = `[A-Za-z0-9_.-]*?`
+	genWord   = `(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?token|client[_.-]?secret|private[_.-]?key|credentials?|creds)`
+	genSuffix = `(?:e?s)?(?:[_.-]?(?:[0-9]{1,4}|value|val|str|string|text|raw|b64|base64|key|prod|production|dev|staging|live|do[_-]?not[_-]?commit))?`
+	genPrefix = `[A-Za-z0-9_.-]*?`
+	// hexWord is generic-secret-hex's secret word.
+	hexWord    = `(?:pass(?:word|wd|phrase)|(?:client|app|api|consumer|webhook|signing|session|jwt|cookie|hmac|oauth)[_.-]?secret|secret[_.-]?key|credentials?)`
 	genNotSecr = `(?:public|pub|csrf|xsrf|next|page|continuation|cancel|cancellation|idempotency|sync|lexer|parser)`
 	// genAssign is the shared grammar's operator (assignOp) after the
 	// closing quotes and optional type word of an assignment; the name's
@@ -98,18 +100,18 @@ func genericRules() []Rule {
 	}
 	return []Rule{
 		{
-			ID:           "generic-secret",
-			Provider:     "Generic",
-			Description:  "High-entropy value (10-200 characters, letters and digits) assigned to a secret-like name such as password, secret, token, api_key, client_secret, private_key or credentials. Format: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
-			Keywords:     []string{"pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "api.key", "access_key", "accesskey", "access-key", "private_key", "privatekey", "private-key", "credential", "creds"},
-			Pattern:      genericPattern(genWord, `[A-Za-z0-9+/=_.~!@#%^-]{10,}`),
-			Group:        1,
-			MinEntropy:   3.5,
-			Validators:   []Validator{maxLen(200), HasLetterAndDigit, NotHexOnly, genValue},
-			Precheck:     HasMixedRun(10),
-			startsAtName: true,
-			Confidence:   Low,
-			Remediation:  generic,
+			ID:          "generic-secret",
+			Provider:    "Generic",
+			Description: "High-entropy value (10-200 characters, letters and digits) assigned to a secret-like name such as password, secret, token, api_key, client_secret, private_key or credentials. Format: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+			Keywords:    []string{"pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "api.key", "access_key", "accesskey", "access-key", "private_key", "privatekey", "private-key", "credential", "creds"},
+			Pattern:     genericPattern(genWord, `[A-Za-z0-9+/=_.~!@#%^-]{10,}`),
+			nameTail:    genWord + genSuffix,
+			Group:       1,
+			MinEntropy:  3.5,
+			Validators:  []Validator{maxLen(200), HasLetterAndDigit, NotHexOnly, genValue},
+			Precheck:    HasMixedRun(10),
+			Confidence:  Low,
+			Remediation: generic,
 			TruePositives: []string{
 				`DB_PASSWORD=Xq7vR2mLp9sKt4Wz`,
 				`<add key="DB_PASSWORD" value="Xq7vR2mLp9sKt4Wz" />`,
@@ -142,18 +144,18 @@ func genericRules() []Rule {
 			},
 		},
 		{
-			ID:           "generic-secret-hex",
-			Provider:     "Generic",
-			Description:  "Hex string of 32 to 128 characters assigned to a password, credentials or an application secret (client_secret, webhook_secret, secret_key); bare key, ID and test-vector names (private_key, shared_secret) are left out, as they are mostly public values or test vectors. Format: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
-			Keywords:     []string{"secret", "pass", "credential"},
-			Pattern:      genericPattern(`(?:pass(?:word|wd|phrase)|(?:client|app|api|consumer|webhook|signing|session|jwt|cookie|hmac|oauth)[_.-]?secret|secret[_.-]?key|credentials?)`, `[0-9a-fA-F]{32,}`),
-			Group:        1,
-			MinEntropy:   3,
-			Validators:   []Validator{maxLen(128), HasLetterAndDigit},
-			Precheck:     HasMixedRun(32),
-			startsAtName: true,
-			Confidence:   Low,
-			Remediation:  generic,
+			ID:          "generic-secret-hex",
+			Provider:    "Generic",
+			Description: "Hex string of 32 to 128 characters assigned to a password, credentials or an application secret (client_secret, webhook_secret, secret_key); bare key, ID and test-vector names (private_key, shared_secret) are left out, as they are mostly public values or test vectors. Format: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+			Keywords:    []string{"secret", "pass", "credential"},
+			Pattern:     genericPattern(hexWord, `[0-9a-fA-F]{32,}`),
+			nameTail:    hexWord + genSuffix,
+			Group:       1,
+			MinEntropy:  3,
+			Validators:  []Validator{maxLen(128), HasLetterAndDigit},
+			Precheck:    HasMixedRun(32),
+			Confidence:  Low,
+			Remediation: generic,
 			TruePositives: []string{
 				`"client_secret" : "3f9c1a7e5b2d8046c9e1f3a75d2b8c40e6f1a9d3",`,
 				`WEBHOOK_SECRET=8e2f6c1b9a4d7e3f5c0b2a8d6e4f1c9b`,

@@ -105,8 +105,7 @@ func (f *fileScan) windows(r *compiledRule, col int, text []byte, hits bool) []w
 // runWindows runs rule r over each window of text (sorted by start), growing
 // a window while a match touches one of its cut edges, and queues what the
 // rule accepts.
-func (f *fileScan) runWindows(r *compiledRule, num, col int, text []byte, wins []window) {
-	cc := colCounter{text: text, col: col}
+func (f *fileScan) runWindows(r *compiledRule, num int, text []byte, wins []window, cc *colCounter) {
 	done := 0 // text before done has been matched
 	for i := 0; i < len(wins); {
 		w := wins[i]
@@ -131,7 +130,7 @@ func (f *fileScan) runWindows(r *compiledRule, num, col int, text []byte, wins [
 				w.s, w.e = max(done, w.s-n), min(len(text), w.e+n)
 				continue
 			}
-			f.report(r, num, text, w, ms, lo, hi, &cc)
+			f.report(r, num, text, w, ms, lo, hi, cc)
 			done = w.e
 			break
 		}
@@ -175,17 +174,29 @@ func (f *fileScan) report(r *compiledRule, num int, text []byte, w window, ms []
 	}
 }
 
-// colCounter turns increasing byte offsets of a line into 1-based columns
-// (runes), counting each byte once.
+// colCounter turns byte offsets of a line into 1-based columns (runes). It
+// keeps the column at every colBlock bytes, filled in as far as asked, so
+// that any offset costs at most colBlock bytes of counting, and the rules
+// run on one long line share the count.
 type colCounter struct {
-	text []byte
-	pos  int
-	col  int
+	text  []byte
+	marks []int // marks[k] is the column of byte k*colBlock
 }
 
-// at returns the column of byte offset i; i must not decrease between calls.
+// colBlock is the spacing of a colCounter's marks.
+const colBlock = 4 << 10
+
+// reset readies the counter for text, whose first byte is at column col.
+func (c *colCounter) reset(text []byte, col int) {
+	c.text = text
+	c.marks = append(c.marks[:0], col)
+}
+
+// at returns the column of byte offset i.
 func (c *colCounter) at(i int) int {
-	c.col += runeCount(c.text[c.pos:i])
-	c.pos = i
-	return c.col
+	k := i / colBlock
+	for j := len(c.marks) - 1; j < k; j++ {
+		c.marks = append(c.marks, c.marks[j]+runeCount(c.text[j*colBlock:(j+1)*colBlock]))
+	}
+	return c.marks[k] + runeCount(c.text[k*colBlock:i])
 }
