@@ -39,7 +39,7 @@ func (c *compiledRule) anchor() {
 	if !ok {
 		return
 	}
-	c.leadOK = true
+	c.leadOK, c.leadLo, c.leadHi = true, lo, hi
 	c.winBefore = hi + 1
 	if c.maxLen != unbounded {
 		c.winAfter = c.maxLen + 1
@@ -47,7 +47,7 @@ func (c *compiledRule) anchor() {
 	if c.Block != nil || hi-lo > maxLeadSpread {
 		return
 	}
-	c.anchored, c.leadLo, c.leadHi = true, lo, hi
+	c.anchored = true
 }
 
 // anchoredREs compiles, on first use (most rules never meet a long line),

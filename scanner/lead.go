@@ -67,6 +67,9 @@ func lead(re *syntax.Regexp, keywords []string) (lo, hi int, ok bool) {
 					return minSoFar + l, maxSoFar + h, true
 				}
 			}
+			if l, h, ok := lead(sub, keywords); ok {
+				return minSoFar + l, maxSoFar + h, true
+			}
 			n := reMaxLen(sub)
 			if n == unbounded {
 				return 0, 0, false
