@@ -2,7 +2,9 @@ package scanner
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"slices"
+	"strings"
 )
 
 // When every match of a rule holds one of its keywords a few bytes (leadLo
@@ -50,6 +52,94 @@ func (c *compiledRule) anchor() {
 	c.anchored = true
 }
 
+// A rule whose keywords may lie outside its matches (a provider's name on
+// the line, or a nearby one, and a token without a prefix of its own) has no
+// keyword to anchor on. If each of its matches holds one of the literals of
+// its pattern (three bytes or more) at a bounded offset, those literals join
+// the prefilter as anchors: they make no rule a candidate, but on a long line
+// the rule is tried at their occurrences, over the whole line, wherever its
+// keyword is.
+
+// minAnchorLen is the shortest literal used as an anchor.
+const minAnchorLen = 3
+
+// addAnchors gives each rule that needs them its anchors, adding to the
+// prefilter's keywords those that are not keywords already (after the allow
+// marker, with no rules).
+func (rs *Ruleset) addAnchors(kwIndex map[string]int) {
+	for _, c := range rs.rules {
+		if c.leadOK || c.Block != nil {
+			continue
+		}
+		lits := patternLiterals(c.Pattern)
+		lo, hi, ok := leadRange(c.Pattern, lits)
+		if len(lits) == 0 || !ok || hi-lo > maxLeadSpread {
+			continue
+		}
+		lits, lo, hi = pruneAnchors(c.Pattern, lits, lo, hi)
+		c.anchorIdx = c.anchorIdx[:0]
+		for _, l := range lits {
+			i, ok := kwIndex[l]
+			if !ok {
+				i = len(rs.kwAll)
+				kwIndex[l] = i
+				rs.kwAll = append(rs.kwAll, l)
+				rs.kwRules = append(rs.kwRules, nil)
+			}
+			c.anchorIdx = append(c.anchorIdx, int32(i))
+		}
+		c.anchored, c.leadLo, c.leadHi = true, lo, hi
+	}
+}
+
+// pruneAnchors drops the anchors that are not needed, the shortest (the
+// most frequent) first, so that fewer occurrences are tried.
+func pruneAnchors(pattern string, lits []string, lo, hi int) ([]string, int, int) {
+	slices.SortStableFunc(lits, func(a, b string) int { return len(a) - len(b) })
+	for i := 0; i < len(lits) && len(lits) > 1; {
+		rest := slices.Delete(slices.Clone(lits), i, i+1)
+		if l, h, ok := leadRange(pattern, rest); ok && h-l <= maxLeadSpread {
+			lits, lo, hi = rest, l, h
+			continue
+		}
+		i++
+	}
+	return lits, lo, hi
+}
+
+// patternLiterals lists the literals of pattern of at least minAnchorLen
+// bytes, lower-cased, ASCII only.
+func patternLiterals(pattern string) []string {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	var walk func(re *syntax.Regexp)
+	walk = func(re *syntax.Regexp) {
+		if re.Op == syntax.OpLiteral {
+			s := strings.ToLower(string(re.Rune))
+			if len(s) >= minAnchorLen && len(s) == len(re.Rune) && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+		for _, sub := range re.Sub {
+			walk(sub)
+		}
+	}
+	walk(re)
+	return out
+}
+
+// anchorKeywords returns the keywords whose occurrences place an anchored
+// rule's tries: its anchors, or its own keywords.
+func (c *compiledRule) anchorKeywords() []int32 {
+	if c.anchorIdx != nil {
+		return c.anchorIdx
+	}
+	return c.kwIdx
+}
+
 // anchoredREs compiles, on first use (most rules never meet a long line),
 // the rule's pattern anchored at the start of text and after its first rune.
 func (c *compiledRule) anchoredREs() (start, after *regexp.Regexp) {
@@ -89,7 +179,8 @@ func (f *fileScan) runAnchored(r *compiledRule, num int, text []byte, cc *colCou
 // often.
 func (f *fileScan) anchorStarts(r *compiledRule, text []byte) ([]int, bool) {
 	starts := f.starts[:0]
-	for _, kw := range r.kwIdx {
+	kws := r.anchorKeywords()
+	for _, kw := range kws {
 		hs := f.kwHits[kw]
 		if len(hs) > f.hitLimit {
 			return nil, false
@@ -100,7 +191,7 @@ func (f *fileScan) anchorStarts(r *compiledRule, text []byte) ([]int, bool) {
 			}
 		}
 	}
-	if len(r.kwIdx) > 1 || r.leadHi > r.leadLo {
+	if len(kws) > 1 || r.leadHi > r.leadLo {
 		slices.Sort(starts)
 		starts = slices.Compact(starts)
 	}

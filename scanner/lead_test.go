@@ -162,8 +162,10 @@ func TestLongLineAnchoredLikeWholeLine(t *testing.T) {
 		f.collectLong(1, text)
 		starts, ok := f.anchorStarts(r, text)
 		if !ok {
-			t.Errorf("%s: not anchored", r.ID)
-			continue
+			if r.anchorIdx == nil {
+				t.Errorf("%s: not anchored", r.ID)
+			}
+			continue // its anchors are too frequent in the filler: it runs in windows
 		}
 		var got [][]int
 		done := 0

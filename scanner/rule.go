@@ -171,8 +171,9 @@ type compiledRule struct {
 	startsAtName     bool // see Rule.nameTail
 	nameEnd          *regexp.Regexp
 	anchored         bool
-	leadLo, leadHi   int // a keyword starts this many bytes into every match
-	maxLen           int // maxMatchLen of the pattern
+	anchorIdx        []int32 // the ruleset's indices of the rule's anchors, if it has them (see addAnchors)
+	leadLo, leadHi   int     // a keyword starts this many bytes into every match
+	maxLen           int     // maxMatchLen of the pattern
 	anchorOnce       sync.Once
 	reStart, reAfter *regexp.Regexp // the pattern anchored at the start of text, and after its first rune (see anchoredREs)
 }

@@ -74,6 +74,7 @@ func NewRuleset(rules []Rule) (*Ruleset, error) {
 	rs.allowKW = int32(len(rs.kwList))
 	rs.kwRules = append(rs.kwRules, nil)
 	rs.kwAll = append(slices.Clip(rs.kwList), allowMarker)
+	rs.addAnchors(kwIndex)
 	rs.keywords = newKeywordSet(rs.kwAll)
 	rs.version = rulesetVersion(rs.rules)
 	return rs, nil
