@@ -154,8 +154,14 @@ func (c *compiledRule) anchoredREs() (start, after *regexp.Regexp) {
 // on the current long line allow. It reports false, having done nothing,
 // when a keyword occurs too often for that to pay (the rule then runs in
 // windows).
-func (f *fileScan) runAnchored(r *compiledRule, num int, text []byte, cc *colCounter) bool {
-	starts, ok := f.anchorStarts(r, text)
+func (f *fileScan) runAnchored(r *compiledRule, num int, text []byte, cc *colCounter, hits bool) bool {
+	var starts []int
+	var ok bool
+	if hits {
+		starts, ok = f.anchorStarts(r, text)
+	} else {
+		starts, ok = f.rescanStarts(r, text)
+	}
 	if !ok {
 		return false
 	}
@@ -172,6 +178,31 @@ func (f *fileScan) runAnchored(r *compiledRule, num int, text []byte, cc *colCou
 		done = base + m[1]
 	}
 	return true
+}
+
+// rescanStarts is anchorStarts for a remembered line (a windowed rule
+// activated by a later line), whose keyword occurrences were not kept: it
+// finds the rule's own in one more pass of the prefilter.
+func (f *fileScan) rescanStarts(r *compiledRule, text []byte) ([]int, bool) {
+	kws := r.anchorKeywords()
+	limit := len(text) / anchorSpacing * len(kws)
+	hits := f.oldHits[:0]
+	f.rs.keywords.matchAt(text, func(kw int32, end int) {
+		if len(hits) <= limit && slices.Contains(kws, kw) {
+			hits = append(hits, end-len(f.rs.kwAll[kw]))
+		}
+	})
+	f.oldHits = hits
+	if len(hits) > limit {
+		return nil, false
+	}
+	starts := f.starts[:0]
+	for _, h := range hits {
+		for s := max(0, h-r.leadHi); s <= h-r.leadLo; s++ {
+			starts = append(starts, s)
+		}
+	}
+	return f.finishStarts(r, text, starts), true
 }
 
 // anchorStarts lists, sorted, the offsets where r's matches may start on
@@ -191,16 +222,30 @@ func (f *fileScan) anchorStarts(r *compiledRule, text []byte) ([]int, bool) {
 			}
 		}
 	}
-	if len(kws) > 1 || r.leadHi > r.leadLo {
-		slices.Sort(starts)
-		starts = slices.Compact(starts)
+	if len(kws) == 1 && r.leadHi == r.leadLo {
+		f.starts = starts
+		return f.nameStartsOf(r, text, starts), true
 	}
+	return f.finishStarts(r, text, starts), true
+}
+
+// finishStarts sorts an anchored rule's starts, drops repeats, and for a
+// startsAtName rule turns keyword occurrences into name-run starts.
+func (f *fileScan) finishStarts(r *compiledRule, text []byte, starts []int) []int {
+	slices.Sort(starts)
+	starts = slices.Compact(starts)
 	f.starts = starts
-	if r.startsAtName {
-		f.nameBuf = nameStarts(f.nameBuf[:0], text, starts, r.nameEnd)
-		return f.nameBuf, true
+	return f.nameStartsOf(r, text, starts)
+}
+
+// nameStartsOf returns starts, or for a startsAtName rule the starts of the
+// name runs holding them.
+func (f *fileScan) nameStartsOf(r *compiledRule, text []byte, starts []int) []int {
+	if !r.startsAtName {
+		return starts
 	}
-	return starts, true
+	f.nameBuf = nameStarts(f.nameBuf[:0], text, starts, r.nameEnd)
+	return f.nameBuf
 }
 
 // nameStarts appends to out, for each keyword occurrence (sorted), where

@@ -42,6 +42,7 @@ type fileScan struct {
 	hitLimit  int        // occurrences of a keyword beyond which its rules run in windows, not anchored
 	starts    []int      // scratch: where an anchored rule is tried
 	nameBuf   []int      // scratch: the same for a startsAtName rule
+	oldHits   []int      // scratch: keyword occurrences on a remembered line
 	cols      colCounter // columns of the current line
 	oldCols   colCounter // columns of a remembered line
 	winBuf    []window
@@ -216,7 +217,7 @@ func (f *fileScan) runRule(r *compiledRule, num, col int, text []byte, hits bool
 		cc = &f.oldCols
 		cc.reset(text, col)
 	}
-	if len(text) > longLine && hits && r.anchored && f.runAnchored(r, num, text, cc) {
+	if len(text) > longLine && r.anchored && f.runAnchored(r, num, text, cc, hits) {
 		return
 	}
 	f.runWindows(r, num, text, f.windows(r, col, text, hits), cc)

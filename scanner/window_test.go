@@ -64,6 +64,7 @@ func TestLongLineKeywordFarFromSecret(t *testing.T) {
 		{"same line, secret after", "deepseek-api-key", "DEEPSEEK_API_KEY is set below " + longFiller + " sk-fcbd59ebc9085848246d7e26790af23b " + longFiller},
 		{"same line, secret before", "deepseek-api-key", longFiller + " sk-fcbd59ebc9085848246d7e26790af23b " + longFiller + " for deepseek"},
 		{"keyword on the line above", "mailgun-api-key", "mailgun:\n" + longFiller + " key-f7a6ee1f04be8d51aa70321af6cf739d " + longFiller},
+		{"keyword on the line below", "mailgun-api-key", longFiller + " key-f7a6ee1f04be8d51aa70321af6cf739d " + longFiller + "\nmailgun:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fs := scanText(t, all, tc.text)
