@@ -108,7 +108,8 @@ func pruneAnchors(pattern string, lits []string, lo, hi int) ([]string, int, int
 }
 
 // patternLiterals lists the literals of pattern of at least minAnchorLen
-// bytes, lower-cased, ASCII only.
+// bytes and as many distinct ones (a run such as AAAAAAAAAA would occur at
+// every byte of a blob of A), lower-cased, ASCII only.
 func patternLiterals(pattern string) []string {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
@@ -119,7 +120,7 @@ func patternLiterals(pattern string) []string {
 	walk = func(re *syntax.Regexp) {
 		if re.Op == syntax.OpLiteral {
 			s := strings.ToLower(string(re.Rune))
-			if len(s) >= minAnchorLen && len(s) == len(re.Rune) && !slices.Contains(out, s) {
+			if len(s) >= minAnchorLen && len(s) == len(re.Rune) && distinct(s) >= minAnchorLen && !slices.Contains(out, s) {
 				out = append(out, s)
 			}
 		}
@@ -338,4 +339,17 @@ func matchAt(r *compiledRule, text []byte, s int) (m []int, base int) {
 		}
 		n *= 4
 	}
+}
+
+// distinct counts the distinct bytes of s.
+func distinct(s string) int {
+	var seen [256]bool
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !seen[s[i]] {
+			seen[s[i]] = true
+			n++
+		}
+	}
+	return n
 }
