@@ -115,7 +115,7 @@ func readLines(ctx context.Context, r io.Reader, fn func(text []byte, cont bool,
 			}
 		}
 		switch {
-		case errors.Is(err, bufio.ErrBufferFull):
+		case err != nil && errors.Is(err, bufio.ErrBufferFull):
 			long = append(long, chunk...)
 			if len(long) >= maxLine {
 				fn(long, cont, col)
@@ -149,7 +149,7 @@ func readLines(ctx context.Context, r io.Reader, fn func(text []byte, cont bool,
 
 // line handles one line (or a later piece of a long one).
 func (p *diffParser) line(text []byte, cont bool, col int) {
-	if bytes.IndexByte(text, esc) >= 0 { // git's colours: color.ui=always, --color
+	if containsByte(text, esc) { // git's colours: color.ui=always, --color
 		p.clean = stripEscapes(p.clean[:0], text)
 		text = p.clean
 	}

@@ -106,7 +106,9 @@ func (f *fileScan) line(num, col int, text []byte) {
 		}
 		f.runRule(r, num, col, text, true)
 	}
-	f.flush(num - f.rs.maxWindow)
+	if len(f.pending) > 0 || len(f.claimed) > 0 {
+		f.flush(num - f.rs.maxWindow)
+	}
 	f.remember(num, col, text)
 }
 
@@ -386,4 +388,18 @@ func runeCount(b []byte) int {
 		}
 	}
 	return len(b)
+}
+
+// containsByte is bytes.IndexByte(b, c) >= 0, without the cost of a call on
+// the short lines that can come by the million.
+func containsByte(b []byte, c byte) bool {
+	if len(b) >= 16 {
+		return bytes.IndexByte(b, c) >= 0
+	}
+	for _, x := range b {
+		if x == c {
+			return true
+		}
+	}
+	return false
 }

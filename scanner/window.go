@@ -180,7 +180,8 @@ func (f *fileScan) report(r *compiledRule, num int, text []byte, w window, ms []
 // run on one long line share the count.
 type colCounter struct {
 	text  []byte
-	marks []int // marks[k] is the column of byte k*colBlock
+	col   int   // the column of text's first byte
+	marks []int // marks[k] is the column of byte k*colBlock, as far as counted
 }
 
 // colBlock is the spacing of a colCounter's marks.
@@ -188,13 +189,15 @@ const colBlock = 4 << 10
 
 // reset readies the counter for text, whose first byte is at column col.
 func (c *colCounter) reset(text []byte, col int) {
-	c.text = text
-	c.marks = append(c.marks[:0], col)
+	c.text, c.col, c.marks = text, col, c.marks[:0]
 }
 
 // at returns the column of byte offset i.
 func (c *colCounter) at(i int) int {
 	k := i / colBlock
+	if len(c.marks) == 0 {
+		c.marks = append(c.marks, c.col)
+	}
 	for j := len(c.marks) - 1; j < k; j++ {
 		c.marks = append(c.marks, c.marks[j]+runeCount(c.text[j*colBlock:(j+1)*colBlock]))
 	}
