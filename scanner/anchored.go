@@ -27,17 +27,19 @@ const (
 	maxNameTail   = 64  // bytes of a name run's end matched against a rule's nameTail
 )
 
-// anchor works out whether the rule can run anchored at its keywords on a
-// long line, and tightens its windows when its keywords are in its matches.
-func (c *compiledRule) anchor() {
-	c.maxLen = maxMatchLen(c.Pattern)
+// anchor works out, from its parsed pattern, the reach of the rule's windows
+// on a long line and whether it can run anchored at its keywords there
+// instead (tighter windows when its keywords are in its matches).
+func (c *compiledRule) anchor(syn *syntax.Regexp) {
+	c.maxLen = syntaxMaxLen(syn)
+	c.winBefore, c.winAfter = windowSizes(c.Rule, c.maxLen)
 	if c.nameTail != "" && c.Block == nil {
 		if end, err := regexp.Compile(`(?i:` + c.nameTail + `)\.?$`); err == nil {
 			c.leadOK, c.anchored, c.startsAtName, c.nameEnd = true, true, true, end
 			return
 		}
 	}
-	lo, hi, ok := leadRange(c.Pattern, c.Keywords)
+	lo, hi, ok := lead(syn, c.Keywords)
 	if !ok {
 		return
 	}

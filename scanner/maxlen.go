@@ -17,7 +17,12 @@ func maxMatchLen(pattern string) int {
 	if err != nil {
 		return unbounded
 	}
-	n := reMaxLen(re.Simplify())
+	return syntaxMaxLen(re)
+}
+
+// syntaxMaxLen is maxMatchLen of a parsed pattern.
+func syntaxMaxLen(re *syntax.Regexp) int {
+	n := reMaxLen(re)
 	if n > 1<<20 {
 		return unbounded
 	}

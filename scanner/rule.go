@@ -3,6 +3,7 @@ package scanner
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"sync"
 )
@@ -205,9 +206,8 @@ func (r Rule) compile(index int) (*compiledRule, error) {
 		problems = append(problems, fmt.Sprintf("group %d out of range (pattern has %d)", r.Group, re.NumSubexp()))
 	}
 	c := &compiledRule{Rule: r, index: index, re: re, generic: r.Confidence == Low, claims: claims(r)}
-	c.winBefore, c.winAfter = windowSizes(r)
-	if re != nil {
-		c.anchor()
+	if syn, err := syntax.Parse(r.Pattern, syntax.Perl); err == nil {
+		c.anchor(syn)
 	}
 	if r.Block != nil {
 		if c.begin, err = regexp.Compile(r.Block.Begin); err != nil {

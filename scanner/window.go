@@ -32,9 +32,9 @@ const (
 type window struct{ s, e int }
 
 // windowSizes returns how far a rule's windows reach before and after a
-// keyword occurrence.
-func windowSizes(r Rule) (before, after int) {
-	if n := maxMatchLen(r.Pattern); n != unbounded {
+// keyword occurrence, given its pattern's maxMatchLen.
+func windowSizes(r Rule, maxLen int) (before, after int) {
+	if n := maxLen; n != unbounded {
 		return min(n, winBefore) + winPad, min(n, boundedAfter) + winPad
 	}
 	if r.Block != nil {
