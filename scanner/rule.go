@@ -174,7 +174,7 @@ type compiledRule struct {
 	anchored         bool
 	anchorIdx        []int32 // the ruleset's indices of the rule's anchors, if it has them (see addAnchors)
 	leadLo, leadHi   int     // a keyword starts this many bytes into every match
-	maxLen           int     // maxMatchLen of the pattern
+	maxLen           int     // syntaxMaxLen of the pattern
 	anchorOnce       sync.Once
 	reStart, reAfter *regexp.Regexp // the pattern anchored at the start of text, and after its first rune (see anchoredREs)
 }

@@ -8,7 +8,7 @@ import "slices"
 // megabytes with keywords all over it, hundreds of slow whole-line regexp
 // runs. Instead, a rule runs on windows around the occurrences of its own
 // keywords, as wide on each side as the longest match of its pattern (see
-// maxMatchLen) and winPad more, for a keyword outside the match (the name a
+// syntaxMaxLen) and winPad more, for a keyword outside the match (the name a
 // value is assigned to). A pattern without a longest match gets winBefore and
 // winAfter bytes (a multi-line rule, whose escaped one-line form runs to an
 // END marker, winMax after), and a match that touches a window's edge may be
@@ -32,7 +32,7 @@ const (
 type window struct{ s, e int }
 
 // windowSizes returns how far a rule's windows reach before and after a
-// keyword occurrence, given its pattern's maxMatchLen.
+// keyword occurrence, given its pattern's syntaxMaxLen.
 func windowSizes(r Rule, maxLen int) (before, after int) {
 	if n := maxLen; n != unbounded {
 		return min(n, winBefore) + winPad, min(n, boundedAfter) + winPad
