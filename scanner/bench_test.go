@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -16,13 +17,24 @@ import (
 	"testing"
 )
 
+// goRoot returns the Go toolchain's root (go env GOROOT), whose sources the
+// benchmarks scan, or skips.
+func goRoot(tb testing.TB) string {
+	tb.Helper()
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil || len(bytes.TrimSpace(out)) == 0 {
+		tb.Skipf("go env GOROOT: %v", err)
+	}
+	return string(bytes.TrimSpace(out))
+}
+
 // goSourceDiff builds a realistic corpus: a diff that adds, line by line,
 // the Go files under some directories of the Go toolchain's own sources
 // (code, comments, test tables, crypto test vectors and all), up to limit
 // bytes of added text.
 func goSourceDiff(tb testing.TB, limit int) []byte {
 	tb.Helper()
-	root := filepath.Join(runtime.GOROOT(), "src")
+	root := filepath.Join(goRoot(tb), "src")
 	var buf bytes.Buffer
 	added := 0
 	for _, dir := range []string{"net/http", "crypto", "encoding", "go", "cmd/go/internal", "runtime"} {
@@ -76,7 +88,7 @@ func BenchmarkScanDiff(b *testing.B) {
 
 // BenchmarkScanFile measures whole-file scanning of one large source file.
 func BenchmarkScanFile(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "net", "http", "server.go"))
+	data, err := os.ReadFile(filepath.Join(goRoot(b), "src", "net", "http", "server.go"))
 	if err != nil {
 		b.Skip(err)
 	}
@@ -162,7 +174,7 @@ func shapes(tb testing.TB) map[string][]byte {
 	for i := range raw {
 		raw[i] = byte(rng.Uint32())
 	}
-	js, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "internal", "trace", "traceviewer", "static", "webcomponents.min.js"))
+	js, err := os.ReadFile(filepath.Join(goRoot(tb), "src", "internal", "trace", "traceviewer", "static", "webcomponents.min.js"))
 	if err != nil {
 		tb.Skipf("minified JavaScript not available: %v", err)
 	}

@@ -115,7 +115,7 @@ func readLines(ctx context.Context, r io.Reader, fn func(text []byte, cont bool,
 			}
 		}
 		switch {
-		case errors.Is(err, bufio.ErrBufferFull):
+		case err != nil && errors.Is(err, bufio.ErrBufferFull):
 			long = append(long, chunk...)
 			if len(long) >= maxLine {
 				fn(long, cont, col)
@@ -131,8 +131,12 @@ func readLines(ctx context.Context, r io.Reader, fn func(text []byte, cont bool,
 		if long != nil {
 			line = append(long, chunk...)
 		}
-		line = bytes.TrimSuffix(line, []byte("\n"))
-		line = bytes.TrimSuffix(line, []byte("\r"))
+		if n := len(line); n > 0 && line[n-1] == '\n' {
+			line = line[:n-1]
+		}
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
 		if len(line) > 0 || len(chunk) > 0 {
 			fn(line, cont, col)
 		}
@@ -145,7 +149,7 @@ func readLines(ctx context.Context, r io.Reader, fn func(text []byte, cont bool,
 
 // line handles one line (or a later piece of a long one).
 func (p *diffParser) line(text []byte, cont bool, col int) {
-	if bytes.IndexByte(text, esc) >= 0 { // git's colours: color.ui=always, --color
+	if containsByte(text, esc) { // git's colours: color.ui=always, --color
 		p.clean = stripEscapes(p.clean[:0], text)
 		text = p.clean
 	}
@@ -169,6 +173,13 @@ func (p *diffParser) line(text []byte, cont bool, col int) {
 // removed line that reads "--- a" is never mistaken for a header.
 func (p *diffParser) hunkLine(text []byte) bool {
 	p.lastAdded = false
+	if p.parents == 1 && p.newLeft > 0 && len(text) > 0 && text[0] == '+' { // the common case, in short
+		p.newLeft--
+		p.sink.added(p.newLine, 1, text[1:])
+		p.lastAdded = true
+		p.newLine++
+		return true
+	}
 	if len(text) > 0 && text[0] == '\\' { // "\ No newline at end of file"
 		return true
 	}

@@ -26,17 +26,25 @@ type fileScan struct {
 	commit string
 	emit   func(Finding)
 
-	mark    []uint64 // per rule: the stamp of the last line it was a candidate on
-	stamp   uint64
-	cands   []int
-	active  []int        // per rule with a keyword window: last line number it is active through
-	recent  []recentLine // ring of the last lines, for windowed rules
-	next    int          // next slot of the ring to fill
-	block   *openBlock
-	pending []Finding // findings on the current line, before overlaps are resolved
+	mark      []uint64 // per rule: the stamp of the last line it was a candidate on
+	stamp     uint64
+	cands     []int
+	active    []int        // per rule with a keyword window: last line number it is active through
+	activeMax int          // the greatest of active
+	recent    []recentLine // ring of the last lines, for windowed rules
+	next      int          // next slot of the ring to fill
+	block     *openBlock
+	pending   []Finding // findings on the current line, before overlaps are resolved
 
 	kwWins    [][]window // per keyword: its windows on the current long line
 	kwTouched []int32    // keywords with windows
+	kwHits    [][]int32  // per keyword: where it starts on the current long line, up to hitLimit+1 times
+	hitLimit  int        // occurrences of a keyword beyond which its rules run in windows, not anchored
+	starts    []int      // scratch: where an anchored rule is tried
+	nameBuf   []int      // scratch: the same for a startsAtName rule
+	oldHits   []int      // scratch: keyword occurrences on a remembered line
+	cols      colCounter // columns of the current line
+	oldCols   colCounter // columns of a remembered line
 	winBuf    []window
 	claimed   []span // spans claimed by format-specific rules, until flushed
 }
@@ -61,6 +69,7 @@ func newFileScan(rs *Ruleset, key []byte, emit func(Finding)) *fileScan {
 		rs: rs, key: key, emit: emit,
 		mark:   make([]uint64, len(rs.rules)),
 		kwWins: make([][]window, len(rs.kwAll)),
+		kwHits: make([][]int32, len(rs.kwAll)),
 		active: make([]int, len(rs.rules)),
 	}
 }
@@ -69,6 +78,7 @@ func newFileScan(rs *Ruleset, key []byte, emit func(Finding)) *fileScan {
 func (f *fileScan) reset(path, commit string) {
 	f.path, f.commit = path, commit
 	clear(f.active)
+	f.activeMax = 0
 	for i := range f.recent {
 		f.recent[i].num = staleLine
 	}
@@ -80,6 +90,7 @@ func (f *fileScan) reset(path, commit string) {
 // line scans one added line. col is the 1-based column at which text starts
 // (above 1 only for the later pieces of a very long line).
 func (f *fileScan) line(num, col int, text []byte) {
+	f.cols.reset(text, col)
 	if allowed := f.collectCandidates(num, text); allowed {
 		f.extendBlock(num, text, true)
 		return
@@ -95,7 +106,9 @@ func (f *fileScan) line(num, col int, text []byte) {
 		}
 		f.runRule(r, num, col, text, true)
 	}
-	f.flush(num - f.rs.maxWindow)
+	if len(f.pending) > 0 || len(f.claimed) > 0 {
+		f.flush(num - f.rs.maxWindow)
+	}
 	f.remember(num, col, text)
 }
 
@@ -114,6 +127,9 @@ func (f *fileScan) collectCandidates(num int, text []byte) (allowed bool) {
 			f.addCandidates(num, kw)
 		})
 	}
+	if f.activeMax < num {
+		return allowed
+	}
 	for _, ri := range f.rs.windowed {
 		if f.active[ri] >= num && f.mark[ri] != f.stamp {
 			f.mark[ri] = f.stamp
@@ -127,6 +143,7 @@ func (f *fileScan) collectCandidates(num int, text []byte) (allowed bool) {
 // records each keyword's windows, and adds a keyword's rules once.
 func (f *fileScan) collectLong(num int, text []byte) (allowed bool) {
 	f.clearHits()
+	f.hitLimit = len(text) / anchorSpacing
 	f.rs.keywords.matchAt(text, func(kw int32, end int) {
 		if f.addHit(kw, end) {
 			allowed = allowed || kw == f.rs.allowKW
@@ -154,6 +171,7 @@ func (f *fileScan) addCandidates(num int, kw int32) {
 // on the remembered lines up to w before it.
 func (f *fileScan) activate(ri, num, w int) {
 	f.active[ri] = max(f.active[ri], num+w)
+	f.activeMax = max(f.activeMax, f.active[ri])
 	r := f.rs.rules[ri]
 	for i := range f.recent {
 		rl := &f.recent[i]
@@ -168,13 +186,16 @@ func (f *fileScan) activate(ri, num, w int) {
 // remember keeps the line for windowed rules activated by later lines, in a
 // ring of maxWindow reused buffers: no allocation once the ring is warm.
 func (f *fileScan) remember(num, col int, text []byte) {
-	if f.rs.maxWindow == 0 {
+	if f.rs.maxWindow == 0 || len(text) < f.rs.minWindowedLen { // too short to hold a match
 		return
 	}
 	if len(f.recent) < f.rs.maxWindow {
 		f.recent = append(f.recent, recentLine{})
 	}
-	rl := &f.recent[f.next%len(f.recent)]
+	if f.next >= len(f.recent) {
+		f.next = 0
+	}
+	rl := &f.recent[f.next]
 	f.next++
 	rl.num, rl.col = num, col
 	rl.text = append(rl.text[:0], text...)
@@ -193,7 +214,15 @@ func (f *fileScan) runRule(r *compiledRule, num, col int, text []byte, hits bool
 	if r.Precheck != nil && len(text) <= longLine && !r.Precheck(text) {
 		return
 	}
-	f.runWindows(r, num, col, text, f.windows(r, col, text, hits))
+	cc := &f.cols
+	if !hits {
+		cc = &f.oldCols
+		cc.reset(text, col)
+	}
+	if len(text) > longLine && r.anchored && f.runAnchored(r, num, text, cc, hits) {
+		return
+	}
+	f.runWindows(r, num, text, f.windows(r, col, text, hits), cc)
 }
 
 // accept applies a rule's entropy, validators and the shared decoy checks.
@@ -359,4 +388,18 @@ func runeCount(b []byte) int {
 		}
 	}
 	return len(b)
+}
+
+// containsByte is bytes.IndexByte(b, c) >= 0, without the cost of a call on
+// the short lines that can come by the million.
+func containsByte(b []byte, c byte) bool {
+	if len(b) >= 16 {
+		return bytes.IndexByte(b, c) >= 0
+	}
+	for _, x := range b {
+		if x == c {
+			return true
+		}
+	}
+	return false
 }

@@ -7,17 +7,13 @@ import (
 	"unicode/utf8"
 )
 
-// unbounded is maxMatchLen's answer for a pattern with no longest match.
+// unbounded is syntaxMaxLen's answer for a pattern with no longest match.
 const unbounded = -1
 
-// maxMatchLen returns the most bytes a match of pattern can span, or
-// unbounded when a repetition has no upper limit (or the bound is huge).
-func maxMatchLen(pattern string) int {
-	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		return unbounded
-	}
-	n := reMaxLen(re.Simplify())
+// syntaxMaxLen returns the most bytes a match of a parsed pattern can span,
+// or unbounded when a repetition has no upper limit (or the bound is huge).
+func syntaxMaxLen(re *syntax.Regexp) int {
+	n := reMaxLen(re)
 	if n > 1<<20 {
 		return unbounded
 	}
@@ -70,4 +66,13 @@ func reMaxLen(re *syntax.Regexp) int {
 		return total
 	}
 	return unbounded // OpStar, OpPlus
+}
+
+// minMatchLen returns a lower bound of the bytes a match of pattern spans.
+func minMatchLen(pattern string) int {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return 0
+	}
+	return reMinLen(re)
 }

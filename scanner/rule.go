@@ -3,7 +3,9 @@ package scanner
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
+	"sync"
 )
 
 // Confidence says how sure a rule is that a match is a live credential.
@@ -130,6 +132,14 @@ type Rule struct {
 	Exempt Decoy
 	// Block, when set, makes this a multi-line rule.
 	Block *Block
+	// nameTail, when set, says that the rule's pattern is a genericPattern
+	// whose names end with nameTail (an RE2 fragment, case ignored): every
+	// match starts at the character before the run of name characters
+	// ([A-Za-z0-9_.-]) that holds the keyword, or at the one before that (a
+	// '<'), and reports a value only when that run ends with nameTail
+	// (and perhaps a '.'). The engine uses this to try the pattern on a long
+	// line only where it can match, although its name part is unbounded.
+	nameTail string
 	// Confidence of a match that passes every check.
 	Confidence Confidence
 	// Remediation shown to maintainers for a finding of this rule.
@@ -155,6 +165,18 @@ type compiledRule struct {
 	kwIdx   []int32 // the ruleset's indices of the rule's keywords
 
 	winBefore, winAfter int // reach of the rule's windows on a long line
+
+	// On a long line, an anchored rule is tried only where its keywords'
+	// occurrences allow a match to start (see anchored.go).
+	leadOK           bool // every match holds a keyword, leadLo to leadHi bytes in
+	startsAtName     bool // see Rule.nameTail
+	nameEnd          *regexp.Regexp
+	anchored         bool
+	anchorIdx        []int32 // the ruleset's indices of the rule's anchors, if it has them (see addAnchors)
+	leadLo, leadHi   int     // a keyword starts this many bytes into every match
+	maxLen           int     // syntaxMaxLen of the pattern
+	anchorOnce       sync.Once
+	reStart, reAfter *regexp.Regexp // the pattern anchored at the start of text, and after its first rune (see anchoredREs)
 }
 
 // compile checks a rule's data and compiles its expressions.
@@ -184,7 +206,9 @@ func (r Rule) compile(index int) (*compiledRule, error) {
 		problems = append(problems, fmt.Sprintf("group %d out of range (pattern has %d)", r.Group, re.NumSubexp()))
 	}
 	c := &compiledRule{Rule: r, index: index, re: re, generic: r.Confidence == Low, claims: claims(r)}
-	c.winBefore, c.winAfter = windowSizes(r)
+	if syn, err := syntax.Parse(r.Pattern, syntax.Perl); err == nil {
+		c.anchor(syn)
+	}
 	if r.Block != nil {
 		if c.begin, err = regexp.Compile(r.Block.Begin); err != nil {
 			problems = append(problems, fmt.Sprintf("block begin: %v", err))

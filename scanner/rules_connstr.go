@@ -333,7 +333,7 @@ func connectionStringRules() []Rule {
 			Provider:    "ADO.NET / ODBC",
 			Description: "Password or Pwd in a key=value connection string (Server=…;User Id=…;Password=…), as in appsettings.json, web.config and ODBC DSNs. Format: https://learn.microsoft.com/en-us/dotnet/api/system.data.sqlclient.sqlconnection.connectionstring",
 			Keywords:    []string{"password=", "pwd=", "password =", "pwd ="},
-			Precheck:    func(line []byte) bool { return bytes.IndexByte(line, ';') >= 0 },
+			Precheck:    semicolonPassword,
 			Pattern:     `(?i:(?:server|data source|datasource|host|hostname|address|addr|initial catalog|database|dbname|uid|user id|userid|user|username|driver|dsn)\s*=\s*[^;"'\r\n]{1,100};\s*(?:[a-z][a-z ]{0,30}=[^;"'\r\n]{0,100};\s*){0,10}(?:password|pwd)\s*=\s*)([^;"'\s<>]{1,128})`,
 			Remediation: mssql,
 			TruePositives: []string{
@@ -369,4 +369,39 @@ func connectionStringRules() []Rule {
 			},
 		}),
 	}
+}
+
+// semicolonPassword is the dotnet-connection-string rule's precheck: its
+// Password= or Pwd= key follows a ';' and optional white space.
+func semicolonPassword(line []byte) bool {
+	for i := bytes.IndexByte(line, ';'); i >= 0; {
+		j := i + 1
+		for j < len(line) && (line[j] == ' ' || line[j] == '\t' || line[j] == '\n' || line[j] == '\f' || line[j] == '\r') {
+			j++
+		}
+		rest := line[j:]
+		if hasPrefixFold(rest, "password") || hasPrefixFold(rest, "pwd") {
+			return true
+		}
+		k := bytes.IndexByte(rest, ';')
+		if k < 0 {
+			return false
+		}
+		i = j + k
+	}
+	return false
+}
+
+// hasPrefixFold reports whether b starts with the lower-case ASCII prefix,
+// ignoring case.
+func hasPrefixFold(b []byte, prefix string) bool {
+	if len(b) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if b[i]|0x20 != prefix[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -24,9 +24,11 @@ import (
 // alternative without a capture group, which wins (leftmost-first) and
 // yields no finding.
 const (
-	genWord    = `(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?token|client[_.-]?secret|private[_.-]?key|credentials?|creds)`
-	genSuffix  = `(?:e?s)?(?:[_.-]?(?:[0-9]{1,4}|value|val|str|string|text|raw|b64|base64|key|prod|production|dev|staging|live|do[_-]?not[_-]?commit))?`
-	genPrefix  = `[A-Za-z0-9_.-]*?`
+	genWord   = `(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?token|client[_.-]?secret|private[_.-]?key|credentials?|creds)`
+	genSuffix = `(?:e?s)?(?:[_.-]?(?:[0-9]{1,4}|value|val|str|string|text|raw|b64|base64|key|prod|production|dev|staging|live|do[_-]?not[_-]?commit))?`
+	genPrefix = `[A-Za-z0-9_.-]*?`
+	// hexWord is generic-secret-hex's secret word.
+	hexWord    = `(?:pass(?:word|wd|phrase)|(?:client|app|api|consumer|webhook|signing|session|jwt|cookie|hmac|oauth)[_.-]?secret|secret[_.-]?key|credentials?)`
 	genNotSecr = `(?:public|pub|csrf|xsrf|next|page|continuation|cancel|cancellation|idempotency|sync|lexer|parser)`
 	// genAssign is the shared grammar's operator (assignOp) after the
 	// closing quotes and optional type word of an assignment; the name's
@@ -103,6 +105,7 @@ func genericRules() []Rule {
 			Description: "High-entropy value (10-200 characters, letters and digits) assigned to a secret-like name such as password, secret, token, api_key, client_secret, private_key or credentials. Format: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
 			Keywords:    []string{"pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "api.key", "access_key", "accesskey", "access-key", "private_key", "privatekey", "private-key", "credential", "creds"},
 			Pattern:     genericPattern(genWord, `[A-Za-z0-9+/=_.~!@#%^-]{10,}`),
+			nameTail:    genWord + genSuffix,
 			Group:       1,
 			MinEntropy:  3.5,
 			Validators:  []Validator{maxLen(200), HasLetterAndDigit, NotHexOnly, genValue},
@@ -145,7 +148,8 @@ func genericRules() []Rule {
 			Provider:    "Generic",
 			Description: "Hex string of 32 to 128 characters assigned to a password, credentials or an application secret (client_secret, webhook_secret, secret_key); bare key, ID and test-vector names (private_key, shared_secret) are left out, as they are mostly public values or test vectors. Format: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
 			Keywords:    []string{"secret", "pass", "credential"},
-			Pattern:     genericPattern(`(?:pass(?:word|wd|phrase)|(?:client|app|api|consumer|webhook|signing|session|jwt|cookie|hmac|oauth)[_.-]?secret|secret[_.-]?key|credentials?)`, `[0-9a-fA-F]{32,}`),
+			Pattern:     genericPattern(hexWord, `[0-9a-fA-F]{32,}`),
+			nameTail:    hexWord + genSuffix,
 			Group:       1,
 			MinEntropy:  3,
 			Validators:  []Validator{maxLen(128), HasLetterAndDigit},

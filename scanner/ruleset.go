@@ -12,7 +12,7 @@ import (
 
 // engineVersion changes whenever the engine or the shared decoy filter
 // changes what it finds; it is part of every Ruleset's Version.
-const engineVersion = "engine-3"
+const engineVersion = "engine-4"
 
 // Ruleset is a compiled, immutable set of rules with its keyword prefilter.
 // It is safe for concurrent use.
@@ -25,8 +25,11 @@ type Ruleset struct {
 	kwAll     []string // kwList and the allow marker: the prefilter's keywords
 	kwRules   [][]int  // keyword index -> rule indices
 	maxWindow int
-	windowed  []int // rules with a keyword window
-	version   string
+	// minWindowedLen is the fewest bytes a match of a rule with a keyword
+	// window can span: a shorter line need not be remembered for them.
+	minWindowedLen int
+	windowed       []int // rules with a keyword window
+	version        string
 }
 
 // NewRuleset checks and compiles rules. Every problem is reported at once.
@@ -49,6 +52,9 @@ func NewRuleset(rules []Rule) (*Ruleset, error) {
 		rs.maxWindow = max(rs.maxWindow, r.KeywordWindow)
 		if r.KeywordWindow > 0 {
 			rs.windowed = append(rs.windowed, c.index)
+			if n := minMatchLen(r.Pattern); len(rs.windowed) == 1 || n < rs.minWindowedLen {
+				rs.minWindowedLen = n
+			}
 		}
 		for _, k := range r.Keywords {
 			i, ok := kwIndex[k]
@@ -68,6 +74,7 @@ func NewRuleset(rules []Rule) (*Ruleset, error) {
 	rs.allowKW = int32(len(rs.kwList))
 	rs.kwRules = append(rs.kwRules, nil)
 	rs.kwAll = append(slices.Clip(rs.kwList), allowMarker)
+	rs.addAnchors(kwIndex)
 	rs.keywords = newKeywordSet(rs.kwAll)
 	rs.version = rulesetVersion(rs.rules)
 	return rs, nil

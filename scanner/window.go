@@ -8,7 +8,7 @@ import "slices"
 // megabytes with keywords all over it, hundreds of slow whole-line regexp
 // runs. Instead, a rule runs on windows around the occurrences of its own
 // keywords, as wide on each side as the longest match of its pattern (see
-// maxMatchLen) and winPad more, for a keyword outside the match (the name a
+// syntaxMaxLen) and winPad more, for a keyword outside the match (the name a
 // value is assigned to). A pattern without a longest match gets winBefore and
 // winAfter bytes (a multi-line rule, whose escaped one-line form runs to an
 // END marker, winMax after), and a match that touches a window's edge may be
@@ -32,9 +32,9 @@ const (
 type window struct{ s, e int }
 
 // windowSizes returns how far a rule's windows reach before and after a
-// keyword occurrence.
-func windowSizes(r Rule) (before, after int) {
-	if n := maxMatchLen(r.Pattern); n != unbounded {
+// keyword occurrence, given its pattern's syntaxMaxLen.
+func windowSizes(r Rule, maxLen int) (before, after int) {
+	if n := maxLen; n != unbounded {
 		return min(n, winBefore) + winPad, min(n, boundedAfter) + winPad
 	}
 	if r.Block != nil {
@@ -48,6 +48,9 @@ func windowSizes(r Rule) (before, after int) {
 // this is the keyword's first occurrence on the line.
 func (f *fileScan) addHit(kw int32, end int) (first bool) {
 	w := window{end - len(f.rs.kwAll[kw]), end}
+	if hs := f.kwHits[kw]; len(hs) <= f.hitLimit {
+		f.kwHits[kw] = append(hs, int32(w.s))
+	}
 	ws := f.kwWins[kw]
 	if len(ws) == 0 {
 		f.kwTouched = append(f.kwTouched, kw)
@@ -66,6 +69,7 @@ func (f *fileScan) addHit(kw int32, end int) (first bool) {
 func (f *fileScan) clearHits() {
 	for _, kw := range f.kwTouched {
 		f.kwWins[kw] = f.kwWins[kw][:0]
+		f.kwHits[kw] = f.kwHits[kw][:0]
 	}
 	f.kwTouched = f.kwTouched[:0]
 }
@@ -89,10 +93,10 @@ func (f *fileScan) windows(r *compiledRule, col int, text []byte, hits bool) []w
 		if len(r.kwIdx) > 1 {
 			slices.SortFunc(f.winBuf, func(a, b window) int { return a.s - b.s })
 		}
-		if len(f.winBuf) == 0 && col == 1 {
+		if len(f.winBuf) == 0 && col == 1 && !r.leadOK {
 			f.winBuf = append(f.winBuf, window{0, longLine})
 		}
-	case col == 1:
+	case col == 1 && !r.leadOK: // a rule whose keyword is in its match cannot match a line without one
 		f.winBuf = append(f.winBuf, window{0, longLine})
 	}
 	return f.winBuf
@@ -101,8 +105,7 @@ func (f *fileScan) windows(r *compiledRule, col int, text []byte, hits bool) []w
 // runWindows runs rule r over each window of text (sorted by start), growing
 // a window while a match touches one of its cut edges, and queues what the
 // rule accepts.
-func (f *fileScan) runWindows(r *compiledRule, num, col int, text []byte, wins []window) {
-	cc := colCounter{text: text, col: col}
+func (f *fileScan) runWindows(r *compiledRule, num int, text []byte, wins []window, cc *colCounter) {
 	done := 0 // text before done has been matched
 	for i := 0; i < len(wins); {
 		w := wins[i]
@@ -127,7 +130,7 @@ func (f *fileScan) runWindows(r *compiledRule, num, col int, text []byte, wins [
 				w.s, w.e = max(done, w.s-n), min(len(text), w.e+n)
 				continue
 			}
-			f.report(r, num, text, w, ms, lo, hi, &cc)
+			f.report(r, num, text, w, ms, lo, hi, cc)
 			done = w.e
 			break
 		}
@@ -171,17 +174,32 @@ func (f *fileScan) report(r *compiledRule, num int, text []byte, w window, ms []
 	}
 }
 
-// colCounter turns increasing byte offsets of a line into 1-based columns
-// (runes), counting each byte once.
+// colCounter turns byte offsets of a line into 1-based columns (runes). It
+// keeps the column at every colBlock bytes, filled in as far as asked, so
+// that any offset costs at most colBlock bytes of counting, and the rules
+// run on one long line share the count.
 type colCounter struct {
-	text []byte
-	pos  int
-	col  int
+	text  []byte
+	col   int   // the column of text's first byte
+	marks []int // marks[k] is the column of byte k*colBlock, as far as counted
 }
 
-// at returns the column of byte offset i; i must not decrease between calls.
+// colBlock is the spacing of a colCounter's marks.
+const colBlock = 4 << 10
+
+// reset readies the counter for text, whose first byte is at column col.
+func (c *colCounter) reset(text []byte, col int) {
+	c.text, c.col, c.marks = text, col, c.marks[:0]
+}
+
+// at returns the column of byte offset i.
 func (c *colCounter) at(i int) int {
-	c.col += runeCount(c.text[c.pos:i])
-	c.pos = i
-	return c.col
+	k := i / colBlock
+	if len(c.marks) == 0 {
+		c.marks = append(c.marks, c.col)
+	}
+	for j := len(c.marks) - 1; j < k; j++ {
+		c.marks = append(c.marks, c.marks[j]+runeCount(c.text[j*colBlock:(j+1)*colBlock]))
+	}
+	return c.marks[k] + runeCount(c.text[k*colBlock:i])
 }

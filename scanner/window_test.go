@@ -54,3 +54,26 @@ func TestLongLineColumns(t *testing.T) {
 		t.Fatalf("got %v, want test-token at column %d", locs(fs), want)
 	}
 }
+
+// TestLongLineKeywordFarFromSecret checks rules whose keyword is not part of
+// their match (a provider's name on the line or a line nearby): on a long
+// line the secret is found however far it lies from the keyword, as on a
+// short line.
+func TestLongLineKeywordFarFromSecret(t *testing.T) {
+	all := defaultRules(t)
+	for _, tc := range []struct {
+		name, rule, text string
+	}{
+		{"same line, secret after", "deepseek-api-key", "DEEPSEEK_API_KEY is set below " + longFiller + " sk-fcbd59ebc9085848246d7e26790af23b " + longFiller},
+		{"same line, secret before", "deepseek-api-key", longFiller + " sk-fcbd59ebc9085848246d7e26790af23b " + longFiller + " for deepseek"},
+		{"keyword on the line above", "mailgun-api-key", "mailgun:\n" + longFiller + " key-f7a6ee1f04be8d51aa70321af6cf739d " + longFiller},
+		{"keyword on the line below", "mailgun-api-key", longFiller + " key-f7a6ee1f04be8d51aa70321af6cf739d " + longFiller + "\nmailgun:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := scanText(t, all, tc.text)
+			if n := countRule(fs, tc.rule); n != 1 {
+				t.Errorf("%d findings of %s, want 1 (%v)", n, tc.rule, locs(fs))
+			}
+		})
+	}
+}
