@@ -117,3 +117,8 @@ func checkPattern(field, s string, p *regexp.Regexp) error {
 	}
 	return nil
 }
+
+// ValidSHA reports whether s is a commit or blob SHA (SHA-1 or SHA-256
+// hex): what a worker checks before a SHA that GitHub's own answers gave it
+// goes into an API path.
+func ValidSHA(s string) bool { return shaPattern.MatchString(s) }

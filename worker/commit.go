@@ -3,13 +3,16 @@ package worker
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
 	"github.com/google/go-github/v60/github"
 
 	"github.com/pushguard/pushguard/checks"
+	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
 )
 
@@ -42,6 +45,9 @@ func (w *Worker) commitScan(ctx context.Context, repo repoRef, sha string) (*com
 // scanCommit fetches a commit's files page by page and scans their added
 // lines.
 func (w *Worker) scanCommit(ctx context.Context, repo repoRef, sha string) (*commitResult, error) {
+	if !queue.ValidSHA(sha) {
+		return nil, fmt.Errorf("commit %q: %w", sha, errNotAnID)
+	}
 	res := &commitResult{}
 	listed := 0
 	opts := &github.ListOptions{PerPage: 100}
@@ -149,6 +155,9 @@ func (w *Worker) scanBlob(ctx context.Context, repo repoRef, sha string, f *gith
 // fetchFile reads a file at a commit, or says why it is not read: missing,
 // or above the size cap.
 func (w *Worker) fetchFile(ctx context.Context, repo repoRef, path, ref, blobSHA string) ([]byte, string, error) {
+	if !safePath(path) || (blobSHA != "" && !queue.ValidSHA(blobSHA)) {
+		return nil, "", fmt.Errorf("file %q (blob %q): %w", path, blobSHA, errNotAnID)
+	}
 	fc, _, _, err := repo.gh.Repositories.GetContents(ctx, repo.owner, repo.name, path, &github.RepositoryContentGetOptions{Ref: ref})
 	if isNotFound(err) {
 		return nil, "missing", nil
@@ -171,11 +180,24 @@ func (w *Worker) fetchFile(ctx context.Context, repo repoRef, path, ref, blobSHA
 	}
 	// Files above 1 MB come without content: read the blob itself.
 	if blobSHA == "" {
-		blobSHA = fc.GetSHA()
+		if blobSHA = fc.GetSHA(); !queue.ValidSHA(blobSHA) {
+			return nil, "", fmt.Errorf("blob %q of %s: %w", blobSHA, path, errNotAnID)
+		}
 	}
 	data, _, err := repo.gh.Git.GetBlobRaw(ctx, repo.owner, repo.name, blobSHA)
 	if err != nil {
 		return nil, "", fmt.Errorf("get blob %s of %s: %w", blobSHA, path, err)
 	}
 	return data, "", nil
+}
+
+// errNotAnID: GitHub's answer held a SHA or path that is not one, so it is
+// not put into an API path (a job's own identifiers are checked by
+// queue.Job.Validate; these come from GitHub's answers).
+var errNotAnID = errors.New("not a valid identifier from GitHub's answer")
+
+// safePath reports whether a repository file path can go into a contents
+// URL as it is: relative, clean, with no ".." segment.
+func safePath(p string) bool {
+	return p != "" && !strings.HasPrefix(p, "/") && path.Clean(p) == p && p != ".." && !strings.HasPrefix(p, "../")
 }

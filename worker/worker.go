@@ -110,7 +110,7 @@ func (w *Worker) Handle(ctx context.Context, job queue.Job) error {
 	if errors.Is(err, ErrBusy) {
 		return w.busy(ctx, log, job, err)
 	}
-	if permanentGitHubError(err) {
+	if permanentGitHubError(err) || errors.Is(err, errNotAnID) {
 		log.Warn("GitHub refused the job for good; not retried", logkey.Error, err.Error())
 		return queue.Permanent(err)
 	}
