@@ -585,7 +585,7 @@ func lobRules() []Rule {
 			Provider:    "Lob",
 			Description: "Lob live secret API key (live_ + 35 hex) next to a Lob keyword; test_ and live_pub_ keys are not reported. Format: https://docs.lob.com/#tag/Authentication",
 			Keywords:    []string{"lob"},
-			Pattern:     `(?i:\blob)[A-Za-z0-9_.\-]{0,25}?["'\x60\]]{0,2}\s{0,3}(?:=>|:{1,3}=|\?=|\.=|[:=,(])\s{0,3}["'\x60]?(live_[a-f0-9]{35})(?:[^A-Za-z0-9_+/=.-]|$)`,
+			Pattern:     assigned(`\blob`, `live_[a-f0-9]{35}`),
 			Group:       1,
 			MinEntropy:  3.0,
 			Confidence:  Medium,
