@@ -36,6 +36,10 @@ type diffSink interface {
 	file(path string, binary bool)
 	added(num, col int, text []byte)
 	endFile()
+	// unreadableHunk says a hunk of the current file was skipped: its
+	// header is not one git writes (too many parents, impossible line
+	// numbers), so its lines were not scanned.
+	unreadableHunk()
 }
 
 var (
@@ -312,18 +316,21 @@ func (p *diffParser) startHunk(s string) {
 	}
 	p.parents = len(m[1]) - 1
 	if p.parents > maxParents {
-		return // not a diff git writes: skip the hunk rather than do quadratic work
+		p.sink.unreadableHunk() // not a diff git writes: skip the hunk rather than do quadratic work
+		return
 	}
 	p.oldLeft = p.oldLeft[:0]
 	for _, om := range oldRangeRe.FindAllStringSubmatch(m[2], -1) {
 		p.oldLeft = append(p.oldLeft, rangeLen(om[1]))
 	}
 	if len(p.oldLeft) != p.parents {
+		p.sink.unreadableHunk()
 		return
 	}
 	start, err := strconv.Atoi(m[3])
 	if err != nil || start > maxLineNumber {
-		return // not a line number git could write
+		p.sink.unreadableHunk() // not a line number git could write
+		return
 	}
 	p.newLine = max(start, 1) // "+0,0" for an empty new file
 	p.newLeft = rangeLen(m[4])

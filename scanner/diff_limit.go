@@ -67,6 +67,8 @@ func (c *capSink) added(num, col int, text []byte) {
 	c.next.added(num, col, text)
 }
 
+func (c *capSink) unreadableHunk() { c.next.unreadableHunk() }
+
 func (c *capSink) endFile() {
 	if !c.open {
 		c.next.endFile()

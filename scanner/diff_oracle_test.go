@@ -73,6 +73,7 @@ type lineListSink struct {
 func (s *lineListSink) commit(string)            {}
 func (s *lineListSink) file(path string, _ bool) { s.path = path }
 func (s *lineListSink) endFile()                 {}
+func (s *lineListSink) unreadableHunk()          {}
 func (s *lineListSink) added(num, _ int, text []byte) {
 	s.lines = append(s.lines, fmt.Sprintf("%s:%d:%s", s.path, num, text))
 }
@@ -83,6 +84,7 @@ func (nopSink) commit(string)          {}
 func (nopSink) file(string, bool)      {}
 func (nopSink) added(int, int, []byte) {}
 func (nopSink) endFile()               {}
+func (nopSink) unreadableHunk()        {}
 
 // BenchmarkParseDiff measures our parser alone on the Go-sources corpus.
 func BenchmarkParseDiff(b *testing.B) {

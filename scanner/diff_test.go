@@ -21,7 +21,8 @@ func (r *recordSink) file(path string, binary bool) {
 func (r *recordSink) added(num, col int, text []byte) {
 	r.events = append(r.events, fmt.Sprintf("+%d:%d %q", num, col, text))
 }
-func (r *recordSink) endFile() {}
+func (r *recordSink) endFile()        {}
+func (r *recordSink) unreadableHunk() {}
 
 func parseFixture(t *testing.T, name, patchPath string) []string {
 	t.Helper()

@@ -52,6 +52,7 @@ type orderSink struct {
 func (s *orderSink) commit(string)     {}
 func (s *orderSink) file(string, bool) { s.last = 0 }
 func (s *orderSink) endFile()          {}
+func (s *orderSink) unreadableHunk()   {}
 func (s *orderSink) added(num, col int, text []byte) {
 	if col == 1 && num < 1 && s.bad == "" {
 		s.bad = "added line number below 1"
@@ -107,6 +108,7 @@ type lineSink struct {
 func (s *lineSink) commit(string)            {}
 func (s *lineSink) file(path string, _ bool) { s.path = path }
 func (s *lineSink) endFile()                 {}
+func (s *lineSink) unreadableHunk()          {}
 func (s *lineSink) added(num, col int, text []byte) {
 	if s.lines == nil {
 		s.lines = map[lineKey]string{}

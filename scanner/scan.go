@@ -50,6 +50,9 @@ type Skipped struct {
 const (
 	SkipBinary   = "binary"
 	SkipTooLarge = "too large" // above the caller's size cap
+	// SkipUnreadableHunk: a hunk of the file had a header git does not
+	// write, so its lines were not scanned (the rest of the file was).
+	SkipUnreadableHunk = "unreadable hunk"
 )
 
 // ScanDiff scans the added lines of a unified diff: the output of git diff,
@@ -107,6 +110,8 @@ func IsBinary(data []byte) bool {
 type resultSink struct {
 	s    *Scanner
 	res  *Result
+	path string    // the file being read
+	bad  bool      // a hunk of it was unreadable (and listed)
 	sha  string    // the commit being read
 	fs   *fileScan // the file being scanned, nil between files and for binaries
 	scan *fileScan // reused across files
@@ -120,6 +125,7 @@ func (k *resultSink) commit(sha string) { k.sha = sha }
 
 func (k *resultSink) file(path string, binary bool) {
 	k.res.Files++
+	k.path, k.bad = path, false
 	if binary {
 		k.res.Skipped = append(k.res.Skipped, Skipped{Path: path, Commit: k.sha, Reason: SkipBinary})
 		return
@@ -142,6 +148,14 @@ func (k *resultSink) added(num, col int, text []byte) {
 	}
 	k.res.Bytes += int64(len(text))
 	k.fs.line(num, col, text)
+}
+
+// unreadableHunk lists the file as partly not scanned, once.
+func (k *resultSink) unreadableHunk() {
+	if !k.bad {
+		k.bad = true
+		k.res.Skipped = append(k.res.Skipped, Skipped{Path: k.path, Commit: k.sha, Reason: SkipUnreadableHunk})
+	}
 }
 
 func (k *resultSink) endFile() {
