@@ -43,6 +43,12 @@ func base62CRC32(s string) string {
 	return string(out)
 }
 
+// CRC32Token returns prefix, body and body's six-character base62 CRC-32:
+// a token ValidCRC32Token accepts when body is 30 base62 characters (tests
+// build their planted tokens with it, at run time, so that no whole token
+// sits in the repository).
+func CRC32Token(prefix, body string) string { return prefix + body + base62CRC32(body) }
+
 // ValidCRC32Token accepts a token of the form PREFIX + 30 random base62
 // characters + their six-character base62 CRC-32, as GitHub (ghp_, gho_, ghu_,
 // ghs_, ghr_) and npm (npm_) issue them. The prefix is everything up to and
