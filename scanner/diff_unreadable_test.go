@@ -14,9 +14,9 @@ func TestUnreadableHunkIsNamed(t *testing.T) {
 	key := "AKIA" + "QYLPMN5HKQ3JTR7W"
 	manyParents := strings.Repeat("@", 66) + " " + strings.Repeat("-1,1 ", 65) + "+1,1 " + strings.Repeat("@", 66)
 	cases := map[string]string{
-		"too many parents":     manyParents,
-		"impossible line":      "@@ -1,1 +99999999999999 @@",
-		"parents and ranges ≠": "@@@ -1,1 +1,1 @@@",
+		"too many parents":          manyParents,
+		"impossible line":           "@@ -1,1 +99999999999999 @@",
+		"parents and ranges differ": "@@@ -1,1 +1,1 @@@",
 	}
 	for name, header := range cases {
 		t.Run(name, func(t *testing.T) {
