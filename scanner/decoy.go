@@ -32,8 +32,12 @@ const (
 	DecoyPublishable
 )
 
-// allowMarker on a line suppresses every finding on it.
-const allowMarker = "pushguard:allow"
+// allowMarker on a line suppresses every finding on it; so does
+// gitleaksAllowMarker, so that lines annotated for gitleaks keep working.
+const (
+	allowMarker         = "pushguard:allow"
+	gitleaksAllowMarker = "gitleaks:allow"
+)
 
 var (
 	placeholderWords = regexp.MustCompile(`(?i)example|placeholder|changeme|change_me|your[_-]?(?:api[_-]?)?(?:key|token|secret|password)|dummy|redacted|replace[_-]?me|insert[_-]?|fake|foobar|lorem|notreal|not[_-]a[_-]real|xxxxx|\*\*\*\*|\.\.\.\.|<[a-z_ -]+>`)

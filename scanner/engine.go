@@ -115,7 +115,7 @@ func (f *fileScan) line(num, col int, text []byte) {
 // collectCandidates fills f.cands with the rules whose keywords occur in the
 // line (ignoring case), plus windowed rules active on it, and runs newly
 // activated windowed rules over the recent lines they now cover. It reports
-// whether the line carries the pushguard:allow marker.
+// whether the line carries the pushguard:allow (or gitleaks:allow) marker.
 func (f *fileScan) collectCandidates(num int, text []byte) (allowed bool) {
 	f.stamp++
 	f.cands = f.cands[:0]
@@ -123,7 +123,7 @@ func (f *fileScan) collectCandidates(num int, text []byte) (allowed bool) {
 		allowed = f.collectLong(num, text)
 	} else {
 		f.rs.keywords.match(text, func(kw int32) {
-			allowed = allowed || kw == f.rs.allowKW
+			allowed = allowed || f.rs.isAllow(kw)
 			f.addCandidates(num, kw)
 		})
 	}
@@ -146,7 +146,7 @@ func (f *fileScan) collectLong(num int, text []byte) (allowed bool) {
 	f.hitLimit = len(text) / anchorSpacing
 	f.rs.keywords.matchAt(text, func(kw int32, end int) {
 		if f.addHit(kw, end) {
-			allowed = allowed || kw == f.rs.allowKW
+			allowed = allowed || f.rs.isAllow(kw)
 			f.addCandidates(num, kw)
 		}
 	})

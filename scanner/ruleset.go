@@ -12,7 +12,7 @@ import (
 
 // engineVersion changes whenever the engine or the shared decoy filter
 // changes what it finds; it is part of every Ruleset's Version.
-const engineVersion = "engine-4"
+const engineVersion = "engine-5"
 
 // Ruleset is a compiled, immutable set of rules with its keyword prefilter.
 // It is safe for concurrent use.
@@ -20,7 +20,7 @@ type Ruleset struct {
 	rules     []*compiledRule
 	byID      map[string]*compiledRule
 	keywords  *keywordSet
-	allowKW   int32 // index of the pushguard:allow marker among the keywords
+	allowKW   int32 // index of the pushguard:allow marker among the keywords; gitleaks:allow follows it
 	kwList    []string
 	kwAll     []string // kwList and the allow marker: the prefilter's keywords
 	kwRules   [][]int  // keyword index -> rule indices
@@ -72,8 +72,8 @@ func NewRuleset(rules []Rule) (*Ruleset, error) {
 		return nil, errors.Join(errs...)
 	}
 	rs.allowKW = int32(len(rs.kwList))
-	rs.kwRules = append(rs.kwRules, nil)
-	rs.kwAll = append(slices.Clip(rs.kwList), allowMarker)
+	rs.kwRules = append(rs.kwRules, nil, nil)
+	rs.kwAll = append(slices.Clip(rs.kwList), allowMarker, gitleaksAllowMarker)
 	rs.addAnchors(kwIndex)
 	rs.keywords = newKeywordSet(rs.kwAll)
 	rs.version = rulesetVersion(rs.rules)
@@ -129,3 +129,6 @@ func rulesetVersion(rules []*compiledRule) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
+
+// isAllow reports whether keyword kw is one of the allow markers.
+func (rs *Ruleset) isAllow(kw int32) bool { return kw == rs.allowKW || kw == rs.allowKW+1 }
