@@ -13,6 +13,7 @@ import (
 
 	"github.com/pushguard/pushguard/adminapi"
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/store"
 )
 
 // TestAuditCommand lists decisions from Redis with `pushguard audit`.
@@ -20,9 +21,9 @@ func TestAuditCommand(t *testing.T) {
 	mr := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	defer rdb.Close()
-	store := decisions.NewStore(rdb, defaultKeyPrefix)
+	ds := decisions.NewStore(rdb, store.DefaultKeyPrefix)
 	fp := strings.Repeat("ab12", 16)
-	if err := store.Dismiss(context.Background(), decisions.Decision{InstallationID: 7, Repo: "o/r", Fingerprint: fp,
+	if err := ds.Dismiss(context.Background(), decisions.Decision{InstallationID: 7, Repo: "o/r", Fingerprint: fp,
 		Reason: decisions.ReasonRevoked, By: "maintainer", At: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC), PR: 5, RuleID: "github-pat", Redacted: "ghp_ab… (40 chars)"}); err != nil {
 		t.Fatal(err)
 	}

@@ -3,13 +3,11 @@ package app
 import (
 	"context"
 	"flag"
-	"fmt"
-
-	"github.com/redis/go-redis/v9"
+	"log/slog"
 
 	"github.com/pushguard/pushguard/adminapi"
 	"github.com/pushguard/pushguard/decisions"
-	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/store"
 )
 
 const auditUsage = `Usage:
@@ -38,11 +36,10 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt, err := queue.RedisOptions(url)
+	rdb, closeRedis, err := store.Connect(ctx, url, slog.New(slog.NewTextHandler(e.stderr, nil)))
 	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
+		return err
 	}
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
-	return adminapi.List(ctx, e.stdout, decisions.NewStore(rdb, defaultKeyPrefix), q)
+	defer closeRedis()
+	return adminapi.List(ctx, e.stdout, decisions.NewStore(rdb, store.DefaultKeyPrefix), q)
 }

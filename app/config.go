@@ -10,6 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/sweeper"
+	"github.com/pushguard/pushguard/worker"
 )
 
 // Defaults of the App's configuration.
@@ -39,7 +43,7 @@ type Config struct {
 	FingerprintKeyGenerated bool
 	MaxCommits              int
 	// ScanBudget is how long one job may spend scanning files; files left
-	// when it runs out are named as not scanned. 0: DefaultScanBudget.
+	// when it runs out are named as not scanned. 0: worker.DefaultScanBudget.
 	ScanBudget time.Duration
 	// AdminToken guards the audit API; empty disables it.
 	AdminToken    []byte
@@ -63,23 +67,23 @@ func (c Config) Embedded() bool { return c.RedisURL == "" }
 func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	r := envReader{getenv: getenv}
 	c := Config{
-		APIURL:     r.str("GITHUB_API_URL", DefaultGitHubAPIURL),
+		APIURL:     r.str("GITHUB_API_URL", ghapp.DefaultAPIURL),
 		RedisURL:   r.str("REDIS_URL", ""),
 		Addr:       r.str("PUSHGUARD_ADDR", DefaultAddr),
 		Workers:    r.int("PUSHGUARD_WORKERS", DefaultWorkers, 1, 1000),
-		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", DefaultMaxCommits, 1, 10000),
+		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", worker.DefaultMaxCommits, 1, 10000),
 		LogFormat:  strings.ToLower(r.str("LOG_FORMAT", "json")),
 	}
 	c.FingerprintKey = r.secret("PUSHGUARD_FINGERPRINT_KEY", false)
 	c.AdminToken = r.secret("PUSHGUARD_ADMIN_TOKEN", false)
 	r.check(len(c.AdminToken) == 0 || len(c.AdminToken) >= 16, "PUSHGUARD_ADMIN_TOKEN must be at least 16 bytes")
-	sweep := r.str("PUSHGUARD_SWEEP_INTERVAL", DefaultSweepInterval.String())
+	sweep := r.str("PUSHGUARD_SWEEP_INTERVAL", sweeper.DefaultSweepInterval.String())
 	interval, err := time.ParseDuration(sweep)
 	c.SweepInterval = interval
-	r.check(err == nil && (interval == 0 || interval >= MinSweepInterval), "PUSHGUARD_SWEEP_INTERVAL must be 0 (off) or a duration of at least %v such as 2m, not %q", MinSweepInterval, sweep)
-	budget := r.str("PUSHGUARD_SCAN_BUDGET", DefaultScanBudget.String())
+	r.check(err == nil && (interval == 0 || interval >= sweeper.MinSweepInterval), "PUSHGUARD_SWEEP_INTERVAL must be 0 (off) or a duration of at least %v such as 2m, not %q", sweeper.MinSweepInterval, sweep)
+	budget := r.str("PUSHGUARD_SCAN_BUDGET", worker.DefaultScanBudget.String())
 	c.ScanBudget, err = time.ParseDuration(budget)
-	r.check(err == nil && c.ScanBudget >= time.Second && c.ScanBudget <= maxScanBudget, "PUSHGUARD_SCAN_BUDGET must be a duration from 1s to %v such as 5m, not %q", maxScanBudget, budget)
+	r.check(err == nil && c.ScanBudget >= time.Second && c.ScanBudget <= worker.MaxScanBudget, "PUSHGUARD_SCAN_BUDGET must be a duration from 1s to %v such as 5m, not %q", worker.MaxScanBudget, budget)
 	r.check(c.LogFormat == "json" || c.LogFormat == "text", "LOG_FORMAT must be json or text, not %q", c.LogFormat)
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.problem("LOG_LEVEL: %v", err)
@@ -198,7 +202,7 @@ func (r *envReader) redisURL(v string) {
 func (r *envReader) apiURL(v string) string {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		r.problem("GITHUB_API_URL must be an http(s) URL such as %s or https://ghe.example.com/api/v3/, not %q", DefaultGitHubAPIURL, v)
+		r.problem("GITHUB_API_URL must be an http(s) URL such as %s or https://ghe.example.com/api/v3/, not %q", ghapp.DefaultAPIURL, v)
 		return v
 	}
 	if !strings.HasSuffix(v, "/") {

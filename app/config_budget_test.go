@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pushguard/pushguard/worker"
 )
 
 func TestScanBudgetConfig(t *testing.T) {
@@ -12,7 +14,7 @@ func TestScanBudgetConfig(t *testing.T) {
 		want    time.Duration
 		problem bool
 	}{
-		{"", DefaultScanBudget, false},
+		{"", worker.DefaultScanBudget, false},
 		{"90s", 90 * time.Second, false},
 		{"500ms", 0, true},
 		{"1h", 0, true},

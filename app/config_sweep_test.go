@@ -3,6 +3,8 @@ package app
 import (
 	"testing"
 	"time"
+
+	"github.com/pushguard/pushguard/sweeper"
 )
 
 func TestSweepIntervalConfig(t *testing.T) {
@@ -11,7 +13,7 @@ func TestSweepIntervalConfig(t *testing.T) {
 		want    time.Duration
 		wantErr bool
 	}{
-		{"", DefaultSweepInterval, false},
+		{"", sweeper.DefaultSweepInterval, false},
 		{"0", 0, false},
 		{"90s", 90 * time.Second, false},
 		{"1s", 0, true},

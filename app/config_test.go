@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/worker"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -41,8 +44,8 @@ func TestLoadConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if string(c.PrivateKey) != "PEM DATA" || c.Addr != DefaultAddr || c.APIURL != DefaultGitHubAPIURL || !c.Embedded() ||
-				!c.FingerprintKeyGenerated || len(c.FingerprintKey) != 32 || c.MaxCommits != DefaultMaxCommits {
+			if string(c.PrivateKey) != "PEM DATA" || c.Addr != DefaultAddr || c.APIURL != ghapp.DefaultAPIURL || !c.Embedded() ||
+				!c.FingerprintKeyGenerated || len(c.FingerprintKey) != 32 || c.MaxCommits != worker.DefaultMaxCommits {
 				t.Errorf("config %+v", c)
 			}
 		}},

@@ -67,7 +67,7 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := Config{AppID: c.AppID, PrivateKey: key, APIURL: c.GitHubURL, RedisURL: "redis://unused", Workers: 8,
-		FingerprintKey: []byte("crash fingerprint key 0123456789"), MaxCommits: DefaultMaxCommits,
+		FingerprintKey: []byte("crash fingerprint key 0123456789"), MaxCommits: worker.DefaultMaxCommits,
 		LogFormat: "json", LogLevel: slog.LevelInfo}
 	rdb := redis.NewClient(&redis.Options{Addr: c.RedisAddr, DB: c.RedisDB, Password: c.RedisPassword})
 	s, err := newService(cfg, newLogger(cfg, logs), serviceOptions{rdb: rdb, queue: crashQueueOptions(c.Queue), pollInterval: 50 * time.Millisecond})

@@ -25,6 +25,7 @@ import (
 	"github.com/pushguard/pushguard/internal/fakegithub"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/worker"
 )
 
 const (
@@ -80,7 +81,7 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 		ScanBudget: c.scanBudget,
 	}
 	if cfg.MaxCommits == 0 {
-		cfg.MaxCommits = DefaultMaxCommits
+		cfg.MaxCommits = worker.DefaultMaxCommits
 	}
 	if c.workers > 0 {
 		cfg.Workers = c.workers

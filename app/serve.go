@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/pushguard/pushguard/adminapi"
+	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/sweeper"
 	"github.com/pushguard/pushguard/webhook"
 )
@@ -52,7 +53,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	log := newLogger(cfg, e.stderr)
-	routeRedisLogs(log)
+	store.RouteRedisLogs(log)
 	if cfg.Setup { // no App credentials yet: create the App first
 		return serveSetup(ctx, e.getenv, cfg, log, ln, serviceOptions{})
 	}
@@ -76,7 +77,7 @@ func runWorkerCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	log := newLogger(cfg, e.stderr)
-	routeRedisLogs(log)
+	store.RouteRedisLogs(log)
 	return serve(ctx, cfg, log, ln, serviceOptions{workerOnly: true})
 }
 
@@ -92,8 +93,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		return err
 	}
 	defer s.Close()
-	retryCredentials, err := s.checkStart(ctx)
-	if err != nil {
+	if err := s.checkStart(ctx); err != nil {
 		ln.Close()
 		return err
 	}
@@ -109,25 +109,18 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 	var wg sync.WaitGroup
 	var workerErr error
 	workersDone := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	wg.Go(func() {
 		defer close(workersDone)
 		workerErr = s.runWorkers(workerCtx)
-	}()
-	if retryCredentials != nil { // GitHub was unreachable at start
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			retryCredentials(workerCtx)
-		}()
+	})
+	if s.creds.Err() != nil { // GitHub was unreachable at start
+		wg.Go(func() { s.creds.Retry(workerCtx) })
 	}
 	if cfg.SweepInterval > 0 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sweeper.New(s.gh.App(), s.store, s.log, cfg.SweepInterval, s.metrics.Redelivered).Run(workerCtx) // redelivers webhook deliveries that failed
-		}()
+		// redelivers webhook deliveries that failed
+		wg.Go(func() {
+			sweeper.New(s.gh.App(), s.store, s.log, cfg.SweepInterval, s.metrics.Redelivered).Run(workerCtx)
+		})
 	}
 	httpErr := make(chan error, 1)
 	go func() { httpErr <- srv.Serve(ln) }()

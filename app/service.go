@@ -16,28 +16,11 @@ import (
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
-	"github.com/pushguard/pushguard/sweeper"
 	"github.com/pushguard/pushguard/worker"
 )
 
-// Defaults of the configuration that the packages they configure own.
-const (
-	// DefaultGitHubAPIURL is github.com's REST API.
-	DefaultGitHubAPIURL = ghapp.DefaultAPIURL
-	// DefaultMaxCommits is how many commits a job scans one by one.
-	DefaultMaxCommits = worker.DefaultMaxCommits
-	// DefaultScanBudget is how long one job may spend scanning files.
-	DefaultScanBudget = worker.DefaultScanBudget
-	// DefaultSweepInterval is how often failed deliveries are looked for.
-	DefaultSweepInterval = sweeper.DefaultSweepInterval
-	// MinSweepInterval is the shortest sweep interval allowed.
-	MinSweepInterval = sweeper.MinSweepInterval
-	// maxScanBudget keeps a budget inside a job's timeout.
-	maxScanBudget = worker.MaxScanBudget
-)
-
-// defaultKeyPrefix prefixes every key pushguard keeps in Redis.
-const defaultKeyPrefix = store.DefaultKeyPrefix
+// redisStartTimeout bounds the ping of Redis at start.
+const redisStartTimeout = 5 * time.Second
 
 // service is the running App: Redis, the queue, the GitHub App's clients and
 // the worker. The serve and worker commands build one; so do the end-to-end
@@ -56,10 +39,8 @@ type service struct {
 	closer    []func()
 	// pollInterval is how often idle workers look for jobs (tests shorten it).
 	pollInterval time.Duration
-	// creds is whether GitHub accepted the App's credentials (startup.go).
-	creds *credentialStatus
-	// credentialRetry is the first wait before asking GitHub again.
-	credentialRetry time.Duration
+	// creds is whether GitHub accepted the App's credentials.
+	creds *ghapp.CredentialCheck
 }
 
 // serviceOptions are what tests change.
@@ -70,17 +51,14 @@ type serviceOptions struct {
 	pollInterval time.Duration         // how often idle workers look for jobs
 	workerOnly   bool                  // the worker command: no webhook route
 	// credentialRetry is the first wait before GET /app is tried again
-	// when GitHub could not be reached at start (defaultCredentialRetry).
+	// when GitHub could not be reached at start (ghapp.DefaultCredentialRetry).
 	credentialRetry time.Duration
 }
 
 // newService connects to Redis (or starts the embedded one) and builds the
 // queue, the GitHub App's clients and the worker.
 func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, error) {
-	s := &service{cfg: cfg, log: log, creds: &credentialStatus{err: errCredentialsUnverified}, credentialRetry: opts.credentialRetry}
-	if s.credentialRetry <= 0 {
-		s.credentialRetry = defaultCredentialRetry
-	}
+	s := &service{cfg: cfg, log: log}
 	rdb := opts.rdb
 	if rdb == nil {
 		var err error
@@ -105,6 +83,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	}
 	gh.ObserveRateLimit(s.metrics.RateRemaining)
 	s.gh = gh
+	s.creds = ghapp.NewCredentialCheck(gh.Verify, log, opts.credentialRetry)
 	rules, err := scanner.Default()
 	if err != nil {
 		s.Close()
@@ -138,6 +117,19 @@ func (s *service) connectRedis(ctx context.Context) (redis.UniversalClient, erro
 	return rdb, nil
 }
 
+// checkStart runs the start-up checks before serving: Redis must answer
+// (store.StartError says why not), and GitHub must not reject the App's
+// credentials. When GitHub cannot be reached, the service starts not
+// ready and s.creds.Retry keeps asking.
+func (s *service) checkStart(ctx context.Context) error {
+	pingCtx, cancel := context.WithTimeout(ctx, redisStartTimeout)
+	defer cancel()
+	if err := s.queue.Ping(pingCtx); err != nil {
+		return store.StartError(s.rdb, s.cfg.RedisURL, s.cfg.Embedded(), err)
+	}
+	return s.creds.Check(ctx)
+}
+
 // runWorkers runs the workers until ctx ends, then hands back what is
 // unfinished.
 func (s *service) runWorkers(ctx context.Context) error {
@@ -159,9 +151,7 @@ func (s *service) ready(ctx context.Context) error {
 	if err := s.queue.Ping(ctx); err != nil {
 		errs = append(errs, err)
 	}
-	if s.gh == nil {
-		errs = append(errs, errors.New("github credentials not loaded"))
-	} else if err := s.creds.get(); err != nil {
+	if err := s.creds.Err(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -4,7 +4,7 @@
 // download their schemas: every Kubernetes document is decoded strictly into
 // the fields it may use, and checked for probes, resources, security
 // contexts and secret handling; environment variables against the code and
-// the README; the dashboard's metrics against app/metrics.go.
+// the README; the dashboard's metrics against metrics/metrics.go.
 package deploy
 
 import (
@@ -785,7 +785,7 @@ func documentedEnvNames(t *testing.T) map[string]bool {
 }
 
 // TestGrafanaDashboard checks that the dashboard parses, that every metric
-// its queries use exists in app/metrics.go, and that every metric there has
+// its queries use exists in metrics/metrics.go, and that every metric there has
 // a panel.
 func TestGrafanaDashboard(t *testing.T) {
 	t.Parallel()
@@ -834,7 +834,7 @@ func TestGrafanaDashboard(t *testing.T) {
 					}
 				}
 				if !defined[base] {
-					t.Errorf("panel %q: %s is not a metric of app/metrics.go", p.Title, n)
+					t.Errorf("panel %q: %s is not a metric of metrics/metrics.go", p.Title, n)
 				}
 				used[base] = true
 			}
@@ -847,10 +847,10 @@ func TestGrafanaDashboard(t *testing.T) {
 	}
 }
 
-// definedMetrics are the metric names app/metrics.go registers.
+// definedMetrics are the metric names metrics/metrics.go registers.
 func definedMetrics(t *testing.T) map[string]bool {
 	t.Helper()
-	b, err := os.ReadFile("../app/metrics.go")
+	b, err := os.ReadFile("../metrics/metrics.go")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -859,7 +859,7 @@ func definedMetrics(t *testing.T) map[string]bool {
 		out[m[1]] = true
 	}
 	if len(out) == 0 {
-		t.Fatal("no metric names found in app/metrics.go")
+		t.Fatal("no metric names found in metrics/metrics.go")
 	}
 	return out
 }
