@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/adminapi"
+	"github.com/pushguard/pushguard/cli"
 	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/store"
 )
@@ -37,13 +38,13 @@ func TestAuditCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &page); err != nil || len(page.Entries) != 1 || page.Entries[0].PR != 5 {
 		t.Errorf("json page %+v, err %v", page, err)
 	}
-	if r := run(t, "", "audit"); r.code != exitError {
+	if r := run(t, "", "audit"); r.code != cli.ExitError {
 		t.Errorf("audit without --installation: exit %d", r.code)
 	}
 	for url, want := range map[string]string{"": "REDIS_URL is required", "http://" + mr.Addr(): "redis:// or rediss://"} {
 		t.Setenv("REDIS_URL", url)
-		if r := run(t, "", "audit", "--installation", "7"); r.code != exitError || !strings.Contains(r.stderr, want) {
-			t.Errorf("REDIS_URL=%q: exit %d, stderr %q; want %d and %q", url, r.code, r.stderr, exitError, want)
+		if r := run(t, "", "audit", "--installation", "7"); r.code != cli.ExitError || !strings.Contains(r.stderr, want) {
+			t.Errorf("REDIS_URL=%q: exit %d, stderr %q; want %d and %q", url, r.code, r.stderr, cli.ExitError, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pushguard/pushguard/cli"
 	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/worker"
 )
@@ -96,7 +97,7 @@ func TestServeRefusesEmptySecret(t *testing.T) {
 	t.Setenv("GITHUB_APP_ID", "1")
 	t.Setenv("GITHUB_PRIVATE_KEY", "pem")
 	r := run(t, "", "serve")
-	if r.code != exitError || !strings.Contains(r.stderr, "GITHUB_WEBHOOK_SECRET") {
+	if r.code != cli.ExitError || !strings.Contains(r.stderr, "GITHUB_WEBHOOK_SECRET") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/pushguard/pushguard/adminapi"
+	"github.com/pushguard/pushguard/cli"
 	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/sweeper"
 	"github.com/pushguard/pushguard/webhook"
@@ -40,11 +41,11 @@ They stop gracefully on SIGINT or SIGTERM.
 `
 
 // runServe is the serve command.
-func runServe(ctx context.Context, e *env, args []string) error {
-	if _, err := parseFlags(e, flag.NewFlagSet("serve", flag.ContinueOnError), serveUsage, args); err != nil {
+func runServe(ctx context.Context, e cli.Env, args []string) error {
+	if _, err := cli.ParseFlags(e, flag.NewFlagSet("serve", flag.ContinueOnError), serveUsage, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e.getenv, true)
+	cfg, err := loadConfig(e.Getenv, true)
 	if err != nil {
 		return err
 	}
@@ -52,20 +53,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	log := newLogger(cfg, e.stderr)
+	log := newLogger(cfg, e.Stderr)
 	store.RouteRedisLogs(log)
 	if cfg.Setup { // no App credentials yet: create the App first
-		return serveSetup(ctx, e.getenv, cfg, log, ln, serviceOptions{})
+		return serveSetup(ctx, e.Getenv, cfg, log, ln, serviceOptions{})
 	}
 	return serve(ctx, cfg, log, ln, serviceOptions{})
 }
 
 // runWorkerCmd is the worker command.
-func runWorkerCmd(ctx context.Context, e *env, args []string) error {
-	if _, err := parseFlags(e, flag.NewFlagSet("worker", flag.ContinueOnError), serveUsage, args); err != nil {
+func runWorkerCmd(ctx context.Context, e cli.Env, args []string) error {
+	if _, err := cli.ParseFlags(e, flag.NewFlagSet("worker", flag.ContinueOnError), serveUsage, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e.getenv, false)
+	cfg, err := loadConfig(e.Getenv, false)
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,7 @@ func runWorkerCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	log := newLogger(cfg, e.stderr)
+	log := newLogger(cfg, e.Stderr)
 	store.RouteRedisLogs(log)
 	return serve(ctx, cfg, log, ln, serviceOptions{workerOnly: true})
 }
