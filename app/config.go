@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/sweeper"
 	"github.com/pushguard/pushguard/worker"
 )
@@ -88,10 +88,11 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.problem("LOG_LEVEL: %v", err)
 	}
-	c.APIURL = r.apiURL(c.APIURL)
+	c.APIURL, err = ghapp.ParseAPIURL(c.APIURL)
+	r.ok(err)
 	c.CredentialsFile = r.str("PUSHGUARD_CREDENTIALS_FILE", DefaultCredentialsFile)
 	r.credentials(&c, needWebhook) // the environment, else CredentialsFile
-	r.redisURL(c.RedisURL)
+	r.ok(store.CheckURL(c.RedisURL))
 	switch {
 	case len(c.FingerprintKey) == 0 && c.Embedded():
 		c.FingerprintKey, c.FingerprintKeyGenerated = randomKey(), true
@@ -110,7 +111,7 @@ func loadRedisURL(getenv func(string) string) (string, error) {
 	r := envReader{getenv: getenv}
 	v := r.str("REDIS_URL", "")
 	r.check(v != "", "REDIS_URL is required: the audit trail lives in the App's Redis")
-	r.redisURL(v)
+	r.ok(store.CheckURL(v))
 	return v, r.err()
 }
 
@@ -189,26 +190,12 @@ func (r *envReader) secret(name string, required bool) []byte {
 	return []byte(val)
 }
 
-// redisURL checks REDIS_URL when set: redis:// or rediss:// (TLS).
-func (r *envReader) redisURL(v string) {
-	if v != "" {
-		u, err := url.Parse(v)
-		r.check(err == nil && (u.Scheme == "redis" || u.Scheme == "rediss"), "REDIS_URL must be a redis:// or rediss:// URL")
+// ok records err, a check of a value by the package that uses it, as a
+// problem.
+func (r *envReader) ok(err error) {
+	if err != nil {
+		r.problem("%v", err)
 	}
-}
-
-// apiURL checks GITHUB_API_URL: https://api.github.com/ or a GitHub
-// Enterprise Server's https://HOST/api/v3/.
-func (r *envReader) apiURL(v string) string {
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		r.problem("GITHUB_API_URL must be an http(s) URL such as %s or https://ghe.example.com/api/v3/, not %q", ghapp.DefaultAPIURL, v)
-		return v
-	}
-	if !strings.HasSuffix(v, "/") {
-		v += "/"
-	}
-	return v
 }
 
 func randomKey() []byte {
