@@ -72,11 +72,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	s.pollInterval = opts.pollInterval
 	s.queue = queue.New(rdb, qopts)
 	s.metrics = metrics.New(s.queue)
-	transport := opts.transport
-	if transport == nil {
-		transport = http.DefaultTransport
-	}
-	gh, err := ghapp.New(cfg.AppID, cfg.PrivateKey, cfg.APIURL, s.metrics.Transport(transport))
+	gh, err := ghapp.New(cfg.AppID, cfg.PrivateKey, cfg.APIURL, s.metrics.Transport(opts.transport))
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -102,16 +98,12 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 // connectRedis opens REDIS_URL, or starts the embedded Redis (store.Connect
 // warns that nothing survives a restart; so is a random fingerprint key).
 func (s *service) connectRedis(ctx context.Context) (redis.UniversalClient, error) {
-	url := s.cfg.RedisURL
-	if s.cfg.Embedded() {
-		url = ""
-	}
-	rdb, closeFn, err := store.Connect(ctx, url, s.log)
+	rdb, closeFn, err := store.Connect(ctx, s.cfg.RedisURL, s.log) // embedded when empty
 	if err != nil {
 		return nil, err
 	}
 	s.closer = append(s.closer, closeFn)
-	if url == "" && s.cfg.FingerprintKeyGenerated {
+	if s.cfg.Embedded() && s.cfg.FingerprintKeyGenerated {
 		s.log.Warn("PUSHGUARD_FINGERPRINT_KEY is not set: using a random key for this run; fingerprints change at every restart")
 	}
 	return rdb, nil
@@ -147,14 +139,7 @@ func (s *service) runWorkers(ctx context.Context) error {
 
 // ready reports why the service cannot take work, or nil.
 func (s *service) ready(ctx context.Context) error {
-	var errs []error
-	if err := s.queue.Ping(ctx); err != nil {
-		errs = append(errs, err)
-	}
-	if err := s.creds.Err(); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
+	return errors.Join(s.queue.Ping(ctx), s.creds.Err())
 }
 
 // Close closes Redis (and stops the embedded one), last.
