@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/internal/fakegithub"
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
 )
@@ -89,10 +90,17 @@ func TestE2EDeadLetter(t *testing.T) {
 	if run.Conclusion != "action_required" || !strings.Contains(run.Output.Summary, "could not finish") {
 		t.Errorf("conclusion %q; summary:\n%s", run.Conclusion, run.Output.Summary)
 	}
-	dead, err := queue.New(e.rdb, queue.Options{Name: e.qname, KeyPrefix: e.prefix}).Dead(context.Background(), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// OnDead completes the check run before asynq archives the job: the job
+	// reaches the dead-letter store a moment after the run completes.
+	q := queue.New(e.rdb, queue.Options{Name: e.qname, KeyPrefix: e.prefix})
+	var dead []queue.DeadJob
+	poll.Until(t, 30*time.Second, func() bool {
+		var err error
+		if dead, err = q.Dead(context.Background(), 10); err != nil {
+			t.Fatal(err)
+		}
+		return len(dead) > 0
+	}, "the job in the dead-letter store")
 	if len(dead) != 1 || !strings.Contains(dead[0].LastError, "500") || dead[0].Job.HeadSHA != c {
 		t.Errorf("dead jobs %+v, want the push with its 500", dead)
 	}
