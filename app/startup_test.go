@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/internal/fakegithub"
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
 )
@@ -181,20 +182,21 @@ func TestReadyzWaitsForVerifiedCredentials(t *testing.T) {
 // its deadline.
 func waitStatus(t *testing.T, url string, ok func(int) bool) (int, string) {
 	t.Helper()
-	last := ""
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	var status int
+	var body, last string
+	answered := func() bool {
 		resp, err := http.Get(url)
 		if err != nil {
 			last = err.Error()
-			continue
+			return false
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if ok(resp.StatusCode) {
-			return resp.StatusCode, string(b)
-		}
-		last = resp.Status + " " + string(b)
+		status, body, last = resp.StatusCode, string(b), resp.Status+" "+string(b)
+		return ok(status)
 	}
-	t.Fatalf("GET %s never answered as expected; last: %s", url, last)
-	return 0, ""
+	if !poll.Wait(20*time.Second, answered) {
+		t.Fatalf("GET %s never answered as expected; last: %s", url, last)
+	}
+	return status, body
 }
