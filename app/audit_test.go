@@ -52,6 +52,7 @@ func TestAuditCommand(t *testing.T) {
 // TestE2EAuditAPI: a dismissal shows in the audit API, which needs the
 // admin token.
 func TestE2EAuditAPI(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{adminToken: "audit-token-0123456789"})
 	s := plant(t, 60)
 	pr, _ := e.prWithSecret(s)

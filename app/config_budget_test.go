@@ -9,6 +9,7 @@ import (
 )
 
 func TestScanBudgetConfig(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		value   string
 		want    time.Duration

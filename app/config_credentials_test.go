@@ -18,6 +18,7 @@ func testCredentials() setup.Credentials {
 }
 
 func TestLoadConfigCredentialsFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "creds.json")
 	if err := setup.WriteCredentials(file, testCredentials()); err != nil {

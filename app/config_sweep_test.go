@@ -8,6 +8,7 @@ import (
 )
 
 func TestSweepIntervalConfig(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		env     string
 		want    time.Duration

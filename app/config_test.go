@@ -14,6 +14,7 @@ import (
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestLoadConfigListsEveryProblem(t *testing.T) {
+	t.Parallel()
 	_, err := loadConfig(envOf(map[string]string{
 		"GITHUB_APP_ID": "abc", "LOG_FORMAT": "xml", "GITHUB_API_URL": "ftp://x", "REDIS_URL": "http://r",
 		"PUSHGUARD_WORKERS": "0",
@@ -30,6 +31,7 @@ func TestLoadConfigListsEveryProblem(t *testing.T) {
 }
 
 func TestLoadConfig(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "key.pem")
 	if err := os.WriteFile(keyFile, []byte("PEM DATA\n"), 0o600); err != nil {

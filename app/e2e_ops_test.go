@@ -22,6 +22,7 @@ import (
 // TestE2ERedisRestart restarts Redis while one job is in flight and another
 // waits in the queue: both complete, and the webhook works again after.
 func TestE2ERedisRestart(t *testing.T) {
+	t.Parallel()
 	mr := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	t.Cleanup(func() { rdb.Close() })
@@ -50,6 +51,7 @@ func TestE2ERedisRestart(t *testing.T) {
 // TestE2EEnterpriseServer runs against a GitHub Enterprise Server URL
 // (https://HOST/api/v3/), unchanged.
 func TestE2EEnterpriseServer(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{enterprise: true})
 	if !strings.HasSuffix(e.gh.URL(), "/api/v3/") {
 		t.Fatalf("fake URL %s is not an Enterprise Server URL", e.gh.URL())
@@ -65,6 +67,7 @@ func TestE2EEnterpriseServer(t *testing.T) {
 
 // TestE2ETokenCached: many jobs of one installation share one token.
 func TestE2ETokenCached(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	prev := e.repo.Head()
 	for i := 0; i < 3; i++ {
@@ -81,6 +84,7 @@ func TestE2ETokenCached(t *testing.T) {
 // TestE2EDeadLetter: a job that fails every try ends in the dead-letter
 // store with its error, and its check run fails closed (action_required).
 func TestE2EDeadLetter(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	before := e.repo.Head()
 	c := e.repo.Commit("c", map[string]string{"f.txt": "x\n"})
@@ -119,6 +123,7 @@ func TestE2EDeadLetter(t *testing.T) {
 // TestE2EMissingPatch: a file GitHub sends without a patch is fetched and
 // scanned whole; a binary one is listed as not scanned.
 func TestE2EMissingPatch(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 22)
 	e.gh.DropPatch("generated/big.env")
@@ -142,6 +147,7 @@ func TestE2EMissingPatch(t *testing.T) {
 // TestE2EGracefulShutdown stops the server while a job is in flight: the
 // job finishes before serve returns.
 func TestE2EGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 23)
 	e.gh.Inject(fakegithub.Fault{Method: "GET", PathRegexp: `^/repos/[^/]+/[^/]+/commits/[0-9a-f]{40}$`, Times: 1, Delay: 700 * time.Millisecond})
@@ -164,6 +170,7 @@ func TestE2EGracefulShutdown(t *testing.T) {
 // TestE2ERescanButton presses Re-scan (GitHub's own requested_action
 // payload): a new check run is made on the same SHA, as GitHub expects.
 func TestE2ERescanButton(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 24)
 	before := e.repo.Head()
@@ -192,6 +199,7 @@ func TestE2ERescanButton(t *testing.T) {
 // workers cannot run, and serve stops with their error instead of accepting
 // webhooks nobody would process.
 func TestServeStopsWhenWorkersCannotRun(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(t, fakegithub.Options{})
 	cfg := Config{AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte("s"), APIURL: gh.URL(),
 		RedisURL: "redis://unused", Workers: 1, FingerprintKey: []byte("0123456789abcdef0123"), MaxCommits: 10, LogFormat: "json"}

@@ -66,6 +66,7 @@ func otherKeyPEM(t *testing.T) []byte {
 // key, stops serve at start with an error naming the App ID, before it logs
 // "serving".
 func TestServeRefusesRejectedCredentials(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(t, fakegithub.Options{})
 	tests := []struct {
 		name   string
@@ -99,6 +100,7 @@ func TestServeRefusesRejectedCredentials(t *testing.T) {
 // with a message that says why, before it logs "serving". rediss:// against
 // a plain-text Redis says that the server may not speak TLS.
 func TestServeRedisFailsFast(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(t, fakegithub.Options{})
 	plain := miniredis.RunT(t)
 	closed := miniredis.RunT(t)
@@ -149,6 +151,7 @@ func (f *failingApp) RoundTrip(r *http.Request) (*http.Response, error) {
 // start, serve starts but /readyz says not ready, naming the credentials,
 // until a retry verifies them.
 func TestReadyzWaitsForVerifiedCredentials(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(t, fakegithub.Options{})
 	rt := &failingApp{base: http.DefaultTransport}
 	rt.down.Store(true)

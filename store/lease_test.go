@@ -61,6 +61,7 @@ func dead(t *testing.T, s *Store, name, holder string) *Lease {
 }
 
 func TestLeaseOfDeadHolderFreesWithinTTL(t *testing.T) {
+	t.Parallel()
 	s := leaseStore(t)
 	ctx := context.Background()
 	dead(t, s, "sha", "task-a")
@@ -85,6 +86,7 @@ func TestLeaseOfDeadHolderFreesWithinTTL(t *testing.T) {
 }
 
 func TestLeaseRenewedWhileHolderLives(t *testing.T) {
+	t.Parallel()
 	s := leaseStore(t)
 	ctx := context.Background()
 	l, err := s.Acquire(ctx, "sha", "task-a", leaseTTL)
@@ -103,6 +105,7 @@ func TestLeaseRenewedWhileHolderLives(t *testing.T) {
 }
 
 func TestLeaseOfEarlierTryTakenOver(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		alive bool // try 1's worker still runs (cut off from Redis past asynq's lease, say)
@@ -141,6 +144,7 @@ func TestLeaseOfEarlierTryTakenOver(t *testing.T) {
 }
 
 func TestLeaseReleaseKeepsAnotherHoldersLease(t *testing.T) {
+	t.Parallel()
 	s := leaseStore(t)
 	ctx := context.Background()
 	old := dead(t, s, "sha", "task-a")
@@ -167,6 +171,7 @@ func TestLeaseReleaseKeepsAnotherHoldersLease(t *testing.T) {
 }
 
 func TestLeaseLostStopsTheWork(t *testing.T) {
+	t.Parallel()
 	s := leaseStore(t)
 	l, err := s.Acquire(context.Background(), "sha", "task-a", leaseTTL)
 	if err != nil {
@@ -191,6 +196,7 @@ func TestLeaseLostStopsTheWork(t *testing.T) {
 }
 
 func TestBusyCountResetsOnAcquire(t *testing.T) {
+	t.Parallel()
 	s := leaseStore(t)
 	ctx := context.Background()
 	for want := 1; want <= 3; want++ {
