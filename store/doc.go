@@ -7,6 +7,7 @@
 // CheckURL), the diagnosis of a Redis that fails at start (StartError), and
 // the adapter that sends go-redis's own log lines to slog (RouteRedisLogs).
 //
-// It imports only internal/logkey of ours: never the worker, the sweeper,
+// It imports only queue (its REDIS_URL parsing) and internal/logkey of
+// ours: never the worker, the sweeper,
 // the webhook or GitHub's API.
 package store
