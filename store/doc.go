@@ -8,6 +8,5 @@
 // the adapter that sends go-redis's own log lines to slog (RouteRedisLogs).
 //
 // It imports only queue (its REDIS_URL parsing) and internal/logkey of
-// ours: never the worker, the sweeper,
-// the webhook or GitHub's API.
+// ours: never the worker, the sweeper, the webhook or GitHub's API.
 package store
