@@ -12,7 +12,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/adminapi"
+	"github.com/pushguard/pushguard/cli"
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/store"
 )
 
 // TestAuditCommand lists decisions from Redis with `pushguard audit`.
@@ -20,9 +22,9 @@ func TestAuditCommand(t *testing.T) {
 	mr := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	defer rdb.Close()
-	store := decisions.NewStore(rdb, defaultKeyPrefix)
+	ds := decisions.NewStore(rdb, store.DefaultKeyPrefix)
 	fp := strings.Repeat("ab12", 16)
-	if err := store.Dismiss(context.Background(), decisions.Decision{InstallationID: 7, Repo: "o/r", Fingerprint: fp,
+	if err := ds.Dismiss(context.Background(), decisions.Decision{InstallationID: 7, Repo: "o/r", Fingerprint: fp,
 		Reason: decisions.ReasonRevoked, By: "maintainer", At: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC), PR: 5, RuleID: "github-pat", Redacted: "ghp_ab… (40 chars)"}); err != nil {
 		t.Fatal(err)
 	}
@@ -36,13 +38,13 @@ func TestAuditCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &page); err != nil || len(page.Entries) != 1 || page.Entries[0].PR != 5 {
 		t.Errorf("json page %+v, err %v", page, err)
 	}
-	if r := run(t, "", "audit"); r.code != exitError {
+	if r := run(t, "", "audit"); r.code != cli.ExitError {
 		t.Errorf("audit without --installation: exit %d", r.code)
 	}
 	for url, want := range map[string]string{"": "REDIS_URL is required", "http://" + mr.Addr(): "redis:// or rediss://"} {
 		t.Setenv("REDIS_URL", url)
-		if r := run(t, "", "audit", "--installation", "7"); r.code != exitError || !strings.Contains(r.stderr, want) {
-			t.Errorf("REDIS_URL=%q: exit %d, stderr %q; want %d and %q", url, r.code, r.stderr, exitError, want)
+		if r := run(t, "", "audit", "--installation", "7"); r.code != cli.ExitError || !strings.Contains(r.stderr, want) {
+			t.Errorf("REDIS_URL=%q: exit %d, stderr %q; want %d and %q", url, r.code, r.stderr, cli.ExitError, want)
 		}
 	}
 }
@@ -50,6 +52,7 @@ func TestAuditCommand(t *testing.T) {
 // TestE2EAuditAPI: a dismissal shows in the audit API, which needs the
 // admin token.
 func TestE2EAuditAPI(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{adminToken: "audit-token-0123456789"})
 	s := plant(t, 60)
 	pr, _ := e.prWithSecret(s)

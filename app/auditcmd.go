@@ -3,13 +3,12 @@ package app
 import (
 	"context"
 	"flag"
-	"fmt"
-
-	"github.com/redis/go-redis/v9"
+	"log/slog"
 
 	"github.com/pushguard/pushguard/adminapi"
+	"github.com/pushguard/pushguard/cli"
 	"github.com/pushguard/pushguard/decisions"
-	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/store"
 )
 
 const auditUsage = `Usage:
@@ -21,28 +20,27 @@ newest first, reading the Redis named by REDIS_URL.
 
 // runAudit is the audit command: app reads REDIS_URL and builds the Redis
 // client; adminapi lists the audit trail.
-func runAudit(ctx context.Context, e *env, args []string) error {
+func runAudit(ctx context.Context, e cli.Env, args []string) error {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 	q := adminapi.ListQuery{}
 	fs.Int64Var(&q.Installation, "installation", 0, "the installation's ID")
 	fs.StringVar(&q.Cursor, "cursor", "", "continue after this entry (the next_cursor of a previous page)")
 	fs.IntVar(&q.Limit, "limit", 50, "entries per page")
 	fs.StringVar(&q.Format, "format", "text", "text or json")
-	if _, err := parseFlags(e, fs, auditUsage, args); err != nil {
+	if _, err := cli.ParseFlags(e, fs, auditUsage, args); err != nil {
 		return err
 	}
 	if q.Installation <= 0 || (q.Format != "text" && q.Format != "json") {
-		return usagef("--installation is required and --format must be text or json")
+		return cli.Usagef("--installation is required and --format must be text or json")
 	}
-	url, err := loadRedisURL(e.getenv)
+	url, err := loadRedisURL(e.Getenv)
 	if err != nil {
 		return err
 	}
-	opt, err := queue.RedisOptions(url)
+	rdb, closeRedis, err := store.Connect(ctx, url, slog.New(slog.NewTextHandler(e.Stderr, nil)))
 	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
+		return err
 	}
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
-	return adminapi.List(ctx, e.stdout, decisions.NewStore(rdb, defaultKeyPrefix), q)
+	defer closeRedis()
+	return adminapi.List(ctx, e.Stdout, decisions.NewStore(rdb, store.DefaultKeyPrefix), q)
 }

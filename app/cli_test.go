@@ -7,6 +7,7 @@ import (
 )
 
 func TestMainDispatch(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		args       []string
@@ -42,6 +43,7 @@ func TestMainDispatch(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	got := run(t, "", "version")
 	want := regexp.MustCompile(`^pushguard dev \(rules [0-9a-f]{16}, \d+ rules\)\n$`)
 	if got.code != 0 || !want.MatchString(got.stdout) {

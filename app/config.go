@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/store"
+	"github.com/pushguard/pushguard/sweeper"
+	"github.com/pushguard/pushguard/worker"
 )
 
 // Defaults of the App's configuration.
@@ -39,7 +43,7 @@ type Config struct {
 	FingerprintKeyGenerated bool
 	MaxCommits              int
 	// ScanBudget is how long one job may spend scanning files; files left
-	// when it runs out are named as not scanned. 0: DefaultScanBudget.
+	// when it runs out are named as not scanned. 0: worker.DefaultScanBudget.
 	ScanBudget time.Duration
 	// AdminToken guards the audit API; empty disables it.
 	AdminToken    []byte
@@ -63,31 +67,32 @@ func (c Config) Embedded() bool { return c.RedisURL == "" }
 func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	r := envReader{getenv: getenv}
 	c := Config{
-		APIURL:     r.str("GITHUB_API_URL", DefaultGitHubAPIURL),
+		APIURL:     r.str("GITHUB_API_URL", ghapp.DefaultAPIURL),
 		RedisURL:   r.str("REDIS_URL", ""),
 		Addr:       r.str("PUSHGUARD_ADDR", DefaultAddr),
 		Workers:    r.int("PUSHGUARD_WORKERS", DefaultWorkers, 1, 1000),
-		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", DefaultMaxCommits, 1, 10000),
+		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", worker.DefaultMaxCommits, 1, 10000),
 		LogFormat:  strings.ToLower(r.str("LOG_FORMAT", "json")),
 	}
 	c.FingerprintKey = r.secret("PUSHGUARD_FINGERPRINT_KEY", false)
 	c.AdminToken = r.secret("PUSHGUARD_ADMIN_TOKEN", false)
 	r.check(len(c.AdminToken) == 0 || len(c.AdminToken) >= 16, "PUSHGUARD_ADMIN_TOKEN must be at least 16 bytes")
-	sweep := r.str("PUSHGUARD_SWEEP_INTERVAL", DefaultSweepInterval.String())
+	sweep := r.str("PUSHGUARD_SWEEP_INTERVAL", sweeper.DefaultSweepInterval.String())
 	interval, err := time.ParseDuration(sweep)
 	c.SweepInterval = interval
-	r.check(err == nil && (interval == 0 || interval >= MinSweepInterval), "PUSHGUARD_SWEEP_INTERVAL must be 0 (off) or a duration of at least %v such as 2m, not %q", MinSweepInterval, sweep)
-	budget := r.str("PUSHGUARD_SCAN_BUDGET", DefaultScanBudget.String())
+	r.check(err == nil && (interval == 0 || interval >= sweeper.MinSweepInterval), "PUSHGUARD_SWEEP_INTERVAL must be 0 (off) or a duration of at least %v such as 2m, not %q", sweeper.MinSweepInterval, sweep)
+	budget := r.str("PUSHGUARD_SCAN_BUDGET", worker.DefaultScanBudget.String())
 	c.ScanBudget, err = time.ParseDuration(budget)
-	r.check(err == nil && c.ScanBudget >= time.Second && c.ScanBudget <= maxScanBudget, "PUSHGUARD_SCAN_BUDGET must be a duration from 1s to %v such as 5m, not %q", maxScanBudget, budget)
+	r.check(err == nil && c.ScanBudget >= time.Second && c.ScanBudget <= worker.MaxScanBudget, "PUSHGUARD_SCAN_BUDGET must be a duration from 1s to %v such as 5m, not %q", worker.MaxScanBudget, budget)
 	r.check(c.LogFormat == "json" || c.LogFormat == "text", "LOG_FORMAT must be json or text, not %q", c.LogFormat)
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.problem("LOG_LEVEL: %v", err)
 	}
-	c.APIURL = r.apiURL(c.APIURL)
+	c.APIURL, err = ghapp.ParseAPIURL(c.APIURL)
+	r.ok(err)
 	c.CredentialsFile = r.str("PUSHGUARD_CREDENTIALS_FILE", DefaultCredentialsFile)
 	r.credentials(&c, needWebhook) // the environment, else CredentialsFile
-	r.redisURL(c.RedisURL)
+	r.ok(store.CheckURL(c.RedisURL))
 	switch {
 	case len(c.FingerprintKey) == 0 && c.Embedded():
 		c.FingerprintKey, c.FingerprintKeyGenerated = randomKey(), true
@@ -106,7 +111,7 @@ func loadRedisURL(getenv func(string) string) (string, error) {
 	r := envReader{getenv: getenv}
 	v := r.str("REDIS_URL", "")
 	r.check(v != "", "REDIS_URL is required: the audit trail lives in the App's Redis")
-	r.redisURL(v)
+	r.ok(store.CheckURL(v))
 	return v, r.err()
 }
 
@@ -185,26 +190,12 @@ func (r *envReader) secret(name string, required bool) []byte {
 	return []byte(val)
 }
 
-// redisURL checks REDIS_URL when set: redis:// or rediss:// (TLS).
-func (r *envReader) redisURL(v string) {
-	if v != "" {
-		u, err := url.Parse(v)
-		r.check(err == nil && (u.Scheme == "redis" || u.Scheme == "rediss"), "REDIS_URL must be a redis:// or rediss:// URL")
+// ok records err, a check of a value by the package that uses it, as a
+// problem.
+func (r *envReader) ok(err error) {
+	if err != nil {
+		r.problem("%v", err)
 	}
-}
-
-// apiURL checks GITHUB_API_URL: https://api.github.com/ or a GitHub
-// Enterprise Server's https://HOST/api/v3/.
-func (r *envReader) apiURL(v string) string {
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		r.problem("GITHUB_API_URL must be an http(s) URL such as %s or https://ghe.example.com/api/v3/, not %q", DefaultGitHubAPIURL, v)
-		return v
-	}
-	if !strings.HasSuffix(v, "/") {
-		v += "/"
-	}
-	return v
 }
 
 func randomKey() []byte {

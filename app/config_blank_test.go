@@ -11,6 +11,7 @@ import (
 // tab, a file holding a blank line) is no secret; every blank one is listed
 // with the other problems, at once.
 func TestLoadConfigRefusesBlankSecrets(t *testing.T) {
+	t.Parallel()
 	blankFile := filepath.Join(t.TempDir(), "blank")
 	if err := os.WriteFile(blankFile, []byte("   \n"), 0o600); err != nil {
 		t.Fatal(err)

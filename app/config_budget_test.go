@@ -4,15 +4,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pushguard/pushguard/worker"
 )
 
 func TestScanBudgetConfig(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		value   string
 		want    time.Duration
 		problem bool
 	}{
-		{"", DefaultScanBudget, false},
+		{"", worker.DefaultScanBudget, false},
 		{"90s", 90 * time.Second, false},
 		{"500ms", 0, true},
 		{"1h", 0, true},

@@ -6,17 +6,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/setup"
 )
 
 // testCredentials are well-formed credentials with recognisable secrets.
 func testCredentials() setup.Credentials {
 	return setup.Credentials{AppID: 77, Slug: "pushguard-acme", HTMLURL: "https://github.com/apps/pushguard-acme",
-		APIURL: DefaultGitHubAPIURL, PrivateKey: "-----BEGIN RSA PRIVATE KEY-----\nSECRETKEY\n-----END RSA PRIVATE KEY-----\n",
+		APIURL: ghapp.DefaultAPIURL, PrivateKey: "-----BEGIN RSA PRIVATE KEY-----\nSECRETKEY\n-----END RSA PRIVATE KEY-----\n",
 		WebhookSecret: "SECRETHOOK"}
 }
 
 func TestLoadConfigCredentialsFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "creds.json")
 	if err := setup.WriteCredentials(file, testCredentials()); err != nil {

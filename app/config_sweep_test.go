@@ -3,15 +3,18 @@ package app
 import (
 	"testing"
 	"time"
+
+	"github.com/pushguard/pushguard/sweeper"
 )
 
 func TestSweepIntervalConfig(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		env     string
 		want    time.Duration
 		wantErr bool
 	}{
-		{"", DefaultSweepInterval, false},
+		{"", sweeper.DefaultSweepInterval, false},
 		{"0", 0, false},
 		{"90s", 90 * time.Second, false},
 		{"1s", 0, true},

@@ -5,11 +5,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pushguard/pushguard/cli"
+	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/worker"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestLoadConfigListsEveryProblem(t *testing.T) {
+	t.Parallel()
 	_, err := loadConfig(envOf(map[string]string{
 		"GITHUB_APP_ID": "abc", "LOG_FORMAT": "xml", "GITHUB_API_URL": "ftp://x", "REDIS_URL": "http://r",
 		"PUSHGUARD_WORKERS": "0",
@@ -26,6 +31,7 @@ func TestLoadConfigListsEveryProblem(t *testing.T) {
 }
 
 func TestLoadConfig(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "key.pem")
 	if err := os.WriteFile(keyFile, []byte("PEM DATA\n"), 0o600); err != nil {
@@ -41,8 +47,8 @@ func TestLoadConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if string(c.PrivateKey) != "PEM DATA" || c.Addr != DefaultAddr || c.APIURL != DefaultGitHubAPIURL || !c.Embedded() ||
-				!c.FingerprintKeyGenerated || len(c.FingerprintKey) != 32 || c.MaxCommits != DefaultMaxCommits {
+			if string(c.PrivateKey) != "PEM DATA" || c.Addr != DefaultAddr || c.APIURL != ghapp.DefaultAPIURL || !c.Embedded() ||
+				!c.FingerprintKeyGenerated || len(c.FingerprintKey) != 32 || c.MaxCommits != worker.DefaultMaxCommits {
 				t.Errorf("config %+v", c)
 			}
 		}},
@@ -93,7 +99,7 @@ func TestServeRefusesEmptySecret(t *testing.T) {
 	t.Setenv("GITHUB_APP_ID", "1")
 	t.Setenv("GITHUB_PRIVATE_KEY", "pem")
 	r := run(t, "", "serve")
-	if r.code != exitError || !strings.Contains(r.stderr, "GITHUB_WEBHOOK_SECRET") {
+	if r.code != cli.ExitError || !strings.Contains(r.stderr, "GITHUB_WEBHOOK_SECRET") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/internal/fakegithub"
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
 	"github.com/pushguard/pushguard/worker"
@@ -67,7 +68,7 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := Config{AppID: c.AppID, PrivateKey: key, APIURL: c.GitHubURL, RedisURL: "redis://unused", Workers: 8,
-		FingerprintKey: []byte("crash fingerprint key 0123456789"), MaxCommits: DefaultMaxCommits,
+		FingerprintKey: []byte("crash fingerprint key 0123456789"), MaxCommits: worker.DefaultMaxCommits,
 		LogFormat: "json", LogLevel: slog.LevelInfo}
 	rdb := redis.NewClient(&redis.Options{Addr: c.RedisAddr, DB: c.RedisDB, Password: c.RedisPassword})
 	s, err := newService(cfg, newLogger(cfg, logs), serviceOptions{rdb: rdb, queue: crashQueueOptions(c.Queue), pollInterval: 50 * time.Millisecond})
@@ -114,14 +115,13 @@ func TestWorkerCrashFreesHeadSHAs(t *testing.T) {
 
 	child := newCrashChild(t, gh, rdb, name)
 	first := child.start(t)
-	if !waitUntil(t, 60*time.Second, func() bool { return len(crashRuns(gh, "in_progress")) == nSHAs }) {
-		t.Fatal("the first worker never held every head SHA (its check run in progress)")
-	}
+	poll.Until(t, 60*time.Second, func() bool { return len(crashRuns(gh, "in_progress")) == nSHAs },
+		"the first worker to hold every head SHA (its check run in progress)")
 	first.kill(t)
 	restarted := time.Now()
 	child.start(t)
 
-	done := waitUntil(t, budget, func() bool {
+	done := poll.Wait(budget, func() bool {
 		st, err := q.Stats(context.Background())
 		return err == nil && st.Pending+st.Active+st.Scheduled+st.Retry == 0 && len(crashRuns(gh, "completed")) >= nSHAs
 	})
@@ -154,19 +154,6 @@ func crashRuns(gh *fakegithub.Server, status string) []fakegithub.CheckRun {
 		}
 	}
 	return out
-}
-
-// waitUntil polls cond until it holds (true) or within has passed (false).
-func waitUntil(t *testing.T, within time.Duration, cond func() bool) bool {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return true
 }
 
 // crashChildren starts crash workers that share one configuration and log

@@ -23,8 +23,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/internal/fakegithub"
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/worker"
 )
 
 const (
@@ -80,7 +82,7 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 		ScanBudget: c.scanBudget,
 	}
 	if cfg.MaxCommits == 0 {
-		cfg.MaxCommits = DefaultMaxCommits
+		cfg.MaxCommits = worker.DefaultMaxCommits
 	}
 	if c.workers > 0 {
 		cfg.Workers = c.workers
@@ -111,18 +113,14 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 
 func (e *e2e) waitReady() {
 	e.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	poll.Until(e.t, 10*time.Second, func() bool {
 		resp, err := http.Get(e.url + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
+		if err != nil {
+			return false
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	e.t.Fatal("server never became ready")
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, "the server to be ready")
 }
 
 // send delivers a signed webhook and returns the status.
@@ -209,17 +207,20 @@ func (e *e2e) pullRequest(action string, pr *fakegithub.PullRequest) []byte {
 // waitRun waits for the completed pushguard check run on sha.
 func (e *e2e) waitRun(sha string) fakegithub.CheckRun {
 	e.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
+	var run fakegithub.CheckRun
+	completed := func() bool {
 		for _, r := range e.gh.CheckRuns(e2eOwner, e2eRepo) {
 			if r.HeadSHA == sha && r.Status == "completed" {
-				return r
+				run = r
+				return true
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		return false
 	}
-	e.t.Fatalf("no completed check run on %s; logs:\n%s", sha, e.logs.String())
-	return fakegithub.CheckRun{}
+	if !poll.Wait(60*time.Second, completed) {
+		e.t.Fatalf("no completed check run on %s; logs:\n%s", sha, e.logs.String())
+	}
+	return run
 }
 
 // runsOn lists the pushguard check runs on sha.
@@ -304,18 +305,13 @@ func (s *syncBuffer) String() string {
 func (e *e2e) waitQuiet() {
 	e.t.Helper()
 	q := queue.New(e.rdb, queue.Options{Name: e.qname, KeyPrefix: e.prefix})
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
+	poll.Until(e.t, 60*time.Second, func() bool {
 		st, err := q.Stats(context.Background())
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		if st.Pending+st.Active+st.Scheduled+st.Retry == 0 {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	e.t.Fatal("the queue never went quiet")
+		return st.Pending+st.Active+st.Scheduled+st.Retry == 0
+	}, "the queue to go quiet")
 }
 
 // metricsText scrapes the server's /metrics.

@@ -79,6 +79,7 @@ func reactionsOf(e *e2e, pr *fakegithub.PullRequest, id int64) []string {
 }
 
 func TestE2EDismissByMaintainer(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 40)
 	pr, head := e.prWithSecret(s)
@@ -126,6 +127,7 @@ func TestE2EDismissByMaintainer(t *testing.T) {
 }
 
 func TestE2EDismissRefusedForReader(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 41)
 	pr, head := e.prWithSecret(s)
@@ -149,6 +151,7 @@ func TestE2EDismissRefusedForReader(t *testing.T) {
 }
 
 func TestE2EButtonMarkRevoked(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 42)
 	_, head := e.prWithSecret(s)
@@ -173,6 +176,7 @@ func TestE2EButtonMarkRevoked(t *testing.T) {
 }
 
 func TestE2ERepoConfig(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	e.repo.Commit("config", map[string]string{".github/pushguard.yml": "rules:\n  custom:\n    - id: acme-key\n      description: Acme internal key\n      pattern: 'acme_[a-z0-9]{24}'\n      keywords: [acme_]\n      confidence: high\npaths:\n  ignore: ['fixtures/**']\n"})
 	before := e.repo.Head()
@@ -202,6 +206,7 @@ func TestE2ERepoConfig(t *testing.T) {
 // one pushguard comment, edited each time; wiping Redis does not make a
 // second one (the comment is found again by its marker).
 func TestE2ECommentEditedInPlace(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 44)
 	pr, _ := e.prWithSecret(s)
@@ -241,6 +246,7 @@ func fingerprintPrefix(t *testing.T, body string) string {
 // TestE2EOrgDefaultConfig: the organisation's .github repository holds a
 // default every repository inherits, and a repository's own file adds to it.
 func TestE2EOrgDefaultConfig(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	org := e.gh.AddRepo(e2eOwner, ".github", e2eInstallation)
 	org.Commit("org default", map[string]string{".github/pushguard.yml": "rules:\n  custom:\n    - id: corp-token\n      description: Corp internal token\n      pattern: 'corp_[a-z0-9]{20}'\n      keywords: [corp_]\n      confidence: high\n"})
@@ -259,6 +265,7 @@ func TestE2EOrgDefaultConfig(t *testing.T) {
 // TestE2EDelegatedBypass: accepted-risk is limited by configuration to a
 // team; a writer outside it is refused, a member is not.
 func TestE2EDelegatedBypass(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	e.repo.Commit("config", map[string]string{".github/pushguard.yml": "bypass:\n  allowed: ['@octo-org/security']\n"})
 	s := plant(t, 45)
@@ -284,6 +291,7 @@ func TestE2EDelegatedBypass(t *testing.T) {
 // TestE2ENoCommentWhenCleanOrOff: a clean pull request gets no comment, and
 // neither does one in a repository that turned comments off.
 func TestE2ENoCommentWhenCleanOrOff(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	e.repo.Branch("clean")
 	e.repo.Checkout("clean")

@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/internal/fakegithub"
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
 )
@@ -21,6 +22,7 @@ import (
 // TestE2ERedisRestart restarts Redis while one job is in flight and another
 // waits in the queue: both complete, and the webhook works again after.
 func TestE2ERedisRestart(t *testing.T) {
+	t.Parallel()
 	mr := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	t.Cleanup(func() { rdb.Close() })
@@ -49,6 +51,7 @@ func TestE2ERedisRestart(t *testing.T) {
 // TestE2EEnterpriseServer runs against a GitHub Enterprise Server URL
 // (https://HOST/api/v3/), unchanged.
 func TestE2EEnterpriseServer(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{enterprise: true})
 	if !strings.HasSuffix(e.gh.URL(), "/api/v3/") {
 		t.Fatalf("fake URL %s is not an Enterprise Server URL", e.gh.URL())
@@ -64,6 +67,7 @@ func TestE2EEnterpriseServer(t *testing.T) {
 
 // TestE2ETokenCached: many jobs of one installation share one token.
 func TestE2ETokenCached(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	prev := e.repo.Head()
 	for i := 0; i < 3; i++ {
@@ -80,6 +84,7 @@ func TestE2ETokenCached(t *testing.T) {
 // TestE2EDeadLetter: a job that fails every try ends in the dead-letter
 // store with its error, and its check run fails closed (action_required).
 func TestE2EDeadLetter(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	before := e.repo.Head()
 	c := e.repo.Commit("c", map[string]string{"f.txt": "x\n"})
@@ -89,10 +94,17 @@ func TestE2EDeadLetter(t *testing.T) {
 	if run.Conclusion != "action_required" || !strings.Contains(run.Output.Summary, "could not finish") {
 		t.Errorf("conclusion %q; summary:\n%s", run.Conclusion, run.Output.Summary)
 	}
-	dead, err := queue.New(e.rdb, queue.Options{Name: e.qname, KeyPrefix: e.prefix}).Dead(context.Background(), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// OnDead completes the check run before asynq archives the job: the job
+	// reaches the dead-letter store a moment after the run completes.
+	q := queue.New(e.rdb, queue.Options{Name: e.qname, KeyPrefix: e.prefix})
+	var dead []queue.DeadJob
+	poll.Until(t, 30*time.Second, func() bool {
+		var err error
+		if dead, err = q.Dead(context.Background(), 10); err != nil {
+			t.Fatal(err)
+		}
+		return len(dead) > 0
+	}, "the job in the dead-letter store")
 	if len(dead) != 1 || !strings.Contains(dead[0].LastError, "500") || dead[0].Job.HeadSHA != c {
 		t.Errorf("dead jobs %+v, want the push with its 500", dead)
 	}
@@ -111,6 +123,7 @@ func TestE2EDeadLetter(t *testing.T) {
 // TestE2EMissingPatch: a file GitHub sends without a patch is fetched and
 // scanned whole; a binary one is listed as not scanned.
 func TestE2EMissingPatch(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 22)
 	e.gh.DropPatch("generated/big.env")
@@ -134,6 +147,7 @@ func TestE2EMissingPatch(t *testing.T) {
 // TestE2EGracefulShutdown stops the server while a job is in flight: the
 // job finishes before serve returns.
 func TestE2EGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 23)
 	e.gh.Inject(fakegithub.Fault{Method: "GET", PathRegexp: `^/repos/[^/]+/[^/]+/commits/[0-9a-f]{40}$`, Times: 1, Delay: 700 * time.Millisecond})
@@ -156,6 +170,7 @@ func TestE2EGracefulShutdown(t *testing.T) {
 // TestE2ERescanButton presses Re-scan (GitHub's own requested_action
 // payload): a new check run is made on the same SHA, as GitHub expects.
 func TestE2ERescanButton(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 24)
 	before := e.repo.Head()
@@ -184,6 +199,7 @@ func TestE2ERescanButton(t *testing.T) {
 // workers cannot run, and serve stops with their error instead of accepting
 // webhooks nobody would process.
 func TestServeStopsWhenWorkersCannotRun(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(t, fakegithub.Options{})
 	cfg := Config{AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte("s"), APIURL: gh.URL(),
 		RedisURL: "redis://unused", Workers: 1, FingerprintKey: []byte("0123456789abcdef0123"), MaxCommits: 10, LogFormat: "json"}

@@ -16,6 +16,7 @@ import (
 // logs, a check run or the audit API; the rest of the note is kept as typed,
 // with each secret in its redacted form.
 func TestE2ENoteSecretsRedacted(t *testing.T) {
+	t.Parallel()
 	const adminToken = "audit-token-0123456789"
 	e := startE2E(t, e2eConfig{adminToken: adminToken})
 	s := plant(t, 61)

@@ -11,6 +11,7 @@ import (
 // commits are read once), then re-renders the check run and the comment
 // from it.
 func TestE2EDismissBuildsReportOnce(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 44)
 	pr, head := e.prWithSecret(s)

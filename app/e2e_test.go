@@ -47,6 +47,7 @@ func annotationsAt(r fakegithub.CheckRun) []string {
 }
 
 func TestE2EPushWithSecrets(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 1)
 	before := e.repo.Head()
@@ -89,6 +90,7 @@ func TestE2EPushWithSecrets(t *testing.T) {
 }
 
 func TestE2EPushClean(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	before := e.repo.Head()
 	c := e.repo.Commit("docs", map[string]string{"docs/setup.md": "Set GITHUB_TOKEN=${GITHUB_TOKEN} in your shell.\n"})
@@ -103,6 +105,7 @@ func TestE2EPushClean(t *testing.T) {
 // is still leaked; it is reported with its commit, and not annotated at the
 // head where the line no longer exists.
 func TestE2EAddedThenRemoved(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 2)
 	before := e.repo.Head()
@@ -123,6 +126,7 @@ func TestE2EAddedThenRemoved(t *testing.T) {
 }
 
 func TestE2ENewBranch(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 3)
 	main := e.repo.Head()
@@ -140,6 +144,7 @@ func TestE2ENewBranch(t *testing.T) {
 }
 
 func TestE2EForcePush(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 4)
 	base := e.repo.Head()
@@ -155,6 +160,7 @@ func TestE2EForcePush(t *testing.T) {
 }
 
 func TestE2EPullRequestFromFork(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 5)
 	fork := e.repo.Fork("outsider")
@@ -178,6 +184,7 @@ func TestE2EPullRequestFromFork(t *testing.T) {
 // TestE2EPushAndPullRequestTogether sends a push and a pull request for the
 // same head SHA at once: one check run, annotated once.
 func TestE2EPushAndPullRequestTogether(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 6)
 	main := e.repo.Head()
@@ -205,6 +212,7 @@ func TestE2EPushAndPullRequestTogether(t *testing.T) {
 
 // TestE2EManyFindings: more than 50 findings need several PATCHes.
 func TestE2EManyFindings(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	var lines []string
 	var planted []string
@@ -229,6 +237,7 @@ func TestE2EManyFindings(t *testing.T) {
 // TestE2ENetDiffPastLimit: past the per-commit limit the net diff is
 // scanned and the summary says so.
 func TestE2ENetDiffPastLimit(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{maxCommits: 3})
 	s := plant(t, 7)
 	before := e.repo.Head()
@@ -248,6 +257,7 @@ func TestE2ENetDiffPastLimit(t *testing.T) {
 // TestE2EGitHub5xxThenRecovery: GitHub fails twice; the job is retried and
 // completes.
 func TestE2EGitHub5xxThenRecovery(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 8)
 	before := e.repo.Head()
@@ -263,6 +273,7 @@ func TestE2EGitHub5xxThenRecovery(t *testing.T) {
 // TestE2ERateLimit: a 429 with retry-after reschedules the job instead of
 // hammering GitHub.
 func TestE2ERateLimit(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{})
 	s := plant(t, 9)
 	before := e.repo.Head()

@@ -19,6 +19,7 @@ type unscannedCase struct {
 // unscanned through the real pipeline: the check run names what was not
 // scanned, with counts and SHAs or paths, and does not pass as success.
 func TestE2EUnscannedIsNamed(t *testing.T) {
+	t.Parallel()
 	zero := strings.Repeat("0", 40)
 	cases := []unscannedCase{
 		{name: "first push trimmed to the last N commits", config: e2eConfig{maxCommits: 3},
@@ -79,6 +80,7 @@ func TestE2EUnscannedIsNamed(t *testing.T) {
 // "not scanned (time budget)", the planted secret is neither found nor
 // leaked, and the check does not pass.
 func TestE2ETimeBudget(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{scanBudget: time.Nanosecond})
 	s := plant(t, 31)
 	before := e.repo.Head()
@@ -99,6 +101,7 @@ func TestE2ETimeBudget(t *testing.T) {
 // TestE2ENetDiffNamedInComment: a pull request past the per-commit limit is
 // scanned as a net diff, and the PR comment listing its findings says so.
 func TestE2ENetDiffNamedInComment(t *testing.T) {
+	t.Parallel()
 	e := startE2E(t, e2eConfig{maxCommits: 2})
 	s := plant(t, 32)
 	e.repo.Branch("feature")

@@ -16,6 +16,8 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/pushguard/pushguard/adminapi"
+	"github.com/pushguard/pushguard/cli"
+	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/sweeper"
 	"github.com/pushguard/pushguard/webhook"
 )
@@ -39,11 +41,11 @@ They stop gracefully on SIGINT or SIGTERM.
 `
 
 // runServe is the serve command.
-func runServe(ctx context.Context, e *env, args []string) error {
-	if _, err := parseFlags(e, flag.NewFlagSet("serve", flag.ContinueOnError), serveUsage, args); err != nil {
+func runServe(ctx context.Context, e cli.Env, args []string) error {
+	if _, err := cli.ParseFlags(e, flag.NewFlagSet("serve", flag.ContinueOnError), serveUsage, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e.getenv, true)
+	cfg, err := loadConfig(e.Getenv, true)
 	if err != nil {
 		return err
 	}
@@ -51,20 +53,20 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	log := newLogger(cfg, e.stderr)
-	routeRedisLogs(log)
+	log := newLogger(cfg, e.Stderr)
+	store.RouteRedisLogs(log)
 	if cfg.Setup { // no App credentials yet: create the App first
-		return serveSetup(ctx, e.getenv, cfg, log, ln, serviceOptions{})
+		return serveSetup(ctx, e.Getenv, cfg, log, ln, serviceOptions{})
 	}
 	return serve(ctx, cfg, log, ln, serviceOptions{})
 }
 
 // runWorkerCmd is the worker command.
-func runWorkerCmd(ctx context.Context, e *env, args []string) error {
-	if _, err := parseFlags(e, flag.NewFlagSet("worker", flag.ContinueOnError), serveUsage, args); err != nil {
+func runWorkerCmd(ctx context.Context, e cli.Env, args []string) error {
+	if _, err := cli.ParseFlags(e, flag.NewFlagSet("worker", flag.ContinueOnError), serveUsage, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e.getenv, false)
+	cfg, err := loadConfig(e.Getenv, false)
 	if err != nil {
 		return err
 	}
@@ -75,8 +77,8 @@ func runWorkerCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	log := newLogger(cfg, e.stderr)
-	routeRedisLogs(log)
+	log := newLogger(cfg, e.Stderr)
+	store.RouteRedisLogs(log)
 	return serve(ctx, cfg, log, ln, serviceOptions{workerOnly: true})
 }
 
@@ -92,8 +94,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		return err
 	}
 	defer s.Close()
-	retryCredentials, err := s.checkStart(ctx)
-	if err != nil {
+	if err := s.checkStart(ctx); err != nil {
 		ln.Close()
 		return err
 	}
@@ -109,25 +110,18 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 	var wg sync.WaitGroup
 	var workerErr error
 	workersDone := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	wg.Go(func() {
 		defer close(workersDone)
 		workerErr = s.runWorkers(workerCtx)
-	}()
-	if retryCredentials != nil { // GitHub was unreachable at start
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			retryCredentials(workerCtx)
-		}()
+	})
+	if s.creds.Err() != nil { // GitHub was unreachable at start
+		wg.Go(func() { s.creds.Retry(workerCtx) })
 	}
 	if cfg.SweepInterval > 0 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sweeper.New(s.gh.App(), s.store, s.log, cfg.SweepInterval, s.metrics.Redelivered).Run(workerCtx) // redelivers webhook deliveries that failed
-		}()
+		// redelivers webhook deliveries that failed
+		wg.Go(func() {
+			sweeper.New(s.gh.App(), s.store, s.log, cfg.SweepInterval, s.metrics.Redelivered).Run(workerCtx)
+		})
 	}
 	httpErr := make(chan error, 1)
 	go func() { httpErr <- srv.Serve(ln) }()

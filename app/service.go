@@ -16,28 +16,11 @@ import (
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
-	"github.com/pushguard/pushguard/sweeper"
 	"github.com/pushguard/pushguard/worker"
 )
 
-// Defaults of the configuration that the packages they configure own.
-const (
-	// DefaultGitHubAPIURL is github.com's REST API.
-	DefaultGitHubAPIURL = ghapp.DefaultAPIURL
-	// DefaultMaxCommits is how many commits a job scans one by one.
-	DefaultMaxCommits = worker.DefaultMaxCommits
-	// DefaultScanBudget is how long one job may spend scanning files.
-	DefaultScanBudget = worker.DefaultScanBudget
-	// DefaultSweepInterval is how often failed deliveries are looked for.
-	DefaultSweepInterval = sweeper.DefaultSweepInterval
-	// MinSweepInterval is the shortest sweep interval allowed.
-	MinSweepInterval = sweeper.MinSweepInterval
-	// maxScanBudget keeps a budget inside a job's timeout.
-	maxScanBudget = worker.MaxScanBudget
-)
-
-// defaultKeyPrefix prefixes every key pushguard keeps in Redis.
-const defaultKeyPrefix = store.DefaultKeyPrefix
+// redisStartTimeout bounds the ping of Redis at start.
+const redisStartTimeout = 5 * time.Second
 
 // service is the running App: Redis, the queue, the GitHub App's clients and
 // the worker. The serve and worker commands build one; so do the end-to-end
@@ -56,10 +39,8 @@ type service struct {
 	closer    []func()
 	// pollInterval is how often idle workers look for jobs (tests shorten it).
 	pollInterval time.Duration
-	// creds is whether GitHub accepted the App's credentials (startup.go).
-	creds *credentialStatus
-	// credentialRetry is the first wait before asking GitHub again.
-	credentialRetry time.Duration
+	// creds is whether GitHub accepted the App's credentials.
+	creds *ghapp.CredentialCheck
 }
 
 // serviceOptions are what tests change.
@@ -70,17 +51,14 @@ type serviceOptions struct {
 	pollInterval time.Duration         // how often idle workers look for jobs
 	workerOnly   bool                  // the worker command: no webhook route
 	// credentialRetry is the first wait before GET /app is tried again
-	// when GitHub could not be reached at start (defaultCredentialRetry).
+	// when GitHub could not be reached at start (ghapp.DefaultCredentialRetry).
 	credentialRetry time.Duration
 }
 
 // newService connects to Redis (or starts the embedded one) and builds the
 // queue, the GitHub App's clients and the worker.
 func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, error) {
-	s := &service{cfg: cfg, log: log, creds: &credentialStatus{err: errCredentialsUnverified}, credentialRetry: opts.credentialRetry}
-	if s.credentialRetry <= 0 {
-		s.credentialRetry = defaultCredentialRetry
-	}
+	s := &service{cfg: cfg, log: log}
 	rdb := opts.rdb
 	if rdb == nil {
 		var err error
@@ -94,17 +72,14 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	s.pollInterval = opts.pollInterval
 	s.queue = queue.New(rdb, qopts)
 	s.metrics = metrics.New(s.queue)
-	transport := opts.transport
-	if transport == nil {
-		transport = http.DefaultTransport
-	}
-	gh, err := ghapp.New(cfg.AppID, cfg.PrivateKey, cfg.APIURL, s.metrics.Transport(transport))
+	gh, err := ghapp.New(cfg.AppID, cfg.PrivateKey, cfg.APIURL, s.metrics.Transport(opts.transport))
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	gh.ObserveRateLimit(s.metrics.RateRemaining)
 	s.gh = gh
+	s.creds = ghapp.NewCredentialCheck(gh.Verify, log, opts.credentialRetry)
 	rules, err := scanner.Default()
 	if err != nil {
 		s.Close()
@@ -123,19 +98,28 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 // connectRedis opens REDIS_URL, or starts the embedded Redis (store.Connect
 // warns that nothing survives a restart; so is a random fingerprint key).
 func (s *service) connectRedis(ctx context.Context) (redis.UniversalClient, error) {
-	url := s.cfg.RedisURL
-	if s.cfg.Embedded() {
-		url = ""
-	}
-	rdb, closeFn, err := store.Connect(ctx, url, s.log)
+	rdb, closeFn, err := store.Connect(ctx, s.cfg.RedisURL, s.log) // embedded when empty
 	if err != nil {
 		return nil, err
 	}
 	s.closer = append(s.closer, closeFn)
-	if url == "" && s.cfg.FingerprintKeyGenerated {
+	if s.cfg.Embedded() && s.cfg.FingerprintKeyGenerated {
 		s.log.Warn("PUSHGUARD_FINGERPRINT_KEY is not set: using a random key for this run; fingerprints change at every restart")
 	}
 	return rdb, nil
+}
+
+// checkStart runs the start-up checks before serving: Redis must answer
+// (store.StartError says why not), and GitHub must not reject the App's
+// credentials. When GitHub cannot be reached, the service starts not
+// ready and s.creds.Retry keeps asking.
+func (s *service) checkStart(ctx context.Context) error {
+	pingCtx, cancel := context.WithTimeout(ctx, redisStartTimeout)
+	defer cancel()
+	if err := s.queue.Ping(pingCtx); err != nil {
+		return store.StartError(s.rdb, s.cfg.RedisURL, s.cfg.Embedded(), err)
+	}
+	return s.creds.Check(ctx)
 }
 
 // runWorkers runs the workers until ctx ends, then hands back what is
@@ -155,16 +139,7 @@ func (s *service) runWorkers(ctx context.Context) error {
 
 // ready reports why the service cannot take work, or nil.
 func (s *service) ready(ctx context.Context) error {
-	var errs []error
-	if err := s.queue.Ping(ctx); err != nil {
-		errs = append(errs, err)
-	}
-	if s.gh == nil {
-		errs = append(errs, errors.New("github credentials not loaded"))
-	} else if err := s.creds.get(); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
+	return errors.Join(s.queue.Ping(ctx), s.creds.Err())
 }
 
 // Close closes Redis (and stops the embedded one), last.

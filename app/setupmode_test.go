@@ -82,6 +82,7 @@ func createApp(t *testing.T, base string) {
 // page; once the App is created it serves the App on the same address,
 // webhooks signed with the new secret included, without a restart.
 func TestServeSetupThenServesTheApp(t *testing.T) {
+	t.Parallel()
 	gh, file, env, cfg, ln := setupModeServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}

@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/internal/fakegithub"
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
 )
@@ -65,6 +66,7 @@ func otherKeyPEM(t *testing.T) []byte {
 // key, stops serve at start with an error naming the App ID, before it logs
 // "serving".
 func TestServeRefusesRejectedCredentials(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(t, fakegithub.Options{})
 	tests := []struct {
 		name   string
@@ -98,6 +100,7 @@ func TestServeRefusesRejectedCredentials(t *testing.T) {
 // with a message that says why, before it logs "serving". rediss:// against
 // a plain-text Redis says that the server may not speak TLS.
 func TestServeRedisFailsFast(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(t, fakegithub.Options{})
 	plain := miniredis.RunT(t)
 	closed := miniredis.RunT(t)
@@ -148,6 +151,7 @@ func (f *failingApp) RoundTrip(r *http.Request) (*http.Response, error) {
 // start, serve starts but /readyz says not ready, naming the credentials,
 // until a retry verifies them.
 func TestReadyzWaitsForVerifiedCredentials(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(t, fakegithub.Options{})
 	rt := &failingApp{base: http.DefaultTransport}
 	rt.down.Store(true)
@@ -181,20 +185,21 @@ func TestReadyzWaitsForVerifiedCredentials(t *testing.T) {
 // its deadline.
 func waitStatus(t *testing.T, url string, ok func(int) bool) (int, string) {
 	t.Helper()
-	last := ""
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	var status int
+	var body, last string
+	answered := func() bool {
 		resp, err := http.Get(url)
 		if err != nil {
 			last = err.Error()
-			continue
+			return false
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if ok(resp.StatusCode) {
-			return resp.StatusCode, string(b)
-		}
-		last = resp.Status + " " + string(b)
+		status, body, last = resp.StatusCode, string(b), resp.Status+" "+string(b)
+		return ok(status)
 	}
-	t.Fatalf("GET %s never answered as expected; last: %s", url, last)
-	return 0, ""
+	if !poll.Wait(20*time.Second, answered) {
+		t.Fatalf("GET %s never answered as expected; last: %s", url, last)
+	}
+	return status, body
 }

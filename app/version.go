@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/pushguard/pushguard/cli"
 	"github.com/pushguard/pushguard/scanner"
 )
 
@@ -22,19 +23,19 @@ Print pushguard's version and the version and size of its built-in ruleset.
 The rules' version changes whenever a rule's behaviour does.
 `
 
-func runVersion(_ context.Context, e *env, args []string) error {
+func runVersion(_ context.Context, e cli.Env, args []string) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
-	rest, err := parseFlags(e, fs, versionUsage, args)
+	rest, err := cli.ParseFlags(e, fs, versionUsage, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("unexpected argument %q", rest[0])
+		return cli.Usagef("unexpected argument %q", rest[0])
 	}
 	rules, err := scanner.Default()
 	if err != nil {
 		return fmt.Errorf("built-in rules: %w", err)
 	}
-	_, err = fmt.Fprintf(e.stdout, "pushguard %s (rules %s, %d rules)\n", Version, rules.Version(), rules.Len())
+	_, err = fmt.Fprintf(e.Stdout, "pushguard %s (rules %s, %d rules)\n", Version, rules.Version(), rules.Len())
 	return err
 }

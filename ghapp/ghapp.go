@@ -183,3 +183,17 @@ func Latest(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// ParseAPIURL checks a configured API URL (https://api.github.com/ or a
+// GitHub Enterprise Server's https://HOST/api/v3/) and returns it with a
+// trailing slash.
+func ParseAPIURL(v string) (string, error) {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return v, fmt.Errorf("GITHUB_API_URL must be an http(s) URL such as %s or https://ghe.example.com/api/v3/, not %q", DefaultAPIURL, v)
+	}
+	if !strings.HasSuffix(v, "/") {
+		v += "/"
+	}
+	return v, nil
+}

@@ -141,8 +141,12 @@ func (m *Metrics) RateRemaining(installation int64, remaining int) {
 }
 
 // Transport counts every GitHub request made through base (token requests
-// included) by endpoint and status. It goes under ghinstallation.
+// included) by endpoint and status; base is http.DefaultTransport when nil.
+// It goes under ghinstallation.
 func (m *Metrics) Transport(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
 	return countingTransport{base: base, m: m}
 }
 

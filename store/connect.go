@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -37,4 +39,15 @@ func Connect(ctx context.Context, url string, log *slog.Logger) (rdb redis.Unive
 		"Set REDIS_URL for production.")
 	c := redis.NewClient(&redis.Options{Addr: mr.Addr(), ContextTimeoutEnabled: true})
 	return c, func() { c.Close(); mr.Close() }, nil
+}
+
+// CheckURL checks a REDIS_URL when set: redis:// or rediss:// (TLS).
+func CheckURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	if u, err := url.Parse(v); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+		return errors.New("REDIS_URL must be a redis:// or rediss:// URL")
+	}
+	return nil
 }

@@ -3,8 +3,10 @@
 // leases and their busy counts, the annotations posted on each check run,
 // the commits each run covers, the results of maintainers' commands, and
 // the redelivery sweeper's state and lock. Nothing it stores holds a raw
-// secret. It also holds the one constructor of Redis clients (Connect).
+// secret. It also holds the one constructor of Redis clients (Connect,
+// CheckURL), the diagnosis of a Redis that fails at start (StartError), and
+// the adapter that sends go-redis's own log lines to slog (RouteRedisLogs).
 //
-// It imports only internal/logkey of ours: never the worker, the sweeper,
-// the webhook or GitHub's API.
+// It imports only queue (its REDIS_URL parsing) and internal/logkey of
+// ours: never the worker, the sweeper, the webhook or GitHub's API.
 package store

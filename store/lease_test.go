@@ -10,6 +10,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue/queuetest"
 )
 
@@ -45,18 +46,6 @@ func leaseStore(t *testing.T) *Store {
 	return New(rdb, queuetest.Name(t, rdb)+":")
 }
 
-// eventually polls cond until it holds, failing the test after within.
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, within)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // dead acquires a lease for holder and lets its holder die: the heartbeat
 // stops (its context ends) and nothing releases it.
 func dead(t *testing.T, s *Store, name, holder string) *Lease {
@@ -72,6 +61,7 @@ func dead(t *testing.T, s *Store, name, holder string) *Lease {
 }
 
 func TestLeaseOfDeadHolderFreesWithinTTL(t *testing.T) {
+	t.Parallel()
 	s := leaseStore(t)
 	ctx := context.Background()
 	dead(t, s, "sha", "task-a")
@@ -80,14 +70,14 @@ func TestLeaseOfDeadHolderFreesWithinTTL(t *testing.T) {
 	}
 	start := time.Now()
 	var got *Lease
-	eventually(t, 3*leaseTTL, "lease of a dead holder free", func() bool {
+	poll.Until(t, 3*leaseTTL, func() bool {
 		l, err := s.Acquire(ctx, "sha", "task-b", leaseTTL)
 		if err != nil && !errors.Is(err, ErrLocked) {
 			t.Fatal(err)
 		}
 		got = l
 		return err == nil
-	})
+	}, "the lease of a dead holder to be free")
 	defer got.Release()
 	t.Logf("free %s after its holder died (TTL %s)", time.Since(start).Round(time.Millisecond), leaseTTL)
 	if got.TookOver {
@@ -96,6 +86,7 @@ func TestLeaseOfDeadHolderFreesWithinTTL(t *testing.T) {
 }
 
 func TestLeaseRenewedWhileHolderLives(t *testing.T) {
+	t.Parallel()
 	// A longer TTL than the other tests: the heartbeat renews every TTL/3,
 	// and a loaded machine (the race detector, two cores) can delay one
 	// renewal by a few hundred milliseconds; the test is about renewal
@@ -119,6 +110,7 @@ func TestLeaseRenewedWhileHolderLives(t *testing.T) {
 }
 
 func TestLeaseOfEarlierTryTakenOver(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		alive bool // try 1's worker still runs (cut off from Redis past asynq's lease, say)
@@ -157,15 +149,16 @@ func TestLeaseOfEarlierTryTakenOver(t *testing.T) {
 }
 
 func TestLeaseReleaseKeepsAnotherHoldersLease(t *testing.T) {
+	t.Parallel()
 	s := leaseStore(t)
 	ctx := context.Background()
 	old := dead(t, s, "sha", "task-a")
 	var l *Lease
-	eventually(t, 3*leaseTTL, "lease of a dead holder free", func() bool {
+	poll.Until(t, 3*leaseTTL, func() bool {
 		var err error
 		l, err = s.Acquire(ctx, "sha", "task-b", leaseTTL)
 		return err == nil
-	})
+	}, "the lease of a dead holder to be free")
 	defer l.Release()
 	old.Release()
 	if err := l.Hold(); err != nil {
@@ -183,6 +176,7 @@ func TestLeaseReleaseKeepsAnotherHoldersLease(t *testing.T) {
 }
 
 func TestLeaseLostStopsTheWork(t *testing.T) {
+	t.Parallel()
 	s := leaseStore(t)
 	l, err := s.Acquire(context.Background(), "sha", "task-a", leaseTTL)
 	if err != nil {
@@ -207,6 +201,7 @@ func TestLeaseLostStopsTheWork(t *testing.T) {
 }
 
 func TestBusyCountResetsOnAcquire(t *testing.T) {
+	t.Parallel()
 	s := leaseStore(t)
 	ctx := context.Background()
 	for want := 1; want <= 3; want++ {

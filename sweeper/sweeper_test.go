@@ -88,6 +88,7 @@ func failed(guid string, at time.Time) fakegithub.Delivery {
 }
 
 func TestSweepRedeliversOnlyFailedDeliveries(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	redelivery := func(d fakegithub.Delivery, code int, at time.Time) fakegithub.Delivery {
 		d.Redelivery, d.StatusCode, d.DeliveredAt = true, code, at
@@ -133,6 +134,7 @@ func TestSweepRedeliversOnlyFailedDeliveries(t *testing.T) {
 }
 
 func TestSweepCountsOnly2xxAsDelivered(t *testing.T) {
+	t.Parallel()
 	for code, want := range map[int]bool{0: false, 200: true, 202: true, 299: true, 302: false, 400: false, 503: false} {
 		if got := succeeded(code); got != want {
 			t.Errorf("succeeded(%d) = %v, want %v", code, got, want)
@@ -141,6 +143,7 @@ func TestSweepCountsOnly2xxAsDelivered(t *testing.T) {
 }
 
 func TestSweepLogsTheGUIDOfEachRedelivery(t *testing.T) {
+	t.Parallel()
 	e := newSweepEnv(t)
 	e.gh.AddDelivery(failed("guid-logged", time.Now()))
 	e.sweep(e.sweeper())
@@ -153,6 +156,7 @@ func TestSweepLogsTheGUIDOfEachRedelivery(t *testing.T) {
 }
 
 func TestSweepRedeliversAGUIDOnceAnHour(t *testing.T) {
+	t.Parallel()
 	e := newSweepEnv(t)
 	d := e.gh.AddDelivery(failed("guid-a", time.Now()))
 	s := e.sweeper()
@@ -168,6 +172,7 @@ func TestSweepRedeliversAGUIDOnceAnHour(t *testing.T) {
 // A redelivery that fails again is retried an hour later, even when the
 // delivery log has moved on past the sweeper's mark.
 func TestSweepRetriesAFailedRedeliveryAfterTheMarkMoved(t *testing.T) {
+	t.Parallel()
 	e := newSweepEnv(t)
 	now := time.Now()
 	first := e.gh.AddDelivery(failed("lost", now.Add(-time.Hour)))
@@ -196,6 +201,7 @@ func TestSweepRetriesAFailedRedeliveryAfterTheMarkMoved(t *testing.T) {
 }
 
 func TestSweepCapsRedeliveriesPerSweep(t *testing.T) {
+	t.Parallel()
 	e := newSweepEnv(t)
 	now := time.Now()
 	for i := range maxRedeliveriesPerSweep + 1 {
@@ -214,6 +220,7 @@ func TestSweepCapsRedeliveriesPerSweep(t *testing.T) {
 }
 
 func TestSweepLockLetsOneReplicaSweep(t *testing.T) {
+	t.Parallel()
 	e := newSweepEnv(t)
 	d := e.gh.AddDelivery(failed("guid-a", time.Now()))
 	replicas := []*Sweeper{e.sweeper(), e.sweeper()}
@@ -239,6 +246,7 @@ func TestSweepLockLetsOneReplicaSweep(t *testing.T) {
 }
 
 func TestSweepStopsOnRateLimit(t *testing.T) {
+	t.Parallel()
 	t.Run("listing", func(t *testing.T) {
 		e := newSweepEnv(t)
 		e.gh.AddDelivery(failed("guid-a", time.Now()))
@@ -280,6 +288,7 @@ func TestSweepStopsOnRateLimit(t *testing.T) {
 }
 
 func TestSweepRunSweepsUntilCancelled(t *testing.T) {
+	t.Parallel()
 	e := newSweepEnv(t)
 	d := e.gh.AddDelivery(failed("guid-a", time.Now()))
 	ctx, cancel := context.WithCancel(context.Background())

@@ -21,6 +21,7 @@ func (c *fakeClock) now() time.Time {
 }
 
 func TestBudget(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name   string
@@ -51,6 +52,7 @@ func TestBudget(t *testing.T) {
 }
 
 func TestOutOfTimeIsNotCached(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		skipped []scanner.Skipped

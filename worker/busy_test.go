@@ -7,6 +7,7 @@ import (
 )
 
 func TestBusyDelay(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		n        int
 		min, max time.Duration

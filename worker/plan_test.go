@@ -12,6 +12,7 @@ import (
 // TestTrimmedPlan: the newest n commits of a payload's list are scanned and
 // every other one is named, with a floor when the list is at GitHub's cap.
 func TestTrimmedPlan(t *testing.T) {
+	t.Parallel()
 	list := func(n int) []string {
 		out := make([]string, n)
 		for i := range out {

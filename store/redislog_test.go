@@ -1,11 +1,13 @@
-package app
+package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pushguard/pushguard/queue/queuetest"
@@ -16,8 +18,8 @@ import (
 // JSON, one object a line.
 func TestRedisLogsAreStructured(t *testing.T) {
 	logs := &syncBuffer{}
-	routeRedisLogs(newLogger(Config{LogFormat: "json"}, logs))
-	t.Cleanup(func() { routeRedisLogs(slog.New(slog.NewTextHandler(os.Stderr, nil))) })
+	RouteRedisLogs(slog.New(slog.NewJSONHandler(logs, nil)))
+	t.Cleanup(func() { RouteRedisLogs(slog.New(slog.NewTextHandler(os.Stderr, nil))) })
 	rdb := queuetest.Unreachable(t)
 	for i := 0; i < 50 && !strings.Contains(logs.String(), "redis"); i++ {
 		_ = rdb.Ping(context.Background()).Err() // each failed dial may log
@@ -36,4 +38,23 @@ func TestRedisLogsAreStructured(t *testing.T) {
 			t.Errorf("line %q", line)
 		}
 	}
+}
+
+// syncBuffer is a log destination that go-redis's goroutines and the test
+// may use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

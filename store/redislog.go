@@ -1,4 +1,4 @@
-package app
+package store
 
 import (
 	"context"
@@ -21,8 +21,8 @@ func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
 	l.log.WarnContext(ctx, fmt.Sprintf(format, v...), logkey.Component, "go-redis")
 }
 
-// routeRedisLogs sends go-redis's log lines to log. redis.SetLogger is the
+// RouteRedisLogs sends go-redis's log lines to log. redis.SetLogger is the
 // library's only hook and is package-global: this is the one exception to
 // "no package-level mutable state", made once per process by the serve and
 // worker commands (the app's wiring), never by a library package.
-func routeRedisLogs(log *slog.Logger) { redis.SetLogger(redisLogger{log: log}) }
+func RouteRedisLogs(log *slog.Logger) { redis.SetLogger(redisLogger{log: log}) }
