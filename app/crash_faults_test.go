@@ -197,7 +197,7 @@ func (cc *crashChildren) start(t *testing.T) *crashProcess {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start crash worker: %v", err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); forgetAsynqServer(t, cc.rdb, cmd.Process.Pid) })
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); queuetest.ForgetServer(t, cc.rdb, cmd.Process.Pid) })
 	running := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -238,24 +238,4 @@ func (cc *crashChildren) busyReschedules(t *testing.T) int {
 		}
 	}
 	return n
-}
-
-// forgetAsynqServer removes a killed worker process from asynq's lists of
-// servers and workers, which a clean shutdown would have done.
-func forgetAsynqServer(t *testing.T, rdb redis.UniversalClient, pid int) {
-	ctx := context.Background()
-	host, _ := os.Hostname()
-	prefix := fmt.Sprintf("{%s:%d:", host, pid)
-	for _, set := range []string{"asynq:servers", "asynq:workers"} {
-		members, err := rdb.ZRange(ctx, set, 0, -1).Result()
-		if err != nil {
-			t.Logf("list %s: %v", set, err)
-			continue
-		}
-		for _, m := range members {
-			if strings.HasPrefix(m, set+":"+prefix) {
-				_ = rdb.ZRem(ctx, set, m).Err()
-			}
-		}
-	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/queue/queuetest"
 )
 
 // Environment of the crash worker, a copy of the test binary that
@@ -123,29 +124,6 @@ func runCrashWorker(t *testing.T, q testQueue) time.Time {
 		t.Fatalf("kill crash worker: %v", err)
 	}
 	_ = cmd.Wait()
-	t.Cleanup(func() { forgetServer(t, q.rdb, cmd.Process.Pid) })
+	t.Cleanup(func() { queuetest.ForgetServer(t, q.rdb, cmd.Process.Pid) })
 	return time.Now()
-}
-
-// forgetServer removes a killed worker process from asynq's lists of
-// servers and workers, which a clean shutdown would have done. (The keys
-// they point to expire by themselves.)
-func forgetServer(t *testing.T, rdb redis.UniversalClient, pid int) {
-	ctx := context.Background()
-	host, _ := os.Hostname()
-	prefix := fmt.Sprintf("{%s:%d:", host, pid)
-	for _, set := range []string{"asynq:servers", "asynq:workers"} {
-		members, err := rdb.ZRange(ctx, set, 0, -1).Result()
-		if err != nil {
-			t.Errorf("list %s: %v", set, err)
-			continue
-		}
-		for _, m := range members {
-			if strings.HasPrefix(m, set+":"+prefix) {
-				if err := rdb.ZRem(ctx, set, m).Err(); err != nil {
-					t.Errorf("forget %s: %v", m, err)
-				}
-			}
-		}
-	}
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -134,4 +135,29 @@ func randomHex(t testing.TB) string {
 		t.Fatalf("queuetest: random name: %v", err)
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// ForgetServer removes a killed worker process (pid, on this host) from
+// asynq's lists of servers and workers, which a clean shutdown would have
+// done; crash tests call it after SIGKILL. (The keys the lists point to
+// expire by themselves.)
+func ForgetServer(t testing.TB, rdb redis.UniversalClient, pid int) {
+	t.Helper()
+	ctx := context.Background()
+	host, _ := os.Hostname()
+	prefix := fmt.Sprintf("{%s:%d:", host, pid)
+	for _, set := range []string{"asynq:servers", "asynq:workers"} {
+		members, err := rdb.ZRange(ctx, set, 0, -1).Result()
+		if err != nil {
+			t.Errorf("list %s: %v", set, err)
+			continue
+		}
+		for _, m := range members {
+			if strings.HasPrefix(m, set+":"+prefix) {
+				if err := rdb.ZRem(ctx, set, m).Err(); err != nil {
+					t.Errorf("forget %s: %v", m, err)
+				}
+			}
+		}
+	}
 }
