@@ -233,6 +233,9 @@ func (c *Checker) request(v *Verifier, secret string, extra map[string]string) (
 	if err := allowedTarget(req.URL, want, v.Subdomain); err != nil {
 		return nil, err
 	}
+	if req.Host != "" && req.Host != req.URL.Host {
+		return nil, errors.New("refused: Host header is not the provider's host")
+	}
 	return req, nil
 }
 

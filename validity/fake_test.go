@@ -136,4 +136,3 @@ func assertNoLeak(t *testing.T, where, text string, values ...string) {
 		}
 	}
 }
-

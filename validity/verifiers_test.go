@@ -44,7 +44,7 @@ func fixtures() []fixture {
 		{rule: "sentry-user-token", secret: "sntryu_PLANTEDsentry0123456789abcdef0123456789abcdef0123456789ab", live: [2]any{200, `[{"slug":"org"}]`}, revoked: [2]any{401, `{"detail":"Invalid token"}`}},
 		{rule: "asana-pat", secret: "2/1234567890123/PLANTEDasana0123456789:abcdef0123456789abcdef01", live: [2]any{200, `{"data":{"gid":"1"}}`}, revoked: [2]any{401, unauth}},
 		{rule: "aws-access-key-id", secret: plantedAWSKeyID, extra: map[string]string{ExtraAWSSecretAccessKey: plantedAWSSecret},
-			live: [2]any{200, `<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::1:user/a</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>`},
+			live:    [2]any{200, `<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::1:user/a</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>`},
 			revoked: [2]any{403, `<ErrorResponse><Error><Code>InvalidClientTokenId</Code></Error></ErrorResponse>`}},
 		{rule: "aws-secret-access-key", secret: plantedAWSSecret, extra: map[string]string{ExtraAWSAccessKeyID: plantedAWSKeyID}, sent: plantedAWSKeyID,
 			live:    [2]any{200, `<GetCallerIdentityResponse><GetCallerIdentityResult></GetCallerIdentityResult></GetCallerIdentityResponse>`},
