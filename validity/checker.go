@@ -209,6 +209,9 @@ func (c *Checker) call(ctx context.Context, v *Verifier, secret string, extra ma
 	if err != nil {
 		return Unknown, classify(err)
 	}
+	if ctx.Err() != nil { // an answer that raced the deadline is not trusted
+		return Unknown, classify(ctx.Err())
+	}
 	return judge(v, resp.StatusCode, body)
 }
 

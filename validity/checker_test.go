@@ -266,7 +266,9 @@ func TestHostsAreFixed(t *testing.T) {
 func TestCheckerRefusesAnotherHost(t *testing.T) {
 	bad := map[string]func(Input) (*http.Request, error){
 		"other host": func(Input) (*http.Request, error) { return newRequest(http.MethodGet, "https://evil.example/", nil) },
-		"http":       func(in Input) (*http.Request, error) { return newRequest(http.MethodGet, "http://api.example.com/", nil) },
+		"http": func(in Input) (*http.Request, error) {
+			return newRequest(http.MethodGet, "http://api.example.com/", nil)
+		},
 		"host header": func(in Input) (*http.Request, error) {
 			r, err := newRequest(http.MethodGet, in.Base+"/", nil)
 			r.Host = "evil.example"
