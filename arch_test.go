@@ -19,7 +19,7 @@ const logLeaf = "internal/logkey"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity"},
 		"cli":                 {"scanner", "scanner/report"},
 		"setup":               {},
 		"adminapi":            {"decisions"},
@@ -41,6 +41,7 @@ func allowedImports() map[string][]string {
 		"queue/queuetest":     {},
 		"internal/golden":     {},
 		"internal/poll":       {},
+		"validity":            {"internal/logkey"},
 	}
 }
 
