@@ -3,6 +3,7 @@ package alert
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/internal/poll"
+	"github.com/pushguard/pushguard/queue/queuetest"
 	"github.com/pushguard/pushguard/scanner"
 )
 
@@ -352,5 +354,45 @@ func TestValidate(t *testing.T) {
 				t.Errorf("error %q: want ErrInvalid, without the value", err)
 			}
 		})
+	}
+}
+
+func TestUnreadableQueuedAlertIsLoggedAndDropped(t *testing.T) {
+	f := newFixture(t, newReceiver(t), newReceiver(t), nil)
+	ctx := context.Background()
+	if err := f.rdb.XAdd(ctx, &redis.XAddArgs{Stream: f.d.streamKey(), Values: []string{"alert", "{not json"}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	f.run(t)
+	poll.Until(t, 5*time.Second, func() bool { return f.queueLen(t) == 0 }, "the unreadable alert to leave the queue")
+	if !strings.Contains(f.logs.String(), `"level":"ERROR","msg":"queued alert unreadable; dropped"`) {
+		t.Errorf("no error log for the unreadable alert:\n%s", f.logs.String())
+	}
+}
+
+func BenchmarkSlackPayload(b *testing.B) {
+	a := sampleAlert()
+	for b.Loop() {
+		if _, err := SlackPayload(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEnqueue(b *testing.B) {
+	rdb := queuetest.Redis(b)
+	d, err := New(Config{Redis: rdb, Prefix: queuetest.Name(b, rdb) + ":", Senders: []Sender{&Slack{}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := sampleAlert()
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		i++
+		a.Fingerprint = fmt.Sprintf("%064x", i)
+		if _, err := d.Enqueue(ctx, a); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -118,21 +118,24 @@ func (d *Dispatcher) handle(ctx context.Context, msg redis.XMessage) {
 }
 
 // deliverOne sends a to s with retries and reports the outcome, unless ctx
-// ended first (the alert is then handed back and reported later).
+// ended before s had it (the alert is then handed back and reported later).
 func (d *Dispatcher) deliverOne(ctx context.Context, s Sender, a Alert) {
 	attempts, err := d.deliver(ctx, s, a)
-	if ctx.Err() != nil {
-		return
-	}
 	log := append(attrs(a, "alert/"+s.Name()), logkey.Attempt, attempts)
 	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
 		d.log.ErrorContext(ctx, "alert not delivered; gave up", append(log, logkey.Error, err.Error())...)
 		d.report(s.Name(), false, attempts)
 		return
 	}
-	// Remember the receiver had it, so a hand-back does not send it twice.
-	if err := d.rdb.HSet(ctx, d.doneKey(a.ID), s.Name(), "1").Err(); err == nil {
-		d.rdb.Expire(ctx, d.doneKey(a.ID), 2*d.cfg.ClaimIdle*time.Duration(d.cfg.MaxClaims))
+	// Remember the receiver had it, so a hand-back does not send it twice,
+	// even when Run is stopping.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handBackTimeout)
+	defer cancel()
+	if err := d.rdb.HSet(rctx, d.doneKey(a.ID), s.Name(), "1").Err(); err == nil {
+		d.rdb.Expire(rctx, d.doneKey(a.ID), 2*d.cfg.ClaimIdle*time.Duration(d.cfg.MaxClaims))
 	}
 	d.log.InfoContext(ctx, "alert delivered", log...)
 	d.report(s.Name(), true, attempts)
