@@ -93,9 +93,11 @@ func SlackPayload(a Alert) ([]byte, error) {
 
 // slackEscape escapes the three characters Slack reads as control
 // characters in mrkdwn: & < > (https://api.slack.com/reference/surfaces/formatting#escaping).
-func slackEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func slackEscape(s string) string { return slackEscaper.Replace(s) }
+
+// slackEscaper is immutable and safe for concurrent use, like a compiled
+// regexp.
+var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // code renders s escaped in a code span; a backquote in s would end it.
 func code(s string) string {
