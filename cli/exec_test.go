@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,16 +19,32 @@ import (
 // never issued), assembled so that no whole key sits in the repository.
 const awsKeyID = "AKIA" + "UJZDEGXDNCF32EPF"
 
-// buildPushguard builds the pushguard command into a temporary directory and
-// returns the binary's path.
+// pushguardExe is the pushguard command, built once by TestMain for the
+// tests that run it as a user would.
+var pushguardExe string
+
+// TestMain builds the pushguard command once for the package's tests.
+func TestMain(m *testing.M) { os.Exit(buildAndRun(m)) }
+
+func buildAndRun(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "pushguard-cli-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	pushguardExe = filepath.Join(dir, "pushguard")
+	if out, err := exec.Command("go", "build", "-o", pushguardExe, "github.com/pushguard/pushguard").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		return 1
+	}
+	return m.Run()
+}
+
+// buildPushguard returns the path of the pushguard command TestMain built.
 func buildPushguard(t *testing.T) string {
 	t.Helper()
-	exe := filepath.Join(t.TempDir(), "pushguard")
-	cmd := exec.Command("go", "build", "-o", exe, "github.com/pushguard/pushguard")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return exe
+	return pushguardExe
 }
 
 // runExe runs exe with args and stdin in dir.
@@ -49,6 +66,7 @@ func runExe(t *testing.T, exe, dir string, stdin []byte, args ...string) result 
 // TestScanInputsExec runs the built binary on diffs it must see through
 // (colour, prefixes) and on input that is not a diff.
 func TestScanInputsExec(t *testing.T) {
+	t.Parallel()
 	exe := buildPushguard(t)
 	token := githubToken(t)
 	dir := t.TempDir()
@@ -87,6 +105,7 @@ func TestScanInputsExec(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			got := runExe(t, exe, dir, []byte(tt.stdin), tt.args...)
 			checkNoSecret(t, token, got.stdout, got.stderr)
 			checkNoSecret(t, awsKeyID, got.stdout, got.stderr)
