@@ -58,6 +58,7 @@ func TestE2EUnscannedIsNamed(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := startE2E(t, tc.config)
 			head, want := tc.setup(t, e)
 			run := e.waitRun(head)
