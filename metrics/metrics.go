@@ -188,10 +188,8 @@ func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-var (
-	shaSegment = regexp.MustCompile(`^[0-9a-f]{40}$|^[0-9a-f]{64}$`)
-	numSegment = regexp.MustCompile(`^[0-9]+$`)
-)
+// numSegment is a numeric path segment (an ID); SHAs are queue.ValidSHA's.
+var numSegment = regexp.MustCompile(`^[0-9]+$`)
 
 // endpointOf turns a request path into a low-cardinality endpoint name:
 // /repos/{owner}/{repo}/commits/{sha}, /app/installations/{id}/access_tokens.
@@ -209,7 +207,7 @@ func endpointOf(path string) string {
 		case i > 0 && (segs[i-1] == "contents" || (i > 3 && segs[3] == "contents")):
 			segs = append(segs[:i], "{path}")
 			return "/" + strings.Join(segs, "/")
-		case shaSegment.MatchString(s):
+		case queue.ValidSHA(s):
 			segs[i] = "{sha}"
 		case numSegment.MatchString(s):
 			segs[i] = "{id}"

@@ -173,6 +173,8 @@ func (h *Handler) validate(r *http.Request) (payload []byte, release func(), err
 // enqueue hands the jobs to the queue; the delivery is a duplicate when the
 // queue has seen its ID.
 func (h *Handler) enqueue(ctx context.Context, jobs []queue.Job) (string, []queue.Job, error) {
+	// Every job is checked before any is enqueued (Enqueue checks again), so
+	// a delivery with one bad job is refused whole, not half enqueued.
 	for _, j := range jobs {
 		if err := j.Validate(); err != nil {
 			return OutcomeMalformed, jobs, fmt.Errorf("%w: %v", errMalformed, err)
