@@ -20,7 +20,7 @@ func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
 		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert"},
-		"cli":                 {"scanner", "scanner/report"},
+		"cli":                 {"scanner", "scanner/report", "repoconfig"},
 		"setup":               {},
 		"adminapi":            {"decisions"},
 		"sweeper":             {"store", "ghapp"},

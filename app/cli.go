@@ -43,6 +43,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return cli.ExitError
 	}
 	name, rest := args[0], args[1:]
+	if name == "--version" || name == "-version" {
+		name = "version"
+	}
 	if isHelp(name) {
 		if len(rest) == 0 {
 			writeUsage(e.Stdout)
