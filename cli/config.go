@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -54,22 +55,9 @@ func repoRoot(ctx context.Context, o *scanOptions) (string, error) {
 // root when there is one. No file is the default configuration (nil). A
 // file with problems is an error listing each with its line.
 func loadConfig(o *scanOptions, root string, builtin *scanner.Ruleset) (*repoconfig.Config, error) {
-	path := o.config
-	if path == "" {
-		path = filepath.Join(root, filepath.FromSlash(configPath))
-	}
-	info, err := os.Stat(path)
-	switch {
-	case o.config == "" && errors.Is(err, fs.ErrNotExist):
-		return nil, nil
-	case err != nil:
-		return nil, fmt.Errorf("configuration: %w", err)
-	case info.Size() > repoconfig.MaxFileSize:
-		return nil, fmt.Errorf("configuration %s: %d bytes; the limit is %d", path, info.Size(), repoconfig.MaxFileSize)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("configuration: %w", err)
+	path, data, err := readNamedOrDefault(o.config, filepath.Join(root, filepath.FromSlash(configPath)))
+	if err != nil || data == nil {
+		return nil, wrapIf("configuration", err)
 	}
 	cfg, problems := repoconfig.Parse(path, data, builtin)
 	if len(problems) > 0 {
@@ -125,4 +113,27 @@ func dropIgnoredPaths(res *scanner.Result, ignored func(string) bool) {
 		}
 	}
 	res.Findings, res.Skipped = findings, skipped
+}
+
+// readNamedOrDefault reads the file the user named, which must exist, or
+// when they named none the default one, which may be missing: then data is
+// nil.
+func readNamedOrDefault(named, def string) (path string, data []byte, err error) {
+	path = cmp.Or(named, def)
+	data, err = os.ReadFile(path)
+	if named == "" && errors.Is(err, fs.ErrNotExist) {
+		return path, nil, nil
+	}
+	if err == nil && data == nil {
+		data = []byte{}
+	}
+	return path, data, err
+}
+
+// wrapIf prefixes err with what, or returns nil.
+func wrapIf(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

@@ -3,10 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -37,16 +34,9 @@ type ignoreList []ignoreEntry
 // .pushguardignore under root when there is one. Each reason goes through
 // redact, so a secret pasted into one is never shown.
 func loadIgnoreFile(o *scanOptions, root string, redact func(string) string) (ignoreList, error) {
-	path := o.ignoreFile
-	if path == "" {
-		path = filepath.Join(root, ignoreFileName)
-	}
-	data, err := os.ReadFile(path)
-	switch {
-	case o.ignoreFile == "" && errors.Is(err, fs.ErrNotExist):
-		return nil, nil
-	case err != nil:
-		return nil, fmt.Errorf("ignore file: %w", err)
+	path, data, err := readNamedOrDefault(o.ignoreFile, filepath.Join(root, ignoreFileName))
+	if err != nil || data == nil {
+		return nil, wrapIf("ignore file", err)
 	}
 	return parseIgnoreFile(path, data, redact)
 }

@@ -81,9 +81,11 @@ func (w *pathScan) root(ctx context.Context, root string) error {
 	if l, err := os.Lstat(root); err == nil && l.Mode()&fs.ModeSymlink != 0 {
 		walkRoot = root + string(filepath.Separator) // make WalkDir enter the linked directory
 	}
-	if _, err := os.ReadDir(root); err != nil {
+	d, err := os.Open(root) // a directory that cannot be read is the path's own error
+	if err != nil {
 		return err
 	}
+	d.Close()
 	return filepath.WalkDir(walkRoot, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			skip(w.total, path, unreadable(err))
