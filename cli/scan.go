@@ -34,7 +34,8 @@ Directories are walked in lexical order. .git directories and symbolic links
 met inside a directory are skipped (a link named on the command line is
 followed). "-" scans stdin as one file named "-". Binary files and files
 above --max-file-size (with --diff and --git: whose added text in one commit
-is above it) are not scanned and are listed on stderr and in the report.
+is above it) are not scanned and are listed once: in a text report on
+stdout, else on stderr.
 Input to --diff that holds no diff is an error; empty input is nothing to
 scan.
 
@@ -123,7 +124,7 @@ func (o *scanOptions) validate(fs *flag.FlagSet) error {
 // addPolicyFlags declares the flags of what the report keeps and how the
 // scan exits: configuration, baseline, ignore file, -o and --exit-code.
 func addPolicyFlags(fs *flag.FlagSet, o *scanOptions) {
-	fs.StringVar(&o.output, "o", "", "shorthand for --output")
+	fs.StringVar(&o.output, "o", "", "shorthand for --output `FILE`")
 	fs.StringVar(&o.config, "config", "", "read the configuration from `FILE` (default: .github/pushguard.yml at the repository's root)")
 	fs.StringVar(&o.baseline, "baseline", "", "hide the findings of `REPORT.json`, a previous --format json report")
 	fs.StringVar(&o.writeBaseline, "write-baseline", "", "write every finding not ignored to `FILE`, for --baseline")
