@@ -149,7 +149,7 @@ func TestScanPartialPathsExec(t *testing.T) {
 		{"json", []string{"a", "missing", "--format", "json"}, 1,
 			[]string{`"path": "a/x.env"`}, "pushguard: not scanned: missing (missing)\n"},
 		{"all missing", []string{"missing", "gone"}, 2, nil,
-			"pushguard: scan: nothing could be scanned: stat missing: no such file or directory stat gone: no such file or directory\n"},
+			"pushguard: scan: nothing could be scanned: stat missing: no such file or directory; stat gone: no such file or directory\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pushguard/pushguard/scanner"
 )
@@ -22,7 +23,7 @@ import (
 // named could be read at all, that is an error.
 func scanPaths(ctx context.Context, s *scanner.Scanner, paths []string, stdin io.Reader, maxSize int64, ignored func(string) bool) (*scanner.Result, error) {
 	w := &pathScan{s: s, maxSize: maxSize, ignored: ignored, total: &scanner.Result{}}
-	var unread []error
+	var unread []any
 	for _, root := range paths {
 		var err error
 		if root == "-" {
@@ -40,7 +41,8 @@ func scanPaths(ctx context.Context, s *scanner.Scanner, paths []string, stdin io
 		}
 	}
 	if len(unread) == len(paths) {
-		return nil, fmt.Errorf("nothing could be scanned: %w", errors.Join(unread...))
+		format := "nothing could be scanned: " + strings.TrimSuffix(strings.Repeat("%w; ", len(unread)), "; ")
+		return nil, fmt.Errorf(format, unread...)
 	}
 	return w.total, nil
 }

@@ -200,7 +200,7 @@ func loadPolicy(ctx context.Context, e Env, o *scanOptions) (*policy, error) {
 	}
 	p.scanner = scanner.New(rules, key)
 	p.ignoredPath = pathIgnored(p.config, o, root)
-	if p.ignores, err = loadIgnoreFile(o, root, scanner.New(builtin, key).RedactText); err != nil {
+	if p.ignores, err = loadIgnoreFile(o, root, p.scanner.RedactText); err != nil {
 		return nil, err
 	}
 	if p.baseline, err = loadBaseline(o.baseline); err != nil {
