@@ -27,8 +27,23 @@ type ignoreEntry struct {
 	reason      string
 }
 
-// ignoreList is the parsed ignore file.
-type ignoreList []ignoreEntry
+// ignoreList is the parsed ignore file, in file order and indexed by the
+// first minIgnoreFingerprint characters of each fingerprint, so matching a
+// finding costs one map lookup whatever the file's length.
+type ignoreList struct {
+	entries []ignoreEntry
+	byHead  map[string][]ignoreEntry
+}
+
+// add appends an entry.
+func (l *ignoreList) add(e ignoreEntry) {
+	if l.byHead == nil {
+		l.byHead = map[string][]ignoreEntry{}
+	}
+	head := e.fingerprint[:minIgnoreFingerprint]
+	l.entries = append(l.entries, e)
+	l.byHead[head] = append(l.byHead[head], e)
+}
 
 // loadIgnoreFile reads --ignore-file FILE when given (it must exist), else
 // .pushguardignore under root when there is one. Each reason goes through
@@ -36,7 +51,7 @@ type ignoreList []ignoreEntry
 func loadIgnoreFile(o *scanOptions, root string, redact func(string) string) (ignoreList, error) {
 	path, data, err := readNamedOrDefault(o.ignoreFile, filepath.Join(root, ignoreFileName))
 	if err != nil || data == nil {
-		return nil, wrapIf("ignore file", err)
+		return ignoreList{}, wrapIf("ignore file", err)
 	}
 	return parseIgnoreFile(path, data, redact)
 }
@@ -59,16 +74,16 @@ func parseIgnoreFile(path string, data []byte, redact func(string) string) (igno
 			fp, reason = line[:i], strings.TrimSpace(line[i+1:])
 		}
 		if fp = strings.ToLower(fp); !isHex(fp) || len(fp) < minIgnoreFingerprint || len(fp) > maxIgnoreFingerprint {
-			return nil, fmt.Errorf("%s:%d: %q is not a fingerprint (want %d to %d hexadecimal characters, as the report shows them)",
+			return ignoreList{}, fmt.Errorf("%s:%d: %q is not a fingerprint (want %d to %d hexadecimal characters, as the report shows them)",
 				path, n, scanner.Redact(fp), minIgnoreFingerprint, maxIgnoreFingerprint)
 		}
 		if reason == "" {
-			return nil, fmt.Errorf("%s:%d: fingerprint %s has no reason (write \"<fingerprint> <why it is safe to ignore>\")", path, n, fp)
+			return ignoreList{}, fmt.Errorf("%s:%d: fingerprint %s has no reason (write \"<fingerprint> <why it is safe to ignore>\")", path, n, fp)
 		}
-		list = append(list, ignoreEntry{fingerprint: fp, reason: redact(reason)})
+		list.add(ignoreEntry{fingerprint: fp, reason: redact(reason)})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("ignore file %s: %w", path, err)
+		return ignoreList{}, fmt.Errorf("ignore file %s: %w", path, err)
 	}
 	return list, nil
 }
@@ -81,7 +96,10 @@ func isHex(s string) bool {
 // match returns the reason of the first entry whose fingerprint is f's or a
 // prefix of it.
 func (l ignoreList) match(f scanner.Finding) (string, bool) {
-	for _, e := range l {
+	if len(f.Fingerprint) < minIgnoreFingerprint {
+		return "", false
+	}
+	for _, e := range l.byHead[f.Fingerprint[:minIgnoreFingerprint]] {
 		if strings.HasPrefix(f.Fingerprint, e.fingerprint) {
 			return e.reason, true
 		}

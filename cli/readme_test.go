@@ -42,7 +42,7 @@ func TestReadmeConfigExample(t *testing.T) {
 func TestReadmeIgnoreExample(t *testing.T) {
 	t.Parallel()
 	list, err := parseIgnoreFile(".pushguardignore", []byte(readmeBlock(t, "# fingerprint (12 to 64 hex characters, as the report shows it)  reason")), func(s string) string { return s })
-	if err != nil || len(list) != 2 || list[1].reason != "revoked 2026-11-02 (INC-4412); still in history" {
+	if err != nil || len(list.entries) != 2 || list.entries[1].reason != "revoked 2026-11-02 (INC-4412); still in history" {
 		t.Errorf("README example: %+v, %v", list, err)
 	}
 }
