@@ -26,7 +26,7 @@ const configPath = ".github/pushguard.yml"
 func repoRoot(ctx context.Context, o *scanOptions) (string, error) {
 	dir := "."
 	switch {
-	case o.gitRange != "":
+	case o.fromGit():
 		dir = o.repo
 	case o.diff == "":
 		for _, p := range o.paths {
@@ -78,7 +78,7 @@ func pathIgnored(cfg *repoconfig.Config, o *scanOptions, root string) func(path 
 	if len(cfg.IgnorePatterns()) == 0 {
 		return func(string) bool { return false }
 	}
-	if o.diff != "" || o.gitRange != "" {
+	if o.diff != "" || o.fromGit() {
 		return cfg.Ignored
 	}
 	return func(path string) bool {

@@ -74,6 +74,10 @@ type scanOptions struct {
 	exitCode      int
 }
 
+// fromGit reports whether the input is read from the git repository --repo
+// (whose paths are relative to its root).
+func (o *scanOptions) fromGit() bool { return o.gitRange != "" }
+
 // toStdout reports whether the report goes to stdout.
 func (o *scanOptions) toStdout() bool { return o.output == "" || o.output == "-" }
 
