@@ -23,8 +23,10 @@ type Scan struct {
 
 // Ignored is a finding the user ignored, with the reason they gave.
 type Ignored struct {
+	// Finding is the finding as the scan reported it.
 	Finding scanner.Finding
-	Reason  string
+	// Reason is the ignore file's reason, redacted.
+	Reason string
 }
 
 // Summary is the last line of the text report (and the CLI's summary on
