@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/pushguard/pushguard/scanner"
 )
@@ -43,8 +44,19 @@ func CSV(w io.Writer, s Scan) error {
 
 func csvRow(f scanner.Finding, status, reason string) []string {
 	return []string{
-		f.RuleID, f.Provider, f.Path, f.Commit,
+		f.RuleID, f.Provider, csvText(f.Path), f.Commit,
 		strconv.Itoa(f.Line), strconv.Itoa(f.EndLine), strconv.Itoa(f.StartColumn), strconv.Itoa(f.EndColumn),
-		f.Confidence.String(), f.Redacted, f.Fingerprint, status, reason,
+		f.Confidence.String(), csvText(f.Redacted), f.Fingerprint, status, csvText(reason),
 	}
+}
+
+// csvText defuses a cell a spreadsheet would run as a formula (CWE-1236):
+// paths, redacted values and reasons come from the scanned repository, so
+// one starting with =, +, -, @, a tab or a carriage return gets a leading
+// apostrophe, as OWASP advises.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

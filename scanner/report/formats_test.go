@@ -137,3 +137,40 @@ func TestCSVStructure(t *testing.T) {
 func resultOf(fs ...scanner.Finding) *scanner.Result {
 	return &scanner.Result{Findings: fs, Files: 1}
 }
+
+// TestCSVFormulaCells: a path or reason from the scanned repository that a
+// spreadsheet would evaluate as a formula is written as text.
+func TestCSVFormulaCells(t *testing.T) {
+	t.Parallel()
+	rs := testRules(t)
+	findings, _ := testFindings(t, rs)
+	for _, path := range []string{"=HYPERLINK(\"http://x\")", "+1.env", "-2.env", "@SUM(A1).env", "\tx.env"} {
+		t.Run(path, func(t *testing.T) {
+			t.Parallel()
+			f := findings[0]
+			f.Path = path
+			var buf bytes.Buffer
+			if err := CSV(&buf, Scan{Result: resultOf(f)}); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := csv.NewReader(&buf).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rows[1][2]; got != "'"+path {
+				t.Errorf("path cell %q, want %q", got, "'"+path)
+			}
+		})
+	}
+	t.Run("plain", func(t *testing.T) {
+		f := findings[0]
+		f.Path = "config/.env"
+		var buf bytes.Buffer
+		if err := CSV(&buf, Scan{Result: resultOf(f)}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), ",config/.env,") {
+			t.Errorf("a plain path was changed:\n%s", buf.String())
+		}
+	})
+}
