@@ -24,7 +24,7 @@ func allowedImports() map[string][]string {
 		"setup":               {},
 		"adminapi":            {"decisions"},
 		"sweeper":             {"store", "ghapp"},
-		"worker":              {"scanner", "checks", "queue", "decisions", "repoconfig", "store", "metrics", "ghapp"},
+		"worker":              {"scanner", "checks", "queue", "decisions", "repoconfig", "store", "metrics", "ghapp", "validity", "incident", "alert"},
 		"metrics":             {"queue", "webhook"},
 		"ghapp":               {},
 		"alert":               {},
