@@ -77,11 +77,7 @@ func (w *Worker) sightAll(ctx context.Context, job queue.Job, r *checks.Report) 
 		return out, nil
 	}
 	for _, it := range r.Items {
-		inc, _, err := w.incidents.Sight(ctx, incident.Sighting{
-			Installation: job.InstallationID, Fingerprint: it.Fingerprint, RuleID: it.RuleID, Provider: it.Provider, Redacted: it.Redacted,
-			Place: incident.Place{Repository: job.Repository(), Commit: it.Commit, Path: it.Path, Line: it.Line,
-				Ref: job.Ref, PR: job.PR, Pusher: job.Sender, At: w.now()},
-		})
+		inc, _, err := w.incidents.Sight(ctx, w.sighting(job, it))
 		if err != nil {
 			return nil, fmt.Errorf("record incident of %s: %w", short(it.Fingerprint), err)
 		}
@@ -231,3 +227,36 @@ func checkRunURL(job queue.Job, runID int64) string {
 
 // short is the first 12 characters of a fingerprint, for errors and logs.
 func short(fp string) string { return fp[:min(12, len(fp))] }
+
+// decideIncident moves a finding's incident to state to on a maintainer's
+// command (the sender is the actor; undo reopens only a dismissed
+// incident), sighting it first so that a finding
+// decided before any scan recorded it still has its incident. reason must
+// be redacted already. Nothing happens without an incident store.
+func (w *Worker) decideIncident(ctx context.Context, job queue.Job, it checks.Item, to incident.State, reason string) error {
+	if w.incidents == nil {
+		return nil
+	}
+	si := w.sighting(job, it)
+	si.Pusher = "" // a command's sender did not push the secret
+	inc, _, err := w.incidents.Sight(ctx, si)
+	if err != nil {
+		return fmt.Errorf("record incident of %s: %w", short(it.Fingerprint), err)
+	}
+	if to == incident.Open && inc.State != incident.Dismissed {
+		return nil // undoing a dismissal reopens only a dismissed incident
+	}
+	if _, err := w.incidents.Transition(ctx, job.InstallationID, it.Fingerprint, to, job.Sender, reason, w.now()); err != nil {
+		return fmt.Errorf("move incident of %s to %s: %w", short(it.Fingerprint), to, err)
+	}
+	return nil
+}
+
+// sighting is a finding of a job as its incident records it.
+func (w *Worker) sighting(job queue.Job, it checks.Item) incident.Sighting {
+	return incident.Sighting{
+		Installation: job.InstallationID, Fingerprint: it.Fingerprint, RuleID: it.RuleID, Provider: it.Provider, Redacted: it.Redacted,
+		Place: incident.Place{Repository: job.Repository(), Commit: it.Commit, Path: it.Path, Line: it.Line,
+			Ref: job.Ref, PR: job.PR, Pusher: job.Sender, At: w.now()},
+	}
+}
