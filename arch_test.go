@@ -22,7 +22,7 @@ func allowedImports() map[string][]string {
 		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert", "incident"},
 		"cli":                 {"scanner", "scanner/report"},
 		"setup":               {},
-		"adminapi":            {"decisions"},
+		"adminapi":            {"decisions", "incident"},
 		"sweeper":             {"store", "ghapp"},
 		"worker":              {"scanner", "checks", "queue", "decisions", "repoconfig", "store", "metrics", "ghapp", "validity", "incident", "alert"},
 		"metrics":             {"queue", "webhook"},

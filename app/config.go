@@ -113,7 +113,7 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 func loadRedisURL(getenv func(string) string) (string, error) {
 	r := envReader{getenv: getenv}
 	v := r.str("REDIS_URL", "")
-	r.check(v != "", "REDIS_URL is required: the audit trail lives in the App's Redis")
+	r.check(v != "", "REDIS_URL is required: the audit trail and the incidents live in the App's Redis")
 	r.ok(store.CheckURL(v))
 	return v, r.err()
 }

@@ -165,6 +165,7 @@ func (s *service) routes(hook http.Handler) http.Handler {
 	}
 	r.Method(http.MethodGet, "/metrics", s.metrics.Handler())
 	r.Method(http.MethodGet, "/api/v1/installations/{id}/audit", adminapi.AuditHandler(s.decisions, s.cfg.AdminToken, s.log))
+	r.Method(http.MethodGet, "/api/incidents", adminapi.IncidentsHandler(s.loop.incidents, s.cfg.AdminToken, s.log))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
