@@ -28,6 +28,8 @@ type loopOptions struct {
 	// validityGitHubURL replaces GITHUB_API_URL for the GitHub verifier
 	// (the fake GitHub serves http, which the verifier refuses).
 	validityGitHubURL string
+	// validityTimeout bounds one check (validity.DefaultTimeout when 0).
+	validityTimeout time.Duration
 	// alertHTTP reaches the alert receivers (AllowHTTP for httptest).
 	alertHTTP alert.HTTPOptions
 }
@@ -57,7 +59,7 @@ func (s *service) newLoop(o loopOptions) (loopParts, error) {
 		if gh == "" {
 			gh = s.cfg.APIURL
 		}
-		if p.validity, err = validity.New(validity.Options{HTTPClient: o.validityClient, GitHubAPIURL: gh, Logger: s.log}); err != nil {
+		if p.validity, err = validity.New(validity.Options{HTTPClient: o.validityClient, GitHubAPIURL: gh, Timeout: o.validityTimeout, Logger: s.log}); err != nil {
 			return p, err
 		}
 	}
