@@ -140,4 +140,3 @@ func (e *e2e) incidentsAPI(query string) []incident.Incident {
 	}
 	return page.Incidents
 }
-

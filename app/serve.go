@@ -115,7 +115,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		workerErr = s.runWorkers(workerCtx)
 	})
 	wg.Go(func() { s.runLoop(workerCtx) }) // alerts and the open-incidents gauge
-	if s.creds.Err() != nil { // GitHub was unreachable at start
+	if s.creds.Err() != nil {              // GitHub was unreachable at start
 		wg.Go(func() { s.creds.Retry(workerCtx) })
 	}
 	if cfg.SweepInterval > 0 {
