@@ -114,8 +114,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		defer close(workersDone)
 		workerErr = s.runWorkers(workerCtx)
 	})
-	wg.Go(func() { s.runLoop(workerCtx) }) // alerts and the open-incidents gauge
-	if s.creds.Err() != nil {              // GitHub was unreachable at start
+	// alerts and the open-incidents gauge
+	wg.Go(func() { s.runLoop(workerCtx) })
+	if s.creds.Err() != nil { // GitHub was unreachable at start
 		wg.Go(func() { s.creds.Retry(workerCtx) })
 	}
 	if cfg.SweepInterval > 0 {
