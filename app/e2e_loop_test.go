@@ -168,3 +168,48 @@ func TestE2EVerifierHostsAreConstant(t *testing.T) {
 	}
 	e.assertNoSecret(s.github)
 }
+
+// TestE2EDismissalClosesIncident: a maintainer's dismissal moves the
+// incident to dismissed with the reason and the note (redacted), and undo
+// reopens it; the incidents API needs the admin token.
+func TestE2EDismissalClosesIncident(t *testing.T) {
+	t.Parallel()
+	e := startE2E(t, e2eConfig{adminToken: "incidents-token-0123456789"})
+	s := plant(t, 1005)
+	pr, _ := e.prWithSecret(s)
+	fp := fingerprintPrefix(t, e.pushguardComments(pr)[0].Body)
+	e.gh.SetPermission(e2eOwner, e2eRepo, "maintainer", "write")
+	e.say(pr, "maintainer", "/pushguard dismiss "+fp+" test-data fixture, the real one is "+s.stripe)
+	incs := e.incidentsAPI("installation=4242&state=dismissed")
+	if len(incs) != 1 {
+		t.Fatalf("dismissed incidents %+v", incs)
+	}
+	h := incs[0].History
+	if len(h) != 1 || h[0].Actor != "maintainer" || h[0].From != incident.Open || !strings.HasPrefix(h[0].Reason, "test-data: fixture, the real one is ") ||
+		strings.Contains(h[0].Reason, s.stripe) || incs[0].ClosedAt.IsZero() {
+		t.Errorf("history %+v", h)
+	}
+	e.say(pr, "maintainer", "/pushguard undo "+fp)
+	if incs := e.incidentsAPI("state=open"); len(incs) != 1 || len(incs[0].History) != 2 || incs[0].History[1].Actor != "maintainer" {
+		t.Errorf("after undo: %+v", incs)
+	}
+	for _, tc := range []struct {
+		token, query string
+		want         int
+	}{{"", "", http.StatusUnauthorized}, {"wrong-token-0123456789", "", http.StatusUnauthorized},
+		{"incidents-token-0123456789", "state=closed", http.StatusBadRequest}, {"incidents-token-0123456789", "installation=-1", http.StatusBadRequest}} {
+		req, _ := http.NewRequest("GET", e.url+"/api/incidents?"+tc.query, nil)
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("token %q query %q: %d, want %d", tc.token, tc.query, resp.StatusCode, tc.want)
+		}
+	}
+	e.assertNoSecret(s.github, s.stripe)
+}
