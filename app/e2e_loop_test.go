@@ -170,8 +170,9 @@ func TestE2EVerifierHostsAreConstant(t *testing.T) {
 }
 
 // TestE2EDismissalClosesIncident: a maintainer's dismissal moves the
-// incident to dismissed with the reason and the note (redacted), and undo
-// reopens it; the incidents API needs the admin token.
+// incident to dismissed with the reason and the note (redacted), a rebase
+// keeps it dismissed, and undo reopens it; the incidents API needs the
+// admin token.
 func TestE2EDismissalClosesIncident(t *testing.T) {
 	t.Parallel()
 	e := startE2E(t, e2eConfig{adminToken: "incidents-token-0123456789"})
@@ -188,6 +189,14 @@ func TestE2EDismissalClosesIncident(t *testing.T) {
 	if len(h) != 1 || h[0].Actor != "maintainer" || h[0].From != incident.Open || !strings.HasPrefix(h[0].Reason, "test-data: fixture, the real one is ") ||
 		strings.Contains(h[0].Reason, s.stripe) || incs[0].ClosedAt.IsZero() {
 		t.Errorf("history %+v", h)
+	}
+	// A rebase sights the dismissed secret in a new commit: it stays dismissed.
+	e.repo.Git("commit", "--amend", "-q", "-m", "rebased config")
+	e.send("pull_request", e.pullRequest("synchronize", pr))
+	e.waitRun(e.repo.Head())
+	e.waitQuiet()
+	if incs := e.incidentsAPI("state=dismissed"); len(incs) != 1 || incs[0].SightingCount != 2 {
+		t.Fatalf("after the rebase: %+v", incs)
 	}
 	e.say(pr, "maintainer", "/pushguard undo "+fp)
 	if incs := e.incidentsAPI("state=open"); len(incs) != 1 || len(incs[0].History) != 2 || incs[0].History[1].Actor != "maintainer" {

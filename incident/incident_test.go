@@ -366,3 +366,18 @@ func BenchmarkSight(b *testing.B) {
 		}
 	}
 }
+
+func TestKeepClosedRecordsWithoutReopening(t *testing.T) {
+	s, _, _ := testStore(t, nil)
+	ctx := context.Background()
+	inc, _ := mustSight(t, s, sighting(7, sha(1), 3, t0))
+	if _, err := s.Transition(ctx, 7, inc.Fingerprint, Dismissed, "m", "test-data", t0); err != nil {
+		t.Fatal(err)
+	}
+	si := sighting(7, sha(2), 3, t0.Add(time.Hour)) // a rebase: a new commit
+	si.KeepClosed = true
+	inc, _ = mustSight(t, s, si)
+	if inc.State != Dismissed || inc.SightingCount != 2 || len(inc.History) != 1 {
+		t.Fatalf("state %s, count %d, history %+v", inc.State, inc.SightingCount, inc.History)
+	}
+}

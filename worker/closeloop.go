@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strconv"
 	"sync"
@@ -11,7 +10,6 @@ import (
 	"github.com/pushguard/pushguard/alert"
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/incident"
-	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/repoconfig"
 	"github.com/pushguard/pushguard/validity"
@@ -34,7 +32,7 @@ const validityConcurrency = 4
 // installation and the repository allow it), applies fail_on: live, records
 // each finding on its incident and queues the alerts the level asks for.
 // Enqueueing writes Redis only: no receiver delays the check run.
-func (w *Worker) closeLoop(ctx context.Context, log *slog.Logger, job queue.Job, cfg *repoconfig.Config, r *checks.Report, runID int64) error {
+func (w *Worker) closeLoop(ctx context.Context, job queue.Job, cfg *repoconfig.Config, r *checks.Report, runID int64) error {
 	checking := w.validity != nil && cfg.ValidityEnabled()
 	r.ValidityChecked = checking
 	if cfg.FailOnLive() && !checking {
@@ -58,7 +56,7 @@ func (w *Worker) closeLoop(ctx context.Context, log *slog.Logger, job queue.Job,
 			}
 		}
 	}
-	return w.alertAll(ctx, log, job, r, incs, runID)
+	return w.alertAll(ctx, job, r, incs, runID)
 }
 
 // offWhere names what turned validity checks off.
@@ -77,7 +75,9 @@ func (w *Worker) sightAll(ctx context.Context, job queue.Job, r *checks.Report) 
 		return out, nil
 	}
 	for _, it := range r.Items {
-		inc, _, err := w.incidents.Sight(ctx, w.sighting(job, it))
+		si := w.sighting(job, it)
+		si.KeepClosed = it.Dismissed != nil
+		inc, _, err := w.incidents.Sight(ctx, si)
 		if err != nil {
 			return nil, fmt.Errorf("record incident of %s: %w", short(it.Fingerprint), err)
 		}
@@ -173,7 +173,7 @@ func companions(items []checks.Item, it checks.Item) map[string]string {
 
 // alertAll queues an alert for each finding at or above the alert level;
 // the Dispatcher sends one per incident, however often it is queued.
-func (w *Worker) alertAll(ctx context.Context, log *slog.Logger, job queue.Job, r *checks.Report, incs map[string]incident.Incident, runID int64) error {
+func (w *Worker) alertAll(ctx context.Context, job queue.Job, r *checks.Report, incs map[string]incident.Incident, runID int64) error {
 	if w.alerts == nil {
 		return nil
 	}
@@ -186,12 +186,8 @@ func (w *Worker) alertAll(ctx context.Context, log *slog.Logger, job queue.Job, 
 			Pusher: job.Sender, Provider: it.Provider, RuleID: it.RuleID, Redacted: it.Redacted, Fingerprint: it.Fingerprint,
 			Validity: alertValidity(it.Validity), CheckRunURL: checkRunURL(job, runID), FirstSeen: incs[it.Fingerprint].FirstSeen.At,
 		}
-		queued, err := w.alerts.Enqueue(ctx, a)
-		if err != nil {
+		if _, err := w.alerts.Enqueue(ctx, a); err != nil { // it logs what it queues
 			return fmt.Errorf("queue alert of %s: %w", short(it.Fingerprint), err)
-		}
-		if queued {
-			log.Info("alert queued", logkey.Fingerprint, short(it.Fingerprint), logkey.RuleID, it.RuleID)
 		}
 	}
 	return nil
