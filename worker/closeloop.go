@@ -250,9 +250,13 @@ func (w *Worker) decideIncident(ctx context.Context, job queue.Job, it checks.It
 
 // sighting is a finding of a job as its incident records it.
 func (w *Worker) sighting(job queue.Job, it checks.Item) incident.Sighting {
+	commit := it.Commit
+	if commit == "" {
+		commit = job.HeadSHA // findings of a net diff are the head's
+	}
 	return incident.Sighting{
 		Installation: job.InstallationID, Fingerprint: it.Fingerprint, RuleID: it.RuleID, Provider: it.Provider, Redacted: it.Redacted,
-		Place: incident.Place{Repository: job.Repository(), Commit: it.Commit, Path: it.Path, Line: it.Line,
+		Place: incident.Place{Repository: job.Repository(), Commit: commit, Path: it.Path, Line: it.Line,
 			Ref: job.Ref, PR: job.PR, Pusher: job.Sender, At: w.now()},
 	}
 }
