@@ -27,7 +27,8 @@
 // The package knows nothing of Prometheus: an Observer is told of each
 // incident that closes (revoked or resolved, with the time since it was
 // first seen), and OpenCounts tallies open incidents by provider and
-// validity for a gauge the app refreshes.
+// validity for a gauge the app refreshes, from counts every change keeps
+// in the same transaction (it never reads the incidents themselves).
 //
 // It imports none of our packages but internal/logkey.
 package incident

@@ -268,6 +268,9 @@ func TestConcurrentSightingsAllCount(t *testing.T) {
 	if err != nil || inc.SightingCount != n || len(inc.Sightings) != n-1 {
 		t.Fatalf("count %d kept %d, %v", inc.SightingCount, len(inc.Sightings), err)
 	}
+	if got, err := s.OpenCounts(context.Background()); err != nil || len(got) != 1 || got[0].Count != 1 {
+		t.Errorf("OpenCounts = %+v, %v; want one open incident", got, err)
+	}
 }
 
 func TestListOrderAndFilter(t *testing.T) {
@@ -341,6 +344,22 @@ func TestOpenCounts(t *testing.T) {
 	want := []OpenCount{{"GitHub", ValidityLive, 1}, {"GitHub", ValidityUnchecked, 1}}
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("OpenCounts = %+v, want %+v", got, want)
+	}
+	// The live one goes dead, and the dismissed one reopens on a new commit.
+	if err := s.RecordValidity(ctx, 7, fingerprint("r1"), ValidityNotLive, t0); err != nil {
+		t.Fatal(err)
+	}
+	si := sighting(9, sha(2), 1, t0)
+	si.RuleID, si.Fingerprint = "r3", fingerprint("r3")
+	mustSight(t, s, si)
+	got, _ = s.OpenCounts(ctx)
+	want = []OpenCount{{"GitHub", ValidityNotLive, 1}, {"GitHub", ValidityUnchecked, 2}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("after changes: OpenCounts = %+v, want %+v", got, want)
+	}
+	all, _ := s.List(ctx, AllInstallations, Filter{State: Open})
+	if len(all) != 3 {
+		t.Errorf("%d open incidents listed, the counts say 3", len(all))
 	}
 }
 
