@@ -51,12 +51,25 @@ func (w *Worker) closeLoop(ctx context.Context, job queue.Job, cfg *repoconfig.C
 	}
 	if r.FailOnLive {
 		for i := range r.Items {
-			if r.Items[i].Validity != checks.ValidityLive {
-				r.Items[i].Advisory = true
-			}
+			r.Items[i].Advisory = r.Items[i].Advisory || w.notLive(r.Items[i])
 		}
 	}
 	return w.alertAll(ctx, job, r, incs, runID)
+}
+
+// notLive reports whether fail_on: live sets a finding aside: it is not
+// live, and either its provider answered or no verifier exists for its
+// rule. A key that could have been checked but was not (its secret is not
+// in the scan cache and its incident has no result yet) keeps failing:
+// fail_on: live never passes a key nobody asked about.
+func (w *Worker) notLive(it checks.Item) bool {
+	switch it.Validity {
+	case checks.ValidityLive:
+		return false
+	case "":
+		return !w.validity.Supports(it.RuleID)
+	}
+	return true
 }
 
 // offWhere names what turned validity checks off.

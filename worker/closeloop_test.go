@@ -97,3 +97,28 @@ func TestAlertable(t *testing.T) {
 		}
 	}
 }
+
+func TestNotLiveUnderFailOnLive(t *testing.T) {
+	c, err := validity.New(validity.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &Worker{validity: c}
+	tests := []struct {
+		rule, validity string
+		want           bool
+	}{
+		{"github-pat", checks.ValidityLive, false},
+		{"github-pat", checks.ValidityNotLive, true},
+		{"github-pat", checks.ValidityUnknown, true},
+		{"github-pat", "", false},                 // could be checked, was not: keeps failing
+		{"generic-api-key-assignment", "", true}, // no verifier for the rule
+	}
+	for _, tc := range tests {
+		it := checks.Item{Validity: tc.validity}
+		it.RuleID = tc.rule
+		if got := w.notLive(it); got != tc.want {
+			t.Errorf("%s %q: notLive %v, want %v", tc.rule, tc.validity, got, tc.want)
+		}
+	}
+}
