@@ -111,7 +111,7 @@ func TestNotLiveUnderFailOnLive(t *testing.T) {
 		{"github-pat", checks.ValidityLive, false},
 		{"github-pat", checks.ValidityNotLive, true},
 		{"github-pat", checks.ValidityUnknown, true},
-		{"github-pat", "", false},                 // could be checked, was not: keeps failing
+		{"github-pat", "", false},                // could be checked, was not: keeps failing
 		{"generic-api-key-assignment", "", true}, // no verifier for the rule
 	}
 	for _, tc := range tests {
