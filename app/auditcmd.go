@@ -15,10 +15,11 @@ const auditUsage = `Usage:
   pushguard audit --installation ID [--cursor C] [--limit N] [--format text|json]
 
 Lists maintainers' decisions (dismissals and undos) of an installation,
-newest first, reading the Redis named by REDIS_URL.
+newest first, reading the Redis named by REDIS_URL (or REDIS_SENTINEL_ADDRS,
+or REDIS_CLUSTER_ADDRS; see the README).
 `
 
-// runAudit is the audit command: app reads REDIS_URL and builds the Redis
+// runAudit is the audit command: app reads which Redis and builds the Redis
 // client; adminapi lists the audit trail.
 func runAudit(ctx context.Context, e cli.Env, args []string) error {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
@@ -33,11 +34,11 @@ func runAudit(ctx context.Context, e cli.Env, args []string) error {
 	if q.Installation <= 0 || (q.Format != "text" && q.Format != "json") {
 		return cli.Usagef("--installation is required and --format must be text or json")
 	}
-	url, err := loadRedisURL(e.Getenv)
+	r, err := loadRedis(e.Getenv, "the audit trail lives in the App's Redis")
 	if err != nil {
 		return err
 	}
-	rdb, closeRedis, err := store.Connect(ctx, url, slog.New(slog.NewTextHandler(e.Stderr, nil)))
+	rdb, closeRedis, err := store.Connect(ctx, r, slog.New(slog.NewTextHandler(e.Stderr, nil)))
 	if err != nil {
 		return err
 	}

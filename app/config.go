@@ -32,8 +32,8 @@ type Config struct {
 	AppID          int64
 	PrivateKey     []byte // PEM
 	WebhookSecret  []byte
-	APIURL         string // with a trailing slash
-	RedisURL       string // empty: an embedded, in-memory Redis
+	APIURL         string      // with a trailing slash
+	Redis          store.Redis // REDIS_URL, Sentinel or Cluster; zero: an embedded, in-memory Redis
 	Addr           string
 	Workers        int
 	FingerprintKey []byte
@@ -60,7 +60,7 @@ type Config struct {
 }
 
 // Embedded reports whether the App runs on its embedded in-memory Redis.
-func (c Config) Embedded() bool { return c.RedisURL == "" }
+func (c Config) Embedded() bool { return c.Redis.Embedded() }
 
 // loadConfig reads the configuration. needWebhook is false for the worker
 // command, which receives no webhooks.
@@ -68,7 +68,6 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	r := envReader{getenv: getenv}
 	c := Config{
 		APIURL:     r.str("GITHUB_API_URL", ghapp.DefaultAPIURL),
-		RedisURL:   r.str("REDIS_URL", ""),
 		Addr:       r.str("PUSHGUARD_ADDR", DefaultAddr),
 		Workers:    r.int("PUSHGUARD_WORKERS", DefaultWorkers, 1, 1000),
 		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", worker.DefaultMaxCommits, 1, 10000),
@@ -92,27 +91,56 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	r.ok(err)
 	c.CredentialsFile = r.str("PUSHGUARD_CREDENTIALS_FILE", DefaultCredentialsFile)
 	r.credentials(&c, needWebhook) // the environment, else CredentialsFile
-	r.ok(store.CheckURL(c.RedisURL))
+	c.Redis = r.redis()
 	switch {
 	case len(c.FingerprintKey) == 0 && c.Embedded():
 		c.FingerprintKey, c.FingerprintKeyGenerated = randomKey(), true
 	case len(c.FingerprintKey) == 0:
-		r.problem("PUSHGUARD_FINGERPRINT_KEY (or PUSHGUARD_FINGERPRINT_KEY_FILE) is required with REDIS_URL: dismissals are keyed by it")
+		r.problem("PUSHGUARD_FINGERPRINT_KEY (or PUSHGUARD_FINGERPRINT_KEY_FILE) is required with a Redis (REDIS_URL, REDIS_SENTINEL_ADDRS or REDIS_CLUSTER_ADDRS): dismissals are keyed by it")
 	case len(c.FingerprintKey) < 16:
 		r.problem("PUSHGUARD_FINGERPRINT_KEY must be at least 16 bytes")
 	}
 	return c, r.err()
 }
 
-// loadRedisURL reads REDIS_URL for a command that works on the App's
-// Redis and cannot run on an embedded one (audit): required, and checked
-// as serve checks it.
-func loadRedisURL(getenv func(string) string) (string, error) {
+// loadRedis reads the Redis for a command that works on the App's Redis
+// and cannot run on an embedded one (audit, jobs): required, and checked
+// as serve checks it. what says what lives there.
+func loadRedis(getenv func(string) string, what string) (store.Redis, error) {
 	r := envReader{getenv: getenv}
-	v := r.str("REDIS_URL", "")
-	r.check(v != "", "REDIS_URL is required: the audit trail lives in the App's Redis")
-	r.ok(store.CheckURL(v))
+	v := r.redis()
+	r.check(!v.Embedded(), "REDIS_URL is required (or REDIS_SENTINEL_ADDRS, or REDIS_CLUSTER_ADDRS): %s", what)
 	return v, r.err()
+}
+
+// redis reads which Redis to use: REDIS_URL (one server), Sentinel
+// (REDIS_SENTINEL_ADDRS, REDIS_MASTER_NAME, REDIS_SENTINEL_PASSWORD) or
+// Cluster (REDIS_CLUSTER_ADDRS), the last two with the data nodes'
+// REDIS_PASSWORD, REDIS_TLS and REDIS_DB.
+func (r *envReader) redis() store.Redis {
+	v := store.Redis{
+		URL:              r.str("REDIS_URL", ""),
+		SentinelAddrs:    store.SplitAddrs(r.str("REDIS_SENTINEL_ADDRS", "")),
+		MasterName:       r.str("REDIS_MASTER_NAME", ""),
+		SentinelPassword: string(r.secret("REDIS_SENTINEL_PASSWORD", false)),
+		ClusterAddrs:     store.SplitAddrs(r.str("REDIS_CLUSTER_ADDRS", "")),
+		Password:         string(r.secret("REDIS_PASSWORD", false)),
+		DB:               r.int("REDIS_DB", -1, 0, 1<<20), // -1: not set, which is not a problem
+	}
+	v.DB = max(v.DB, 0)
+	switch tls := strings.ToLower(r.str("REDIS_TLS", "")); tls {
+	case "", "0", "false", "off":
+	case "1", "true", "on":
+		v.TLS = true
+	default:
+		r.problem("REDIS_TLS must be true or false, not %q", tls)
+	}
+	if err := v.Check(); err != nil {
+		for _, p := range strings.Split(err.Error(), "\n") { // errors.Join's separator
+			r.problem("%s", p)
+		}
+	}
+	return v
 }
 
 // envReader reads variables and collects every problem.

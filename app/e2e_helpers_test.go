@@ -26,6 +26,7 @@ import (
 	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/worker"
 )
 
@@ -77,7 +78,7 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	e := &e2e{t: t, gh: gh, repo: repo, logs: &syncBuffer{}, rdb: rdb, prefix: qname + ":", qname: qname}
 	cfg := Config{
 		AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte(e2eWebhookKey),
-		APIURL: gh.URL(), RedisURL: "redis://unused", Workers: 4, FingerprintKey: []byte("e2e fingerprint key 0123456789"),
+		APIURL: gh.URL(), Redis: store.Redis{URL: "redis://unused"}, Workers: 4, FingerprintKey: []byte("e2e fingerprint key 0123456789"),
 		MaxCommits: c.maxCommits, LogFormat: "json", LogLevel: slog.LevelInfo, AdminToken: []byte(c.adminToken),
 		ScanBudget: c.scanBudget,
 	}

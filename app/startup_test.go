@@ -22,12 +22,13 @@ import (
 	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/store"
 )
 
 // startupConfig is a valid configuration against the fake GitHub gh.
 func startupConfig(gh *fakegithub.Server) Config {
 	return Config{AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte("s"), APIURL: gh.URL(),
-		RedisURL: "redis://unused", Workers: 1, FingerprintKey: []byte("0123456789abcdef0123"), MaxCommits: 10, LogFormat: "json"}
+		Redis: store.Redis{URL: "redis://unused"}, Workers: 1, FingerprintKey: []byte("0123456789abcdef0123"), MaxCommits: 10, LogFormat: "json"}
 }
 
 // serveResult runs serve until it returns, within a bounded wait.
@@ -117,7 +118,7 @@ func TestServeRedisFailsFast(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := startupConfig(gh)
-			cfg.RedisURL = tc.url
+			cfg.Redis = store.Redis{URL: tc.url}
 			logs, err := serveResult(t, cfg, serviceOptions{})
 			t.Logf("serve: %v", err)
 			for _, w := range tc.want {
