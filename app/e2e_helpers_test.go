@@ -61,6 +61,9 @@ type e2eConfig struct {
 	transport  http.RoundTripper
 	adminToken string
 	scanBudget time.Duration // 0: the default
+	// redis is a topology to run on (Sentinel, Cluster), connected to as
+	// serve connects (store.Connect); zero: rdb, or the test Redis.
+	redis store.Redis
 }
 
 func startE2E(t *testing.T, c e2eConfig) *e2e { return startE2EWith(t, c) }
@@ -71,6 +74,9 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	repo := gh.AddRepo(e2eOwner, e2eRepo, e2eInstallation)
 	repo.Commit("initial commit", map[string]string{"README.md": "# payments\n", "app/main.go": "package main\n\nfunc main() {}\n"})
 	rdb := c.rdb
+	if !c.redis.Embedded() {
+		rdb = connectTopology(t, c.redis)
+	}
 	if rdb == nil {
 		rdb = queuetest.Redis(t)
 	}
@@ -110,6 +116,17 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	})
 	e.waitReady()
 	return e
+}
+
+// connectTopology connects to r as serve would, until the test ends.
+func connectTopology(t testing.TB, r store.Redis) redis.UniversalClient {
+	t.Helper()
+	rdb, closeFn, err := store.Connect(context.Background(), r, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(closeFn)
+	return rdb
 }
 
 func (e *e2e) waitReady() {
@@ -260,11 +277,7 @@ func dumpRedis(t testing.TB, rdb redis.UniversalClient, prefixes ...string) stri
 	ctx := context.Background()
 	var b strings.Builder
 	for _, p := range prefixes {
-		keys, err := rdb.Keys(ctx, p+"*").Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, k := range keys {
+		for _, k := range allKeys(t, rdb, p+"*") {
 			b.WriteString(k + "=")
 			switch typ := rdb.Type(ctx, k).Val(); typ {
 			case "string":
@@ -277,11 +290,41 @@ func dumpRedis(t testing.TB, rdb redis.UniversalClient, prefixes ...string) stri
 				fmt.Fprint(&b, rdb.SMembers(ctx, k).Val())
 			case "zset":
 				fmt.Fprint(&b, rdb.ZRange(ctx, k, 0, -1).Val())
+			case "stream":
+				fmt.Fprint(&b, rdb.XRange(ctx, k, "-", "+").Val())
 			}
 			b.WriteString("\n")
 		}
 	}
 	return b.String()
+}
+
+// allKeys lists the keys matching pattern: on every master of a Redis
+// Cluster, where KEYS answers for one node only.
+func allKeys(t testing.TB, rdb redis.UniversalClient, pattern string) []string {
+	t.Helper()
+	ctx := context.Background()
+	c, ok := rdb.(*redis.ClusterClient)
+	if !ok {
+		keys, err := rdb.Keys(ctx, pattern).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	}
+	var mu sync.Mutex
+	var keys []string
+	err := c.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		k, err := node.Keys(ctx, pattern).Result()
+		mu.Lock()
+		keys = append(keys, k...)
+		mu.Unlock()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
 }
 
 // syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
