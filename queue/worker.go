@@ -119,6 +119,7 @@ func (w *worker) processTask(ctx context.Context, task *asynq.Task) error {
 	}
 	start := time.Now()
 	err = w.handler(ctx, job)
+	w.settle(ctx)
 	if w.opts.OnDone != nil {
 		w.opts.OnDone(job, err, time.Since(start))
 	}
@@ -131,6 +132,34 @@ func (w *worker) processTask(ctx context.Context, task *asynq.Task) error {
 		}
 	}
 	return err
+}
+
+// settleTimeout bounds how long a finished try waits for Redis (settle):
+// well inside asynq's 30 s lease, which its heartbeat keeps extending while
+// the try waits.
+const settleTimeout = 20 * time.Second
+
+// settle waits, after a try, until Redis answers, so that asynq can record
+// the try's result: during a Sentinel failover or a restart, asynq v0.26
+// retries a result it failed to write only under a context it has already
+// cancelled (processor.markAsDone and friends), so the job would stay
+// active until the recoverer takes it back 30 to 90 s later. One PING per
+// try when Redis is up.
+func (w *worker) settle(ctx context.Context) {
+	deadline := time.Now().Add(settleTimeout)
+	for {
+		pctx, cancel := context.WithTimeout(ctx, time.Second)
+		err := w.q.rdb.Ping(pctx).Err()
+		cancel()
+		if err == nil || ctx.Err() != nil || time.Now().After(deadline) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // Attempt reports, inside a Handler, how many times the job has been retried
