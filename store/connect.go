@@ -36,8 +36,8 @@ type Redis struct {
 	// client learns the others from them.
 	ClusterAddrs []string
 	// Password, TLS and DB are the data nodes' (Sentinel's master and
-	// replicas, or the Cluster's nodes); a URL carries its own. A Cluster
-	// has only DB 0.
+	// replicas, or the Cluster's nodes); a URL carries its own. TLS is the
+	// sentinels' too (go-redis dials them alike). A Cluster has only DB 0.
 	Password string
 	TLS      bool
 	DB       int
