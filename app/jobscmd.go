@@ -14,7 +14,6 @@ import (
 
 	"github.com/pushguard/pushguard/cli"
 	"github.com/pushguard/pushguard/queue"
-	"github.com/pushguard/pushguard/store"
 )
 
 const jobsUsage = `Usage:
@@ -54,11 +53,7 @@ func runJobs(ctx context.Context, e cli.Env, args []string) error {
 	if err := f.check(pos); err != nil {
 		return err
 	}
-	r, err := loadRedis(e.Getenv, "the App's queue lives in its Redis")
-	if err != nil {
-		return err
-	}
-	rdb, closeRedis, err := store.Connect(ctx, r, slog.New(slog.NewTextHandler(e.Stderr, nil)))
+	rdb, closeRedis, err := operatorRedis(ctx, e, "the App's queue lives in its Redis")
 	if err != nil {
 		return err
 	}

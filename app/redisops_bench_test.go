@@ -95,18 +95,8 @@ func BenchmarkRedisOpsPerJob(b *testing.B) {
 	pushes := make([][]byte, b.N)
 	heads := make([]string, b.N)
 	for i := range pushes {
-		var shas []string
-		for c := 0; c < 3; c++ {
-			files := map[string]string{}
-			for f := 0; f < 7; f++ {
-				files[fmt.Sprintf("src/m%d/f%d.go", c, f)] = fmt.Sprintf("package m%d\n\n// %d\nfunc F%d() int { return %d }\n", c, i, f, i*f)
-			}
-			if c == 2 {
-				files["config/app.env"] = fmt.Sprintf("ITER=%d\nGITHUB_TOKEN=%s\n", i, secret)
-			}
-			shas = append(shas, e.repo.Commit(fmt.Sprintf("push %d commit %d", i, c), files))
-		}
-		pushes[i], heads[i], prev = e.push("refs/heads/main", prev, shas[2], false, false, shas...), shas[2], shas[2]
+		pushes[i], heads[i] = e.typicalPush(i, secret, prev)
+		prev = heads[i]
 	}
 	e.waitQuiet()
 	b.ResetTimer()

@@ -83,12 +83,9 @@ func (q *Queue) Dead(ctx context.Context, limit int) ([]DeadJob, error) {
 // Requeue runs a dead job again, under a new ID and with all its retries.
 // It returns an error wrapping ErrNotFound if no dead job has that ID.
 func (q *Queue) Requeue(ctx context.Context, id string) error {
-	info, err := q.task(ctx, "requeue", id)
+	info, err := q.deadTask(ctx, "requeue", id)
 	if err != nil {
 		return err
-	}
-	if info.State != asynq.TaskStateArchived {
-		return fmt.Errorf("requeue job %s: it is %s, not dead: %w", id, info.State, ErrNotFound)
 	}
 	// Enqueue the copy before deleting the original: if the delete fails, the
 	// job is listed as dead once more, never lost.

@@ -161,12 +161,9 @@ func (q *Queue) deadIDs(ctx context.Context) ([]string, error) {
 // ErrNotFound if no dead job has that ID: jobs that may still run are
 // never deleted.
 func (q *Queue) Delete(ctx context.Context, id string) error {
-	info, err := q.task(ctx, "delete", id)
+	info, err := q.deadTask(ctx, "delete", id)
 	if err != nil {
 		return err
-	}
-	if info.State != asynq.TaskStateArchived {
-		return fmt.Errorf("delete job %s: it is %s, not dead: %w", id, info.State, ErrNotFound)
 	}
 	if err := q.inspector.DeleteTask(q.opts.Name, id); err != nil {
 		return unavailable("delete job "+id, err)
@@ -174,6 +171,15 @@ func (q *Queue) Delete(ctx context.Context, id string) error {
 	job, _ := unmarshalJob(info.Payload)
 	q.opts.Logger.InfoContext(ctx, "queue: dead job deleted by an operator", jobAttrs(id, job)...)
 	return nil
+}
+
+// deadTask reads one dead task for op: ErrNotFound when it is not dead.
+func (q *Queue) deadTask(ctx context.Context, op, id string) (*asynq.TaskInfo, error) {
+	info, err := q.task(ctx, op, id)
+	if err == nil && info.State != asynq.TaskStateArchived {
+		err = fmt.Errorf("%s job %s: it is %s, not dead: %w", op, id, info.State, ErrNotFound)
+	}
+	return info, err
 }
 
 // task reads one task for op, mapping asynq's "not found" to ErrNotFound.
