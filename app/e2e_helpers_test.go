@@ -88,6 +88,9 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 		MaxCommits: c.maxCommits, LogFormat: "json", LogLevel: slog.LevelInfo, AdminToken: []byte(c.adminToken),
 		ScanBudget: c.scanBudget,
 	}
+	if !c.redis.Embedded() {
+		cfg.Redis = c.redis
+	}
 	if cfg.MaxCommits == 0 {
 		cfg.MaxCommits = worker.DefaultMaxCommits
 	}
