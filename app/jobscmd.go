@@ -92,7 +92,11 @@ func jobsAction(ctx context.Context, w io.Writer, q *queue.Queue, f jobsFlags, p
 		return writeStats(w, f.format, st)
 	case pos[0] == "retry" && f.allDead:
 		n, err := q.RequeueDead(ctx)
-		fmt.Fprintf(w, "requeued %d dead jobs\n", n)
+		plural := "s"
+		if n == 1 {
+			plural = ""
+		}
+		fmt.Fprintf(w, "requeued %d dead job%s\n", n, plural)
 		return err
 	case pos[0] == "retry":
 		if err := q.Retry(ctx, pos[1]); err != nil {

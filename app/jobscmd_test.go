@@ -15,7 +15,9 @@ import (
 
 	"github.com/pushguard/pushguard/cli"
 	"github.com/pushguard/pushguard/internal/poll"
+	"github.com/pushguard/pushguard/internal/redistest"
 	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/store"
 )
 
 // jobsSecret stands for a secret that reached a stored payload by some
@@ -153,4 +155,31 @@ func TestJobsUsage(t *testing.T) {
 	if r := run(t, "", "jobs"); r.code != cli.ExitError || !strings.Contains(r.stderr, "REDIS_URL is required") {
 		t.Errorf("without Redis: exit %d, stderr %q", r.code, r.stderr)
 	}
+}
+
+// TestJobsCommandOnCluster lists and requeues dead jobs on a real
+// three-master Redis Cluster named by REDIS_CLUSTER_ADDRS: asynq's
+// Inspector works through the cluster client.
+func TestJobsCommandOnCluster(t *testing.T) {
+	addrs := redistest.Cluster(t, 3)
+	rdb := connectTopology(t, store.Redis{ClusterAddrs: addrs})
+	var fail atomic.Bool
+	fail.Store(true)
+	q, _ := deadJobs(t, rdb, &fail)
+	t.Setenv("REDIS_URL", "")
+	t.Setenv("REDIS_CLUSTER_ADDRS", strings.Join(addrs, ","))
+	if r := run(t, "", "jobs", "dead"); r.code != 0 || !strings.Contains(r.stdout, "dead-delivery-1") || !strings.Contains(r.stdout, "bad-payload-1") {
+		t.Fatalf("jobs dead: exit %d, stdout:\n%s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "", "jobs", "delete", "bad-payload-1"); r.code != 0 {
+		t.Errorf("delete: exit %d, stderr %q", r.code, r.stderr)
+	}
+	fail.Store(false)
+	if r := run(t, "", "jobs", "retry", "--all-dead"); r.code != 0 || !strings.Contains(r.stdout, "requeued 1 dead job\n") {
+		t.Errorf("retry --all-dead: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	poll.Until(t, 20*time.Second, func() bool {
+		st, err := q.Stats(context.Background())
+		return err == nil && st == (queue.Stats{})
+	}, "the requeued job to succeed")
 }
