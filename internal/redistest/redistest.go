@@ -21,8 +21,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// startTimeout bounds how long a process may take to answer.
-const startTimeout = 10 * time.Second
+// startTimeout bounds how long a process may take to answer, a cluster to
+// form and sentinels to find each other, on a busy CI machine.
+const startTimeout = 20 * time.Second
 
 // Server is one redis-server process.
 type Server struct {
