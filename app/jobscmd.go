@@ -111,17 +111,27 @@ func jobsAction(ctx context.Context, w io.Writer, q *queue.Queue, f jobsFlags, p
 		fmt.Fprintf(w, "deleted dead job %s\n", pos[1])
 		return nil
 	}
-	jobs, err := q.List(ctx, queue.State(pos[0]), f.limit)
+	state := queue.State(pos[0])
+	jobs, err := q.List(ctx, state, f.limit)
 	if err != nil {
 		return err
 	}
-	return writeJobs(w, f.format, queue.State(pos[0]), jobs)
+	st, err := q.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	return writeJobs(w, f.format, state, jobs, stateCounts(st)[state])
+}
+
+// stateCounts maps each state to its count.
+func stateCounts(st queue.Stats) map[queue.State]int {
+	return map[queue.State]int{queue.StatePending: st.Pending, queue.StateActive: st.Active,
+		queue.StateScheduled: st.Scheduled, queue.StateRetry: st.Retry, queue.StateDead: st.Dead}
 }
 
 // writeStats writes the counts of jobs by state.
 func writeStats(w io.Writer, format string, st queue.Stats) error {
-	counts := map[queue.State]int{queue.StatePending: st.Pending, queue.StateActive: st.Active,
-		queue.StateScheduled: st.Scheduled, queue.StateRetry: st.Retry, queue.StateDead: st.Dead}
+	counts := stateCounts(st)
 	if format == "json" {
 		return json.NewEncoder(w).Encode(counts)
 	}
@@ -178,21 +188,22 @@ func timeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
-// writeJobs writes a list of jobs as a table or as JSON.
-func writeJobs(w io.Writer, format string, state queue.State, jobs []queue.JobInfo) error {
+// writeJobs writes a list of jobs, out of total in their state, as a table
+// or as JSON.
+func writeJobs(w io.Writer, format string, state queue.State, jobs []queue.JobInfo, total int) error {
 	list := make([]jobJSON, len(jobs))
 	for i, j := range jobs {
 		list[i] = toJSON(j)
 	}
 	if format == "json" {
-		return json.NewEncoder(w).Encode(map[string]any{"state": state, "jobs": list})
+		return json.NewEncoder(w).Encode(map[string]any{"state": state, "total": max(total, len(list)), "jobs": list})
 	}
 	if len(list) == 0 {
 		_, err := fmt.Fprintf(w, "no %s jobs\n", state)
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tKIND\tINTENT\tINSTALLATION\tREPO\tSHA\tATTEMPTS\tLAST ERROR")
+	fmt.Fprintln(tw, "ID\tKIND\tINTENT\tINSTALLATION\tREPO\tSHA\tATTEMPTS\tWHEN\tLAST ERROR")
 	for _, j := range list {
 		repo := j.Repo
 		if j.PR > 0 {
@@ -202,10 +213,30 @@ func writeJobs(w io.Writer, format string, state queue.State, jobs []queue.JobIn
 		if j.Invalid != "" {
 			lastErr = j.Invalid + "; " + lastErr
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%d/%d\t%s\n", j.ID, j.Kind, j.Intent, j.InstallationID, repo,
-			j.HeadSHA[:min(12, len(j.HeadSHA))], j.Attempts, j.MaxRetry+1, short(oneLine(lastErr), 100))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%d/%d\t%s\t%s\n", j.ID, j.Kind, j.Intent, j.InstallationID, repo,
+			j.HeadSHA[:min(12, len(j.HeadSHA))], j.Attempts, j.MaxRetry+1, when(j), short(oneLine(lastErr), 100))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if total > len(list) {
+		_, err := fmt.Fprintf(w, "%d of %d %s jobs shown (--limit)\n", len(list), total, state)
+		return err
+	}
+	return nil
+}
+
+// when is the time that matters in a job's state: when a dead job last
+// failed, when a waiting one runs next.
+func when(j jobJSON) string {
+	t := j.NextRunAt
+	if j.State == queue.StateDead {
+		t = j.LastFailedAt
+	}
+	if t == nil || j.State == queue.StatePending || j.State == queue.StateActive {
+		return "-"
+	}
+	return t.Format(time.RFC3339)
 }
 
 // short cuts s to n characters, marking the cut.

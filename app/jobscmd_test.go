@@ -90,8 +90,9 @@ func TestJobsCommand(t *testing.T) {
 			ID, Repo, HeadSHA, LastError string
 			Attempts                     int
 		} `json:"jobs"`
+		Total int `json:"total"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &page); err != nil || page.State != "dead" || len(page.Jobs) != 2 {
+	if err := json.Unmarshal([]byte(r.stdout), &page); err != nil || page.State != "dead" || len(page.Jobs) != 2 || page.Total != 2 {
 		t.Fatalf("json: %v, %+v from:\n%s", err, page, r.stdout)
 	}
 	for _, out := range []string{run(t, "", "jobs", "dead").stdout, r.stdout} {
@@ -100,6 +101,10 @@ func TestJobsCommand(t *testing.T) {
 		}
 	}
 
+	r = run(t, "", "jobs", "dead", "--limit", "1")
+	if !strings.Contains(r.stdout, "1 of 2 dead jobs shown") || !strings.Contains(r.stdout, time.Now().UTC().Format("2006-01-02T")) {
+		t.Errorf("jobs dead --limit 1 does not say what it left out, or when the job died:\n%s", r.stdout)
+	}
 	if r := run(t, "", "jobs", "delete", "no-such-job"); r.code != cli.ExitError || !strings.Contains(r.stderr, "not found") {
 		t.Errorf("delete of an unknown job: exit %d, stderr %q", r.code, r.stderr)
 	}
