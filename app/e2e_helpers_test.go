@@ -61,8 +61,9 @@ type e2eConfig struct {
 	transport  http.RoundTripper
 	adminToken string
 	scanBudget time.Duration // 0: the default
-	// redis is a topology to run on (Sentinel, Cluster), connected to as
-	// serve connects (store.Connect); zero: rdb, or the test Redis.
+	// redis is a topology to run on (Sentinel, Cluster): serve connects to
+	// it from its configuration, the test through store.Connect too; zero:
+	// rdb, or the test Redis.
 	redis store.Redis
 }
 
@@ -105,6 +106,9 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	opts := serviceOptions{transport: c.transport, rdb: rdb, queue: queue.Options{Name: qname, KeyPrefix: e.prefix, Backoff: func(int) time.Duration { return 100 * time.Millisecond }, MaxRetry: 3}, pollInterval: 20 * time.Millisecond}
+	if !c.redis.Embedded() {
+		opts.rdb = nil // serve connects to the topology itself, as in production
+	}
 	go func() { done <- serve(ctx, cfg, newLogger(cfg, e.logs), ln, opts) }()
 	e.stop = func() {
 		cancel()
