@@ -43,6 +43,7 @@ func allowedImports() map[string][]string {
 		"queue/queuetest":     {},
 		"internal/golden":     {},
 		"internal/poll":       {},
+		"internal/redistest":  {},
 		"validity":            {"internal/logkey"},
 	}
 }

@@ -32,8 +32,8 @@ type Config struct {
 	AppID          int64
 	PrivateKey     []byte // PEM
 	WebhookSecret  []byte
-	APIURL         string // with a trailing slash
-	RedisURL       string // empty: an embedded, in-memory Redis
+	APIURL         string      // with a trailing slash
+	Redis          store.Redis // REDIS_URL, Sentinel or Cluster; zero: an embedded, in-memory Redis
 	Addr           string
 	Workers        int
 	FingerprintKey []byte
@@ -62,7 +62,7 @@ type Config struct {
 }
 
 // Embedded reports whether the App runs on its embedded in-memory Redis.
-func (c Config) Embedded() bool { return c.RedisURL == "" }
+func (c Config) Embedded() bool { return c.Redis.Embedded() }
 
 // loadConfig reads the configuration. needWebhook is false for the worker
 // command, which receives no webhooks.
@@ -70,7 +70,6 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	r := envReader{getenv: getenv}
 	c := Config{
 		APIURL:     r.str("GITHUB_API_URL", ghapp.DefaultAPIURL),
-		RedisURL:   r.str("REDIS_URL", ""),
 		Addr:       r.str("PUSHGUARD_ADDR", DefaultAddr),
 		Workers:    r.int("PUSHGUARD_WORKERS", DefaultWorkers, 1, 1000),
 		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", worker.DefaultMaxCommits, 1, 10000),
@@ -95,27 +94,16 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	c.Loop = r.loop()
 	c.CredentialsFile = r.str("PUSHGUARD_CREDENTIALS_FILE", DefaultCredentialsFile)
 	r.credentials(&c, needWebhook) // the environment, else CredentialsFile
-	r.ok(store.CheckURL(c.RedisURL))
+	c.Redis = r.redis()
 	switch {
 	case len(c.FingerprintKey) == 0 && c.Embedded():
 		c.FingerprintKey, c.FingerprintKeyGenerated = randomKey(), true
 	case len(c.FingerprintKey) == 0:
-		r.problem("PUSHGUARD_FINGERPRINT_KEY (or PUSHGUARD_FINGERPRINT_KEY_FILE) is required with REDIS_URL: dismissals are keyed by it")
+		r.problem("PUSHGUARD_FINGERPRINT_KEY (or PUSHGUARD_FINGERPRINT_KEY_FILE) is required with a Redis (REDIS_URL, REDIS_SENTINEL_ADDRS or REDIS_CLUSTER_ADDRS): dismissals are keyed by it")
 	case len(c.FingerprintKey) < 16:
 		r.problem("PUSHGUARD_FINGERPRINT_KEY must be at least 16 bytes")
 	}
 	return c, r.err()
-}
-
-// loadRedisURL reads REDIS_URL for a command that works on the App's
-// Redis and cannot run on an embedded one (audit): required, and checked
-// as serve checks it.
-func loadRedisURL(getenv func(string) string) (string, error) {
-	r := envReader{getenv: getenv}
-	v := r.str("REDIS_URL", "")
-	r.check(v != "", "REDIS_URL is required: the audit trail and the incidents live in the App's Redis")
-	r.ok(store.CheckURL(v))
-	return v, r.err()
 }
 
 // envReader reads variables and collects every problem.

@@ -26,6 +26,7 @@ import (
 	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/worker"
 )
 
@@ -62,6 +63,10 @@ type e2eConfig struct {
 	scanBudget time.Duration // 0: the default
 	loop       LoopConfig    // validity checks and alerts
 	loopOpts   loopOptions   // where verifiers and alert receivers are reached
+	// redis is a topology to run on (Sentinel, Cluster): serve connects to
+	// it from its configuration, the test through store.Connect too; zero:
+	// rdb, or the test Redis.
+	redis store.Redis
 }
 
 func startE2E(t *testing.T, c e2eConfig) *e2e { return startE2EWith(t, c) }
@@ -72,6 +77,9 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	repo := gh.AddRepo(e2eOwner, e2eRepo, e2eInstallation)
 	repo.Commit("initial commit", map[string]string{"README.md": "# payments\n", "app/main.go": "package main\n\nfunc main() {}\n"})
 	rdb := c.rdb
+	if !c.redis.Embedded() {
+		rdb = connectTopology(t, c.redis)
+	}
 	if rdb == nil {
 		rdb = queuetest.Redis(t)
 	}
@@ -79,9 +87,12 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	e := &e2e{t: t, gh: gh, repo: repo, logs: &syncBuffer{}, rdb: rdb, prefix: qname + ":", qname: qname}
 	cfg := Config{
 		AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte(e2eWebhookKey),
-		APIURL: gh.URL(), RedisURL: "redis://unused", Workers: 4, FingerprintKey: []byte("e2e fingerprint key 0123456789"),
+		APIURL: gh.URL(), Redis: store.Redis{URL: "redis://unused"}, Workers: 4, FingerprintKey: []byte("e2e fingerprint key 0123456789"),
 		MaxCommits: c.maxCommits, LogFormat: "json", LogLevel: slog.LevelInfo, AdminToken: []byte(c.adminToken),
 		ScanBudget: c.scanBudget, Loop: c.loop,
+	}
+	if !c.redis.Embedded() {
+		cfg.Redis = c.redis
 	}
 	if cfg.MaxCommits == 0 {
 		cfg.MaxCommits = worker.DefaultMaxCommits
@@ -97,6 +108,9 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	opts := serviceOptions{transport: c.transport, rdb: rdb, queue: queue.Options{Name: qname, KeyPrefix: e.prefix, Backoff: func(int) time.Duration { return 100 * time.Millisecond }, MaxRetry: 3}, pollInterval: 20 * time.Millisecond, loop: c.loopOpts}
+	if !c.redis.Embedded() {
+		opts.rdb = nil // serve connects to the topology itself, as in production
+	}
 	go func() { done <- serve(ctx, cfg, newLogger(cfg, e.logs), ln, opts) }()
 	e.stop = func() {
 		cancel()
@@ -111,6 +125,17 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	})
 	e.waitReady()
 	return e
+}
+
+// connectTopology connects to r as serve would, until the test ends.
+func connectTopology(t testing.TB, r store.Redis) redis.UniversalClient {
+	t.Helper()
+	rdb, closeFn, err := store.Connect(context.Background(), r, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(closeFn)
+	return rdb
 }
 
 func (e *e2e) waitReady() {
@@ -261,11 +286,7 @@ func dumpRedis(t testing.TB, rdb redis.UniversalClient, prefixes ...string) stri
 	ctx := context.Background()
 	var b strings.Builder
 	for _, p := range prefixes {
-		keys, err := rdb.Keys(ctx, p+"*").Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, k := range keys {
+		for _, k := range allKeys(t, rdb, p+"*") {
 			b.WriteString(k + "=")
 			switch typ := rdb.Type(ctx, k).Val(); typ {
 			case "string":
@@ -278,11 +299,41 @@ func dumpRedis(t testing.TB, rdb redis.UniversalClient, prefixes ...string) stri
 				fmt.Fprint(&b, rdb.SMembers(ctx, k).Val())
 			case "zset":
 				fmt.Fprint(&b, rdb.ZRange(ctx, k, 0, -1).Val())
+			case "stream":
+				fmt.Fprint(&b, rdb.XRange(ctx, k, "-", "+").Val())
 			}
 			b.WriteString("\n")
 		}
 	}
 	return b.String()
+}
+
+// allKeys lists the keys matching pattern: on every master of a Redis
+// Cluster, where KEYS answers for one node only.
+func allKeys(t testing.TB, rdb redis.UniversalClient, pattern string) []string {
+	t.Helper()
+	ctx := context.Background()
+	c, ok := rdb.(*redis.ClusterClient)
+	if !ok {
+		keys, err := rdb.Keys(ctx, pattern).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	}
+	var mu sync.Mutex
+	var keys []string
+	err := c.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		k, err := node.Keys(ctx, pattern).Result()
+		mu.Lock()
+		keys = append(keys, k...)
+		mu.Unlock()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
 }
 
 // syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.

@@ -32,7 +32,8 @@ const serveUsage = `Usage:
 
 Both read their configuration from the environment (see the README):
 GITHUB_APP_ID, GITHUB_PRIVATE_KEY[_FILE], GITHUB_WEBHOOK_SECRET[_FILE] (serve),
-GITHUB_API_URL, REDIS_URL, PUSHGUARD_ADDR, PUSHGUARD_WORKERS,
+GITHUB_API_URL, REDIS_URL (or REDIS_SENTINEL_ADDRS and REDIS_MASTER_NAME, or
+REDIS_CLUSTER_ADDRS), PUSHGUARD_ADDR, PUSHGUARD_WORKERS,
 PUSHGUARD_FINGERPRINT_KEY[_FILE], PUSHGUARD_MAX_COMMITS, PUSHGUARD_SWEEP_INTERVAL,
 PUSHGUARD_CREDENTIALS_FILE, PUSHGUARD_VALIDITY_CHECKS, PUSHGUARD_SLACK_WEBHOOK_URL[_FILE],
 PUSHGUARD_ALERT_WEBHOOK_URL, PUSHGUARD_ALERT_WEBHOOK_SECRET[_FILE], PUSHGUARD_ALERT_LEVEL,
@@ -73,7 +74,7 @@ func runWorkerCmd(ctx context.Context, e cli.Env, args []string) error {
 		return err
 	}
 	if cfg.Embedded() {
-		return errors.New("the worker command needs REDIS_URL: an embedded Redis cannot be shared with a server")
+		return errors.New("the worker command needs REDIS_URL (or REDIS_SENTINEL_ADDRS, or REDIS_CLUSTER_ADDRS): an embedded Redis cannot be shared with a server")
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -107,7 +107,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 // connectRedis opens REDIS_URL, or starts the embedded Redis (store.Connect
 // warns that nothing survives a restart; so is a random fingerprint key).
 func (s *service) connectRedis(ctx context.Context) (redis.UniversalClient, error) {
-	rdb, closeFn, err := store.Connect(ctx, s.cfg.RedisURL, s.log) // embedded when empty
+	rdb, closeFn, err := store.Connect(ctx, s.cfg.Redis, s.log) // embedded when empty
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func (s *service) checkStart(ctx context.Context) error {
 	pingCtx, cancel := context.WithTimeout(ctx, redisStartTimeout)
 	defer cancel()
 	if err := s.queue.Ping(pingCtx); err != nil {
-		return store.StartError(s.rdb, s.cfg.RedisURL, s.cfg.Embedded(), err)
+		return store.StartError(s.rdb, s.cfg.Redis, err)
 	}
 	return s.creds.Check(ctx)
 }
