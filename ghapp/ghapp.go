@@ -58,7 +58,8 @@ func New(appID int64, privateKeyPEM []byte, apiURL string, rt http.RoundTripper)
 
 // newClient returns a go-github client for rt at the configured API URL.
 func (g *App) newClient(rt http.RoundTripper) *github.Client {
-	c := github.NewClient(&http.Client{Transport: rt, Timeout: 60 * time.Second})
+	// No Client.Timeout: see timeoutTransport.
+	c := github.NewClient(&http.Client{Transport: timeoutTransport{base: rt, timeout: requestTimeout}})
 	// The URL is used as given: https://api.github.com/, or a GitHub
 	// Enterprise Server's https://HOST/api/v3/ (validated at start-up).
 	c.BaseURL = g.base
