@@ -49,6 +49,8 @@ type e2e struct {
 	qname    string
 	delivery atomic.Int64
 	stop     func()
+	cfg      Config         // the server's configuration
+	opts     serviceOptions // and options, for a second process
 }
 
 // e2eConfig changes a run's configuration.
@@ -60,6 +62,7 @@ type e2eConfig struct {
 	transport  http.RoundTripper
 	adminToken string
 	scanBudget time.Duration // 0: the default
+	webOnly    bool          // serve --no-workers
 }
 
 func startE2E(t *testing.T, c e2eConfig) *e2e { return startE2EWith(t, c) }
@@ -94,7 +97,8 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	e.url = "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	opts := serviceOptions{transport: c.transport, rdb: rdb, queue: queue.Options{Name: qname, KeyPrefix: e.prefix, Backoff: func(int) time.Duration { return 100 * time.Millisecond }, MaxRetry: 3}, pollInterval: 20 * time.Millisecond}
+	opts := serviceOptions{transport: c.transport, rdb: rdb, queue: queue.Options{Name: qname, KeyPrefix: e.prefix, Backoff: func(int) time.Duration { return 100 * time.Millisecond }, MaxRetry: 3}, pollInterval: 20 * time.Millisecond, webOnly: c.webOnly}
+	e.cfg, e.opts = cfg, opts
 	go func() { done <- serve(ctx, cfg, newLogger(cfg, e.logs), ln, opts) }()
 	e.stop = func() {
 		cancel()

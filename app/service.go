@@ -50,6 +50,7 @@ type serviceOptions struct {
 	queue        queue.Options         // Name and KeyPrefix isolate a test
 	pollInterval time.Duration         // how often idle workers look for jobs
 	workerOnly   bool                  // the worker command: no webhook route
+	webOnly      bool                  // serve --no-workers: no workers
 	// credentialRetry is the first wait before GET /app is tried again
 	// when GitHub could not be reached at start (ghapp.DefaultCredentialRetry).
 	credentialRetry time.Duration
