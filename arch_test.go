@@ -19,7 +19,7 @@ const logLeaf = "internal/logkey"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert", "fairness"},
 		"cli":                 {"scanner", "scanner/report"},
 		"setup":               {},
 		"adminapi":            {"decisions"},
@@ -27,6 +27,7 @@ func allowedImports() map[string][]string {
 		"worker":              {"scanner", "checks", "queue", "decisions", "repoconfig", "store", "metrics", "ghapp"},
 		"metrics":             {"queue", "webhook"},
 		"ghapp":               {},
+		"fairness":            {"queue", "ghapp"},
 		"alert":               {},
 		"store":               {"queue"},
 		"internal/logkey":     {},

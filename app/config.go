@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pushguard/pushguard/fairness"
 	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/sweeper"
@@ -42,6 +43,12 @@ type Config struct {
 	// restart then.
 	FingerprintKeyGenerated bool
 	MaxCommits              int
+	// InstallationConcurrency caps one installation's running jobs across
+	// every replica; 0: fairness.DefaultPerInstallation.
+	InstallationConcurrency int
+	// GitHubWritesPerMinute caps one installation's content-creating
+	// requests a minute; 0: fairness.DefaultWritesPerMinute.
+	GitHubWritesPerMinute int
 	// ScanBudget is how long one job may spend scanning files; files left
 	// when it runs out are named as not scanned. 0: worker.DefaultScanBudget.
 	ScanBudget time.Duration
@@ -67,12 +74,14 @@ func (c Config) Embedded() bool { return c.RedisURL == "" }
 func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	r := envReader{getenv: getenv}
 	c := Config{
-		APIURL:     r.str("GITHUB_API_URL", ghapp.DefaultAPIURL),
-		RedisURL:   r.str("REDIS_URL", ""),
-		Addr:       r.str("PUSHGUARD_ADDR", DefaultAddr),
-		Workers:    r.int("PUSHGUARD_WORKERS", DefaultWorkers, 1, 1000),
-		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", worker.DefaultMaxCommits, 1, 10000),
-		LogFormat:  strings.ToLower(r.str("LOG_FORMAT", "json")),
+		APIURL:                  r.str("GITHUB_API_URL", ghapp.DefaultAPIURL),
+		RedisURL:                r.str("REDIS_URL", ""),
+		Addr:                    r.str("PUSHGUARD_ADDR", DefaultAddr),
+		Workers:                 r.int("PUSHGUARD_WORKERS", DefaultWorkers, 1, 1000),
+		MaxCommits:              r.int("PUSHGUARD_MAX_COMMITS", worker.DefaultMaxCommits, 1, 10000),
+		InstallationConcurrency: r.int("PUSHGUARD_INSTALLATION_CONCURRENCY", fairness.DefaultPerInstallation, 1, 1000),
+		GitHubWritesPerMinute:   r.int("PUSHGUARD_GITHUB_WRITES_PER_MINUTE", fairness.DefaultWritesPerMinute, 1, 1000000),
+		LogFormat:               strings.ToLower(r.str("LOG_FORMAT", "json")),
 	}
 	c.FingerprintKey = r.secret("PUSHGUARD_FINGERPRINT_KEY", false)
 	c.AdminToken = r.secret("PUSHGUARD_ADMIN_TOKEN", false)

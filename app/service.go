@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/fairness"
 	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
@@ -41,6 +42,8 @@ type service struct {
 	pollInterval time.Duration
 	// creds is whether GitHub accepted the App's credentials.
 	creds *ghapp.CredentialCheck
+	// sched admits jobs per installation (fairness across replicas).
+	sched *fairness.Scheduler
 }
 
 // serviceOptions are what tests change.
@@ -88,6 +91,9 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	}
 	sc := scanner.New(rules, cfg.FingerprintKey)
 	s.store = store.New(rdb, qopts.KeyPrefix)
+	s.sched = fairness.NewScheduler(rdb, fairness.Options{KeyPrefix: s.store.Prefix(), PerInstallation: cfg.InstallationConcurrency})
+	budget := fairness.NewBudget(rdb, fairness.BudgetOptions{KeyPrefix: s.store.Prefix(), WritesPerMinute: cfg.GitHubWritesPerMinute})
+	gh.WrapInstallation(budget.Transport)
 	s.decisions = decisions.NewStore(rdb, s.store.Prefix(), decisions.WithRedactor(sc.RedactText))
 	s.worker = worker.New(worker.Options{
 		GitHub: gh, AppID: cfg.AppID, Scanner: sc, Store: s.store, Decisions: s.decisions, Metrics: s.metrics, Log: log,
@@ -126,7 +132,7 @@ func (s *service) checkStart(ctx context.Context) error {
 // runWorkers runs the workers until ctx ends, then hands back what is
 // unfinished.
 func (s *service) runWorkers(ctx context.Context) error {
-	return s.queue.Run(ctx, s.worker.Handle, queue.WorkerOptions{
+	return s.queue.Run(ctx, s.sched.Handler(s.worker.Handle), queue.WorkerOptions{
 		Concurrency: s.cfg.Workers,
 		Logger:      s.log,
 		OnDead: func(job queue.Job, err error) {

@@ -20,8 +20,9 @@ const (
 	// running to finish (GitHub's smallest budget is 5,000 an hour).
 	DefaultReserve = 250
 	// DefaultWritesPerMinute keeps under GitHub's secondary limit of 80
-	// content-creating requests a minute, with room for clocks that differ.
-	DefaultWritesPerMinute = 60
+	// content-creating requests a minute (and 900 points per endpoint), with
+	// room for clocks that differ.
+	DefaultWritesPerMinute = 75
 )
 
 // BudgetOptions configure a Budget. Zero fields take the defaults.
