@@ -51,6 +51,16 @@ type e2e struct {
 	stop     func()
 	cfg      Config         // the server's configuration
 	opts     serviceOptions // and options, for a second process
+	// installation is the payloads' installation; 0: e2eInstallation.
+	installation int64
+}
+
+// installationID is the installation e's payloads name.
+func (e *e2e) installationID() int64 {
+	if e.installation != 0 {
+		return e.installation
+	}
+	return e2eInstallation
 }
 
 // e2eConfig changes a run's configuration.
@@ -135,19 +145,25 @@ func (e *e2e) send(event string, body []byte) int {
 
 func (e *e2e) sendAs(event, delivery string, body []byte) int {
 	e.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, e.url+"/webhook", bytes.NewReader(body))
+	resp, err := http.DefaultClient.Do(signedDelivery(e.url, event, delivery, body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// signedDelivery is a webhook delivery to the server at url, signed with
+// e2eWebhookKey as GitHub signs it.
+func signedDelivery(url, event, delivery string, body []byte) *http.Request {
+	req, _ := http.NewRequest(http.MethodPost, url+"/webhook", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-GitHub-Event", event)
 	req.Header.Set("X-GitHub-Delivery", delivery)
 	m := hmac.New(sha256.New, []byte(e2eWebhookKey))
 	m.Write(body)
 	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(m.Sum(nil)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	return req
 }
 
 // realPayload loads one of GitHub's own payloads (kept by the webhook
@@ -189,7 +205,7 @@ func (e *e2e) push(ref, before, after string, created, forced bool, commits ...s
 	}
 	p["commits"] = list
 	p["repository"] = e.repository(e.repo)
-	p["installation"] = map[string]any{"id": e2eInstallation}
+	p["installation"] = map[string]any{"id": e.installationID()}
 	b, _ := json.Marshal(p)
 	return b
 }
@@ -203,7 +219,7 @@ func (e *e2e) pullRequest(action string, pr *fakegithub.PullRequest) []byte {
 	body["head"] = map[string]any{"sha": pr.HeadRepo.SHA(pr.HeadBranch), "ref": pr.HeadBranch, "repo": e.repository(pr.HeadRepo)}
 	body["base"] = map[string]any{"sha": pr.Repo.SHA(pr.BaseBranch), "ref": pr.BaseBranch, "repo": e.repository(pr.Repo)}
 	p["repository"] = e.repository(pr.Repo)
-	p["installation"] = map[string]any{"id": e2eInstallation}
+	p["installation"] = map[string]any{"id": e.installationID()}
 	b, _ := json.Marshal(p)
 	return b
 }

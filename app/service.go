@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -22,6 +23,13 @@ import (
 
 // redisStartTimeout bounds the ping of Redis at start.
 const redisStartTimeout = 5 * time.Second
+
+// defaultPollInterval is how often an idle worker process looks for a new
+// job and for retries that are due. asynq's own default (1 s, and 5 s for
+// retries) added up to a second to every push's time to its check run
+// (BenchmarkLoad); at 100 ms an idle process costs Redis about 30 commands
+// a second.
+const defaultPollInterval = 100 * time.Millisecond
 
 // service is the running App: Redis, the queue, the GitHub App's clients and
 // the worker. The serve and worker commands build one; so do the end-to-end
@@ -73,7 +81,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	s.rdb = rdb
 	qopts := opts.queue
 	qopts.Logger = log
-	s.pollInterval = opts.pollInterval
+	s.pollInterval = cmp.Or(opts.pollInterval, defaultPollInterval)
 	s.queue = queue.New(rdb, qopts)
 	s.metrics = metrics.New(s.queue)
 	gh, err := ghapp.New(cfg.AppID, cfg.PrivateKey, cfg.APIURL, s.metrics.Transport(opts.transport))
