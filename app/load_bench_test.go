@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"strings"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,10 +18,10 @@ import (
 // The load benchmark's shape: bounded in count and time.
 const (
 	loadInstallations = 8
-	loadBurstPerInst  = 125 // 1,000 pushes in the burst
-	loadPacedPerInst  = 75  // 600 pushes sent at loadRate
+	loadBurstPerInst  = 125  // 1,000 pushes in the burst
+	loadPacedPerInst  = 75   // 600 pushes sent at loadRate
 	loadRate          = 1250 // deliveries a second in the paced phase
-	loadE2EPerInst    = 4   // 32 pushes measured one at a time per installation
+	loadE2EPerInst    = 4    // 32 pushes measured one at a time per installation
 	loadPRs           = 4
 	loadSenders       = 50 // concurrent webhook deliveries, as in issue 12
 	loadWorkers       = 64 // one worker process's concurrency: jobs wait on GitHub
@@ -71,6 +71,7 @@ func BenchmarkLoad(b *testing.B) {
 	reqs := len(gh.Requests())
 	l.measureE2E(web.url, e2e)
 	pushCalls := float64(len(gh.Requests())-reqs) / float64(len(l.e2e))
+	b.Logf("API calls of %d pushes: %v", len(l.e2e), operations(gh.Requests()[reqs:]))
 	reqs = len(gh.Requests())
 	prs := &latencies{}
 	l.measurePRs(web.url, prs)
@@ -322,4 +323,13 @@ func loadAverage() string {
 	raw, _ := os.ReadFile("/proc/loadavg")
 	f := strings.Fields(string(raw))
 	return strings.Join(f[:min(3, len(f))], " ")
+}
+
+// operations counts requests by GitHub operation.
+func operations(reqs []fakegithub.RecordedRequest) map[string]int {
+	n := map[string]int{}
+	for _, r := range reqs {
+		n[r.OperationID]++
+	}
+	return n
 }
