@@ -55,13 +55,14 @@ func BenchmarkLoad(b *testing.B) {
 	b.ResetTimer()
 
 	hook, paced := &latencies{}, &latencies{}
-	cpu0 := wrk.stats(b).cpu
+	cpu0, webCPU0 := wrk.stats(b).cpu, web.stats(b).cpu
 	start := time.Now()
 	accepted := l.sendAll(web.url, l.burst, hook)
 	sent := time.Since(start)
 	pacedStart := time.Now()
 	pacedAccepted := l.sendPaced(web.url, l.paced, paced)
 	pacedSent := time.Since(pacedStart)
+	webCPU := web.stats(b).cpu - webCPU0
 	jobs := append(append([]loadPush(nil), l.burst...), l.paced...)
 	lost, dup := l.waitChecks(jobs, 10*time.Minute)
 	drained := time.Since(start)
@@ -87,6 +88,7 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportMetric(e2e.quantile(0.5), "e2e-p50-ms")
 	b.ReportMetric(e2e.quantile(0.99), "e2e-p99-ms")
 	b.ReportMetric(prs.quantile(0.5), "pr-e2e-p50-ms")
+	b.ReportMetric(float64(accepted+pacedAccepted)/webCPU.Seconds(), "deliveries/serve-cpu-s")
 	b.ReportMetric(float64(len(jobs))/drained.Seconds(), "jobs/s")
 	b.ReportMetric(float64(len(jobs))/jobCPU.Seconds(), "jobs/worker-cpu-s")
 	b.ReportMetric(web.stats(b).peakRSSMB, "serve-peak-MB")
