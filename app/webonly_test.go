@@ -1,12 +1,17 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/pushguard/pushguard/cli"
+	"github.com/pushguard/pushguard/internal/fakegithub"
 	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 )
@@ -59,4 +64,25 @@ func startWorkerProcess(t *testing.T, e *e2e) {
 			t.Errorf("worker: %v", err)
 		}
 	})
+}
+
+// TestServeNoWorkersNeedsRedisURL: without REDIS_URL the web tier would
+// run on an embedded Redis no worker process can reach, so serve refuses
+// to start.
+func TestServeNoWorkersNeedsRedisURL(t *testing.T) {
+	t.Parallel()
+	gh := fakegithub.New(t, fakegithub.Options{})
+	env := map[string]string{
+		"GITHUB_APP_ID": strconv.FormatInt(gh.AppID(), 10), "GITHUB_PRIVATE_KEY": string(gh.PrivateKeyPEM()),
+		"GITHUB_WEBHOOK_SECRET": "s", "GITHUB_API_URL": gh.URL(), "PUSHGUARD_ADDR": "127.0.0.1:0",
+	}
+	var out bytes.Buffer
+	e := cli.Env{Stdout: &out, Stderr: &out, Getenv: func(k string) string { return env[k] }}
+	// Bounded, so that a serve that wrongly starts stops and fails the test.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := runServe(ctx, e, []string{"--no-workers"})
+	if err == nil || !strings.Contains(err.Error(), "--no-workers needs REDIS_URL") {
+		t.Errorf("serve --no-workers without REDIS_URL returned %v, want it refused", err)
+	}
 }
