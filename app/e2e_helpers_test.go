@@ -73,13 +73,17 @@ type e2eConfig struct {
 	adminToken string
 	scanBudget time.Duration // 0: the default
 	webOnly    bool          // serve --no-workers
+	// perInstallation caps each installation's running jobs (0: default).
+	perInstallation int
+	// latency is added to every call of the fake GitHub.
+	latency time.Duration
 }
 
 func startE2E(t *testing.T, c e2eConfig) *e2e { return startE2EWith(t, c) }
 
 func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	t.Helper()
-	gh := fakegithub.New(t, fakegithub.Options{Enterprise: c.enterprise})
+	gh := fakegithub.New(t, fakegithub.Options{Enterprise: c.enterprise, MinLatency: c.latency, MaxLatency: c.latency})
 	repo := gh.AddRepo(e2eOwner, e2eRepo, e2eInstallation)
 	repo.Commit("initial commit", map[string]string{"README.md": "# payments\n", "app/main.go": "package main\n\nfunc main() {}\n"})
 	rdb := c.rdb
@@ -92,7 +96,7 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 		AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte(e2eWebhookKey),
 		APIURL: gh.URL(), RedisURL: "redis://unused", Workers: 4, FingerprintKey: []byte("e2e fingerprint key 0123456789"),
 		MaxCommits: c.maxCommits, LogFormat: "json", LogLevel: slog.LevelInfo, AdminToken: []byte(c.adminToken),
-		ScanBudget: c.scanBudget,
+		ScanBudget: c.scanBudget, InstallationConcurrency: c.perInstallation,
 	}
 	if cfg.MaxCommits == 0 {
 		cfg.MaxCommits = worker.DefaultMaxCommits
