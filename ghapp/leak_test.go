@@ -39,7 +39,7 @@ func TestNoGoroutineLeftAfterNotFound(t *testing.T) {
 	if err := get(); !errors.As(err, &er) || er.Response.StatusCode != http.StatusNotFound {
 		t.Fatalf("warm-up: got %v, want a 404", err)
 	}
-	baseline := settledGoroutines()
+	baseline := poll.Settle(runtime.NumGoroutine)
 	const requests = 50
 	for range requests {
 		if err := get(); !errors.As(err, &er) || er.Response.StatusCode != http.StatusNotFound {
@@ -48,34 +48,4 @@ func TestNoGoroutineLeftAfterNotFound(t *testing.T) {
 	}
 	poll.Until(t, 5*time.Second, func() bool { return runtime.NumGoroutine() <= baseline },
 		"the goroutine count to return to its baseline after 404s")
-}
-
-// settledGoroutines is the goroutine count once it has stopped falling.
-func settledGoroutines() int {
-	n := runtime.NumGoroutine()
-	for range 20 {
-		time.Sleep(5 * time.Millisecond)
-		m := runtime.NumGoroutine()
-		if m >= n {
-			return m
-		}
-		n = m
-	}
-	return n
-}
-
-// TestTimeoutTransportBoundsRequest: the deadline that replaced
-// Client.Timeout still ends a request GitHub does not answer.
-func TestTimeoutTransportBoundsRequest(t *testing.T) {
-	gh := fakegithub.New(t, fakegithub.Options{})
-	gh.Inject(fakegithub.Fault{PathRegexp: "^/app$", Delay: 2 * time.Second})
-	c := &http.Client{Transport: timeoutTransport{base: http.DefaultTransport, timeout: 50 * time.Millisecond}}
-	resp, err := c.Get(gh.URL() + "app")
-	if err == nil {
-		resp.Body.Close()
-		t.Fatal("a request slower than the timeout succeeded")
-	}
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("got %v, want context.DeadlineExceeded", err)
-	}
 }
