@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -21,8 +22,10 @@ const (
 	// DefaultLease is how long a running job's slot lasts without renewal;
 	// a worker that dies frees its slots after this.
 	DefaultLease = time.Minute
-	// DefaultBusyDelay is how long a job handed back waits.
+	// DefaultBusyDelay is how long a job handed back waits at least.
 	DefaultBusyDelay = time.Second
+	// MaxBusyDelay bounds the wait of a job handed back (see busyDelay).
+	MaxBusyDelay = 30 * time.Second
 )
 
 // Sentinel errors, for errors.Is on a handed-back job's error.
@@ -41,7 +44,8 @@ type Options struct {
 	PerInstallation int
 	// Lease is how long a slot lasts unless renewed (every third of it).
 	Lease time.Duration
-	// BusyDelay is how long a job waits when handed back for the cap.
+	// BusyDelay is how long a job waits when handed back for the cap, when
+	// few of its installation's jobs wait (see busyDelay).
 	BusyDelay time.Duration
 }
 
@@ -67,19 +71,25 @@ func NewScheduler(rdb redis.UniversalClient, opts Options) *Scheduler {
 }
 
 // acquireScript takes a slot for ARGV[4] unless the installation is paused
-// (KEYS[2]) or at its cap (ARGV[3]). It returns {1, 0} when taken, {0, 0}
-// when at the cap, and {0, until} when paused until that Unix ms.
+// (KEYS[2]) or at its cap (ARGV[3]). It returns {1, 0, 0} when taken,
+// {0, until, 0} when paused until that Unix ms, and {0, 0, waiting} when at
+// the cap, where waiting counts the installation's jobs handed back within
+// the last ARGV[5] ms (KEYS[3], this one included).
 var acquireScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
-if paused > now then return {0, paused} end
+if paused > now then return {0, paused, 0} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZSCORE', KEYS[1], ARGV[4]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[4])
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return {1, 0}
+  redis.call('ZREM', KEYS[3], ARGV[4])
+  return {1, 0, 0}
 end
-return {0, 0}`)
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[5]))
+redis.call('ZADD', KEYS[3], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[5])
+return {0, 0, redis.call('ZCARD', KEYS[3])}`)
 
 // renewScript extends a slot that is still held.
 var renewScript = redis.NewScript(`
@@ -110,8 +120,9 @@ func (s *Scheduler) Handler(h queue.Handler) queue.Handler {
 // acquire takes a slot, or returns the error that hands the job back.
 func (s *Scheduler) acquire(ctx context.Context, k keys, member string) error {
 	now := s.now()
-	res, err := acquireScript.Run(ctx, s.rdb, []string{k.slots, k.pause},
-		now.UnixMilli(), s.opts.Lease.Milliseconds(), s.opts.PerInstallation, member).Int64Slice()
+	res, err := acquireScript.Run(ctx, s.rdb, []string{k.slots, k.pause, k.waiting},
+		now.UnixMilli(), s.opts.Lease.Milliseconds(), s.opts.PerInstallation, member,
+		(2 * MaxBusyDelay).Milliseconds()).Int64Slice()
 	if err != nil {
 		return fmt.Errorf("take an installation slot: %w", err)
 	}
@@ -121,7 +132,18 @@ func (s *Scheduler) acquire(ctx context.Context, k keys, member string) error {
 	case res[1] > 0:
 		return queue.RetryAt(ErrPaused, time.UnixMilli(res[1]))
 	}
-	return queue.RetryAt(ErrBusy, now.Add(s.opts.BusyDelay))
+	return queue.RetryAt(ErrBusy, now.Add(s.busyDelay(res[2])))
+}
+
+// busyDelay is how long a job handed back for the cap waits: BusyDelay for
+// each round of the cap its installation's waiting jobs fill (they will
+// not all run sooner), up to MaxBusyDelay, plus up to a half at random so
+// that jobs handed back together come back apart. A burst of 500 thus
+// costs a requeue every 30 s or so per job, not every second.
+func (s *Scheduler) busyDelay(waiting int64) time.Duration {
+	rounds := max(waiting/int64(s.opts.PerInstallation), 1)
+	d := min(time.Duration(rounds)*s.opts.BusyDelay, max(MaxBusyDelay, s.opts.BusyDelay))
+	return d + rand.N(d/2+1)
 }
 
 // hold renews the slot every third of the lease until the returned stop is

@@ -3,6 +3,7 @@ package fairness
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -55,8 +56,8 @@ func TestSchedulerCapsEachInstallation(t *testing.T) {
 	if !errors.Is(err, ErrBusy) || !rescheduled || ran {
 		t.Fatalf("third job of installation 1: err %v, ran %v; want it handed back with ErrBusy", err, ran)
 	}
-	if d := time.Until(at); d < 2*time.Second || d > 3*time.Second {
-		t.Errorf("handed back for %s, want the BusyDelay of 3s", d)
+	if d := time.Until(at); d < 2*time.Second || d > 4500*time.Millisecond {
+		t.Errorf("handed back for %s, want the BusyDelay of 3s (plus up to a half)", d)
 	}
 	if n, err := s.Running(ctx, 1); err != nil || n != 2 {
 		t.Errorf("Running(1) = %d, %v; want 2", n, err)
@@ -97,5 +98,60 @@ func TestSchedulerHoldsBackPausedInstallation(t *testing.T) {
 	}
 	if len(ran) != 1 || ran[0] != "b1" {
 		t.Errorf("ran %v, want [b1]", ran)
+	}
+}
+
+// TestSchedulerWaitGrowsWithBacklog: the more of an installation's jobs
+// wait for its slots, the longer each one handed back waits, up to
+// MaxBusyDelay; a job that then gets a slot stops counting as waiting.
+func TestSchedulerWaitGrowsWithBacklog(t *testing.T) {
+	t.Parallel()
+	s, _ := newScheduler(t, Options{PerInstallation: 1, BusyDelay: time.Second})
+	ctx := context.Background()
+	release := make(chan struct{})
+	started := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- s.Handler(func(context.Context, queue.Job) error { close(started); <-release; return nil })(ctx, jobOf(1, "holder"))
+	}()
+	<-started
+	noop := s.Handler(func(context.Context, queue.Job) error { return nil })
+	waitOf := func(n int) time.Duration {
+		err := noop(ctx, jobOf(1, fmt.Sprintf("w%d", n)))
+		at, ok := queue.RescheduledAt(err)
+		if !errors.Is(err, ErrBusy) || !ok {
+			t.Fatalf("job %d: %v, want ErrBusy", n, err)
+		}
+		return time.Until(at)
+	}
+	tests := []struct {
+		waiting int
+		lo, hi  time.Duration
+	}{
+		{1, 500 * time.Millisecond, 1500 * time.Millisecond},
+		{10, 9 * time.Second, 15 * time.Second},
+		{40, MaxBusyDelay - time.Second, MaxBusyDelay * 3 / 2},
+	}
+	n := 0
+	for _, tc := range tests {
+		var d time.Duration
+		for n < tc.waiting {
+			n++
+			d = waitOf(n)
+		}
+		if d < tc.lo || d > tc.hi {
+			t.Errorf("with %d waiting, handed back for %s, want %s to %s", tc.waiting, d, tc.lo, tc.hi)
+		}
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := noop(ctx, jobOf(1, "w1")); err != nil {
+		t.Fatalf("a waiting job once the slot is free: %v", err)
+	}
+	waiting, err := s.rdb.ZCard(ctx, keysFor(s.opts.KeyPrefix, 1).waiting).Result()
+	if err != nil || waiting != int64(n-1) {
+		t.Errorf("%d jobs waiting (%v) after one of %d ran, want %d", waiting, err, n, n-1)
 	}
 }
