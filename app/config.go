@@ -74,15 +74,15 @@ func (c Config) Embedded() bool { return c.RedisURL == "" }
 func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	r := envReader{getenv: getenv}
 	c := Config{
-		APIURL:                  r.str("GITHUB_API_URL", ghapp.DefaultAPIURL),
-		RedisURL:                r.str("REDIS_URL", ""),
-		Addr:                    r.str("PUSHGUARD_ADDR", DefaultAddr),
-		Workers:                 r.int("PUSHGUARD_WORKERS", DefaultWorkers, 1, 1000),
-		MaxCommits:              r.int("PUSHGUARD_MAX_COMMITS", worker.DefaultMaxCommits, 1, 10000),
-		InstallationConcurrency: r.int("PUSHGUARD_INSTALLATION_CONCURRENCY", fairness.DefaultPerInstallation, 1, 1000),
-		GitHubWritesPerMinute:   r.int("PUSHGUARD_GITHUB_WRITES_PER_MINUTE", fairness.DefaultWritesPerMinute, 1, 1000000),
-		LogFormat:               strings.ToLower(r.str("LOG_FORMAT", "json")),
+		APIURL:     r.str("GITHUB_API_URL", ghapp.DefaultAPIURL),
+		RedisURL:   r.str("REDIS_URL", ""),
+		Addr:       r.str("PUSHGUARD_ADDR", DefaultAddr),
+		Workers:    r.int("PUSHGUARD_WORKERS", DefaultWorkers, 1, 1000),
+		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", worker.DefaultMaxCommits, 1, 10000),
+		LogFormat:  strings.ToLower(r.str("LOG_FORMAT", "json")),
 	}
+	c.InstallationConcurrency = r.int("PUSHGUARD_INSTALLATION_CONCURRENCY", fairness.DefaultPerInstallation, 1, 1000)
+	c.GitHubWritesPerMinute = r.int("PUSHGUARD_GITHUB_WRITES_PER_MINUTE", fairness.DefaultWritesPerMinute, 1, 1000000)
 	c.FingerprintKey = r.secret("PUSHGUARD_FINGERPRINT_KEY", false)
 	c.AdminToken = r.secret("PUSHGUARD_ADMIN_TOKEN", false)
 	r.check(len(c.AdminToken) == 0 || len(c.AdminToken) >= 16, "PUSHGUARD_ADMIN_TOKEN must be at least 16 bytes")
