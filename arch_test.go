@@ -19,7 +19,7 @@ const logLeaf = "internal/logkey"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert", "incident"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert", "incident", "fairness"},
 		"cli":                 {"scanner", "scanner/report", "repoconfig"},
 		"setup":               {},
 		"adminapi":            {"decisions", "incident"},
@@ -27,6 +27,7 @@ func allowedImports() map[string][]string {
 		"worker":              {"scanner", "checks", "queue", "decisions", "repoconfig", "store", "metrics", "ghapp", "validity", "incident", "alert"},
 		"metrics":             {"queue", "webhook"},
 		"ghapp":               {},
+		"fairness":            {"queue", "ghapp"},
 		"alert":               {},
 		"incident":            {},
 		"store":               {"queue"},

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pushguard/pushguard/fairness"
 	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/sweeper"
@@ -42,6 +43,12 @@ type Config struct {
 	// restart then.
 	FingerprintKeyGenerated bool
 	MaxCommits              int
+	// InstallationConcurrency caps one installation's running jobs across
+	// every replica; 0: fairness.DefaultPerInstallation.
+	InstallationConcurrency int
+	// GitHubWritesPerMinute caps one installation's content-creating
+	// requests a minute; 0: fairness.DefaultWritesPerMinute.
+	GitHubWritesPerMinute int
 	// ScanBudget is how long one job may spend scanning files; files left
 	// when it runs out are named as not scanned. 0: worker.DefaultScanBudget.
 	ScanBudget time.Duration
@@ -75,6 +82,8 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", worker.DefaultMaxCommits, 1, 10000),
 		LogFormat:  strings.ToLower(r.str("LOG_FORMAT", "json")),
 	}
+	c.InstallationConcurrency = r.int("PUSHGUARD_INSTALLATION_CONCURRENCY", fairness.DefaultPerInstallation, 1, 1000)
+	c.GitHubWritesPerMinute = r.int("PUSHGUARD_GITHUB_WRITES_PER_MINUTE", fairness.DefaultWritesPerMinute, 1, 1000000)
 	c.FingerprintKey = r.secret("PUSHGUARD_FINGERPRINT_KEY", false)
 	c.AdminToken = r.secret("PUSHGUARD_ADMIN_TOKEN", false)
 	r.check(len(c.AdminToken) == 0 || len(c.AdminToken) >= 16, "PUSHGUARD_ADMIN_TOKEN must be at least 16 bytes")

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/fairness"
 	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
@@ -21,6 +23,13 @@ import (
 
 // redisStartTimeout bounds the ping of Redis at start.
 const redisStartTimeout = 5 * time.Second
+
+// defaultPollInterval is how often an idle worker process looks for a new
+// job and for retries that are due. asynq's own default (1 s, and 5 s for
+// retries) added up to a second to every push's time to its check run
+// (BenchmarkLoad); at 100 ms an idle process costs Redis about 30 commands
+// a second.
+const defaultPollInterval = 100 * time.Millisecond
 
 // service is the running App: Redis, the queue, the GitHub App's clients and
 // the worker. The serve and worker commands build one; so do the end-to-end
@@ -43,6 +52,8 @@ type service struct {
 	creds *ghapp.CredentialCheck
 	// loop is validity checks, incidents and alerts (service_loop.go).
 	loop loopParts
+	// sched admits jobs per installation (fairness across replicas).
+	sched *fairness.Scheduler
 }
 
 // serviceOptions are what tests change.
@@ -52,6 +63,7 @@ type serviceOptions struct {
 	queue        queue.Options         // Name and KeyPrefix isolate a test
 	pollInterval time.Duration         // how often idle workers look for jobs
 	workerOnly   bool                  // the worker command: no webhook route
+	webOnly      bool                  // serve --no-workers: no workers
 	// credentialRetry is the first wait before GET /app is tried again
 	// when GitHub could not be reached at start (ghapp.DefaultCredentialRetry).
 	credentialRetry time.Duration
@@ -72,7 +84,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	s.rdb = rdb
 	qopts := opts.queue
 	qopts.Logger = log
-	s.pollInterval = opts.pollInterval
+	s.pollInterval = cmp.Or(opts.pollInterval, defaultPollInterval)
 	s.queue = queue.New(rdb, qopts)
 	s.metrics = metrics.New(s.queue)
 	gh, err := ghapp.New(cfg.AppID, cfg.PrivateKey, cfg.APIURL, s.metrics.Transport(opts.transport))
@@ -90,6 +102,9 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	}
 	sc := scanner.New(rules, cfg.FingerprintKey)
 	s.store = store.New(rdb, qopts.KeyPrefix)
+	s.sched = fairness.NewScheduler(rdb, fairness.Options{KeyPrefix: s.store.Prefix(), PerInstallation: cfg.InstallationConcurrency})
+	budget := fairness.NewBudget(rdb, fairness.BudgetOptions{KeyPrefix: s.store.Prefix(), WritesPerMinute: cfg.GitHubWritesPerMinute})
+	gh.WrapInstallation(budget.Transport)
 	s.decisions = decisions.NewStore(rdb, s.store.Prefix(), decisions.WithRedactor(sc.RedactText))
 	if s.loop, err = s.newLoop(opts.loop); err != nil {
 		s.Close()
@@ -134,7 +149,7 @@ func (s *service) checkStart(ctx context.Context) error {
 // runWorkers runs the workers until ctx ends, then hands back what is
 // unfinished.
 func (s *service) runWorkers(ctx context.Context) error {
-	return s.queue.Run(ctx, s.worker.Handle, queue.WorkerOptions{
+	return s.queue.Run(ctx, s.sched.Handler(s.worker.Handle), queue.WorkerOptions{
 		Concurrency: s.cfg.Workers,
 		Logger:      s.log,
 		OnDead: func(job queue.Job, err error) {
