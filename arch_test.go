@@ -43,6 +43,7 @@ func allowedImports() map[string][]string {
 		"internal/golden":     {},
 		"internal/poll":       {},
 		"validity":            {"internal/logkey"},
+		"revoke":              {},
 	}
 }
 
