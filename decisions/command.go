@@ -49,9 +49,9 @@ type Command struct {
 	Reason Reason // dismiss only
 	// Resolution is how resolve says the key was made harmless.
 	Resolution Resolution
-	Note   string // dismiss only: the free text after the reason, may be empty
-	Line   int    // 1-based line of the comment the command is on
-	Err    error  // a *ParseError when the command is malformed
+	Note       string // dismiss only: the free text after the reason, may be empty
+	Line       int    // 1-based line of the comment the command is on
+	Err        error  // a *ParseError when the command is malformed
 }
 
 // Parse returns the commands in a comment body, in order. Lines that do not
