@@ -19,7 +19,7 @@ const logLeaf = "internal/logkey"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert", "incident"},
 		"cli":                 {"scanner", "scanner/report"},
 		"setup":               {},
 		"adminapi":            {"decisions"},
@@ -28,6 +28,7 @@ func allowedImports() map[string][]string {
 		"metrics":             {"queue", "webhook"},
 		"ghapp":               {},
 		"alert":               {},
+		"incident":            {},
 		"store":               {"queue"},
 		"internal/logkey":     {},
 		"repoconfig":          {"scanner"},
