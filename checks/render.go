@@ -37,7 +37,7 @@ func Render(r Report, rules *scanner.Ruleset) Output {
 		Summary:     summary(r, rules),
 		Conclusion:  r.Conclusion(),
 		Annotations: annotations(r, rules),
-		Actions:     buttons(r.Active() > 0),
+		Actions:     actions(r),
 	}
 }
 
@@ -71,6 +71,7 @@ func title(r Report) string {
 func summary(r Report, rules *scanner.Ruleset) string {
 	var b strings.Builder
 	b.WriteString(headline(r))
+	b.WriteString(noticesSection(r))
 	b.WriteString(notScannedSection(r, "listed below"))
 	b.WriteString(configSection(r))
 	table, left := findingsTable(r, MaxSummary/2)
