@@ -19,12 +19,12 @@ const logLeaf = "internal/logkey"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert", "incident"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert", "incident", "revoke"},
 		"cli":                 {"scanner", "scanner/report"},
 		"setup":               {},
 		"adminapi":            {"decisions"},
 		"sweeper":             {"store", "ghapp"},
-		"worker":              {"scanner", "checks", "queue", "decisions", "repoconfig", "store", "metrics", "ghapp"},
+		"worker":              {"scanner", "checks", "queue", "decisions", "repoconfig", "store", "metrics", "ghapp", "revoke", "incident"},
 		"metrics":             {"queue", "webhook"},
 		"ghapp":               {},
 		"alert":               {},

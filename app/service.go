@@ -12,8 +12,10 @@ import (
 
 	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/incident"
 	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/revoke"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/worker"
@@ -88,11 +90,30 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	sc := scanner.New(rules, cfg.FingerprintKey)
 	s.store = store.New(rdb, qopts.KeyPrefix)
 	s.decisions = decisions.NewStore(rdb, s.store.Prefix(), decisions.WithRedactor(sc.RedactText))
+	revoker, incidents, err := s.revocation(opts.transport)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.worker = worker.New(worker.Options{
 		GitHub: gh, AppID: cfg.AppID, Scanner: sc, Store: s.store, Decisions: s.decisions, Metrics: s.metrics, Log: log,
 		MaxCommits: cfg.MaxCommits, ScanBudget: cfg.ScanBudget,
+		Revoker: revoker, AutoRevokePublic: cfg.AutoRevokePublic, Incidents: incidents,
 	})
 	return s, nil
+}
+
+// revocation builds the client of GitHub's revocation API, on a plain
+// transport that adds no credentials (GitHub refuses authenticated calls),
+// and the incident store that revocations close.
+func (s *service) revocation(transport http.RoundTripper) (*revoke.Client, *incident.Store, error) {
+	rv, err := revoke.New(revoke.Options{APIURL: s.cfg.APIURL, Prefixes: s.cfg.RevokePrefixes, Transport: transport,
+		Redis: s.rdb, KeyPrefix: s.store.Prefix()})
+	if err != nil {
+		return nil, nil, err
+	}
+	inc, err := incident.New(incident.Config{Redis: s.rdb, Prefix: s.store.Prefix()})
+	return rv, inc, err
 }
 
 // connectRedis opens REDIS_URL, or starts the embedded Redis (store.Connect

@@ -14,9 +14,11 @@ import (
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/incident"
 	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/revoke"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
 )
@@ -58,6 +60,14 @@ type Options struct {
 	MaxBlob    int64         // bytes of a file fetched whole; 0: DefaultMaxBlobBytes
 	ScanBudget time.Duration // per job; 0: DefaultScanBudget
 	Now        func() time.Time
+	// Revoker revokes GitHub tokens through GitHub's API; nil: commands
+	// and buttons answer that revocation is not set up.
+	Revoker *revoke.Client
+	// AutoRevokePublic revokes the GitHub tokens a scan of a public
+	// repository finds, without waiting for a maintainer.
+	AutoRevokePublic bool
+	// Incidents keeps one incident per leaked value; nil: none kept.
+	Incidents *incident.Store
 }
 
 // Worker runs jobs: it scans the commits a job names and reports them as
@@ -75,6 +85,10 @@ type Worker struct {
 	metrics    *metrics.Metrics
 	decisions  *decisions.Store
 	perms      *permissions
+	revoker    *revoke.Client
+	// autoRevokePublic: see Options.AutoRevokePublic.
+	autoRevokePublic bool
+	incidents        *incident.Store
 }
 
 // New builds a worker.
@@ -92,6 +106,7 @@ func New(o Options) *Worker {
 		gh: o.GitHub, appID: o.AppID, scanner: o.Scanner, store: o.Store, log: o.Log,
 		maxCommits: o.MaxCommits, maxBlob: o.MaxBlob, scanBudget: o.ScanBudget, now: o.Now, metrics: o.Metrics,
 		decisions: o.Decisions, perms: newPermissions(o.Now),
+		revoker: o.Revoker, autoRevokePublic: o.AutoRevokePublic, incidents: o.Incidents,
 	}
 }
 
