@@ -60,6 +60,7 @@ type e2eConfig struct {
 	transport  http.RoundTripper
 	adminToken string
 	scanBudget time.Duration // 0: the default
+	autoRevoke bool          // PUSHGUARD_AUTO_REVOKE_PUBLIC
 }
 
 func startE2E(t *testing.T, c e2eConfig) *e2e { return startE2EWith(t, c) }
@@ -79,7 +80,7 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 		AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte(e2eWebhookKey),
 		APIURL: gh.URL(), RedisURL: "redis://unused", Workers: 4, FingerprintKey: []byte("e2e fingerprint key 0123456789"),
 		MaxCommits: c.maxCommits, LogFormat: "json", LogLevel: slog.LevelInfo, AdminToken: []byte(c.adminToken),
-		ScanBudget: c.scanBudget,
+		ScanBudget: c.scanBudget, AutoRevokePublic: c.autoRevoke,
 	}
 	if cfg.MaxCommits == 0 {
 		cfg.MaxCommits = worker.DefaultMaxCommits
