@@ -269,3 +269,36 @@ func sorted(s []string) []string {
 	slices.Sort(s)
 	return s
 }
+
+// TestE2ERevokeEnterprise: on GitHub Enterprise Server (/api/v3), only the
+// prefixes it accepts are sent; an OAuth token (gho_) is named as not sent,
+// in the reply, the check run and the audit trail.
+func TestE2ERevokeEnterprise(t *testing.T) {
+	t.Parallel()
+	e := startE2E(t, e2eConfig{enterprise: true})
+	s := plant(t, 66)
+	oauth := scanner.CRC32Token("gho_", strings.Repeat("Q7x", 10))
+	e.repo.Branch("topic")
+	e.repo.Checkout("topic")
+	head := e.repo.Commit("tokens", map[string]string{"ci.env": "GH_TOKEN=" + s.github + "\nOAUTH=" + oauth + "\n"})
+	pr := e.gh.AddPullRequest(e.repo, 9, e.repo, "topic", "main")
+	e.send("pull_request", e.pullRequest("opened", pr))
+	e.waitRun(head)
+	e.waitQuiet()
+	e.gh.SetPermission(e2eOwner, e2eRepo, "maintainer", "maintain")
+	e.say(pr, "maintainer", "/pushguard revoke all")
+	if got := e.gh.RevokedCredentials(); !slices.Equal(got, []string{s.github}) {
+		t.Errorf("GitHub Enterprise received %d credentials, want only the ghp_ token", len(got))
+	}
+	const why = "not sent: 1 (`gho_"
+	if reply := lastReply(e, pr); !strings.Contains(reply, why) || !strings.Contains(reply, "does not accept `gho_` tokens") {
+		t.Errorf("reply does not name the gho_ token as not sent:\n%s", reply)
+	}
+	if run := e.latestRun(head); !strings.Contains(run.Output.Summary, why) || run.Conclusion != "failure" {
+		t.Errorf("check run %s does not name the token not sent, or passes with it:\n%s", run.Conclusion, run.Output.Summary)
+	}
+	if ns := e.auditActions(decisions.ActionRevokeNotSent); len(ns) != 1 || !strings.Contains(ns[0].Note, "gho_") {
+		t.Errorf("audit not-sent entries %+v, want the gho_ token with the reason", ns)
+	}
+	e.assertNoSecretAnywhere(pr.Number, s.github, oauth)
+}
