@@ -8,7 +8,14 @@
 // permission checks they need (permissions.go) run here too; OnDead
 // concludes a scan that failed for good.
 //
-// It imports scanner, checks, queue, decisions, repoconfig, store, metrics
-// and internal/logkey of ours; never the webhook, the sweeper, the command
+// Revocation (revoke.go, revoke_commands.go): `/pushguard revoke`, the
+// Revoke GitHub tokens button and auto-revoke on public repositories read
+// each GitHub token again from GitHub at its finding's commit, hand it to
+// the revoke package for the one call and drop it; the outcome is audited,
+// shown on the run and the comment, and closes the incident.
+// `/pushguard resolve` records a maintainer's own revocation or rotation.
+//
+// It imports scanner, checks, queue, decisions, repoconfig, store, metrics,
+// revoke, incident and internal/logkey of ours; never the webhook, the sweeper, the command
 // line or app.
 package worker
