@@ -235,14 +235,17 @@ func TestE2EAutoRevokePublic(t *testing.T) {
 	}
 }
 
-// pressRevoke presses Revoke GitHub tokens on the newest run of head as user
-// (GitHub's own requested_action payload, filled in).
-func pressRevoke(e *e2e, head, user string) {
+// pressRevoke presses Revoke GitHub tokens on the newest run of head as user.
+func pressRevoke(e *e2e, head, user string) { pressButton(e, head, "revoke-tokens", user) }
+
+// pressButton presses the button identifier on the newest run of head as
+// user (GitHub's own requested_action payload, filled in).
+func pressButton(e *e2e, head, identifier, user string) {
 	e.t.Helper()
 	p := realPayload(e.t, "check_run/requested_action.payload.json")
 	run := p["check_run"].(map[string]any)
 	run["id"], run["head_sha"], run["pull_requests"] = e.latestRun(head).ID, head, []any{}
-	p["requested_action"] = map[string]any{"identifier": "revoke-tokens"}
+	p["requested_action"] = map[string]any{"identifier": identifier}
 	p["sender"] = map[string]any{"login": user, "type": "User"}
 	p["repository"] = e.repository(e.repo)
 	p["installation"] = map[string]any{"id": e2eInstallation}

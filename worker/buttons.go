@@ -29,12 +29,8 @@ func (w *Worker) button(ctx context.Context, log *slog.Logger, job queue.Job) er
 		}
 		return w.scan(ctx, log, job)
 	}
-	ok, err := w.mayAct(ctx, log, job)
-	if err != nil || !ok {
-		return err
-	}
-	st, err := w.buttonState(ctx, job)
-	if err != nil {
+	st, err := w.buttonState(ctx, log, job)
+	if err != nil || st == nil {
 		return err
 	}
 	targets, _ := targetsOf(st.report, decisions.TargetAll, false)
@@ -44,18 +40,17 @@ func (w *Worker) button(ctx context.Context, log *slog.Logger, job queue.Job) er
 	return w.scanState(ctx, log, st)
 }
 
-// mayAct reports whether the user who pressed a button may change state,
-// and logs a refusal.
-func (w *Worker) mayAct(ctx context.Context, log *slog.Logger, job queue.Job) (bool, error) {
+// buttonState checks that the user who pressed a button may change state
+// (logging a refusal) and builds the findings of its head SHA, for a new
+// run; nil when the user may not.
+func (w *Worker) buttonState(ctx context.Context, log *slog.Logger, job queue.Job) (*prState, error) {
 	ok, err := w.perms.canWrite(ctx, w.gh.Installation(job.InstallationID), job.Owner, job.Repo, job.Sender)
-	if err == nil && !ok {
-		log.Warn("check run action refused: no write permission", logkey.Sender, job.Sender, logkey.Action, job.Action)
+	if err != nil || !ok {
+		if err == nil {
+			log.Warn("check run action refused: no write permission", logkey.Sender, job.Sender, logkey.Action, job.Action)
+		}
+		return nil, err
 	}
-	return ok, err
-}
-
-// buttonState builds the findings of a button's head SHA, for a new run.
-func (w *Worker) buttonState(ctx context.Context, job queue.Job) (*prState, error) {
 	scanJob := job
 	scanJob.Kind, scanJob.Intent = queue.KindRescan, queue.IntentRerun
 	return w.headState(ctx, scanJob)

@@ -78,12 +78,8 @@ func (w *Worker) resolveCommand(ctx context.Context, log *slog.Logger, job queue
 // token of the run's head is revoked, and the run re-rendered with the
 // outcome. The clicking user must be allowed to change state.
 func (w *Worker) revokeButton(ctx context.Context, log *slog.Logger, job queue.Job) error {
-	ok, err := w.mayAct(ctx, log, job)
-	if err != nil || !ok {
-		return err
-	}
-	st, err := w.buttonState(ctx, job)
-	if err != nil {
+	st, err := w.buttonState(ctx, log, job)
+	if err != nil || st == nil {
 		return err
 	}
 	tokens := activeGitHubTokens(st.report)

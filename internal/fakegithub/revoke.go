@@ -67,16 +67,7 @@ func (s *Server) takeRevokeBudget(c *call) bool {
 	if err != nil {
 		ip = c.r.RemoteAddr
 	}
-	now := time.Now()
-	s.mu.Lock()
-	win := s.state.revokeRate[ip]
-	if win == nil || now.After(win.reset) {
-		win = &rateWindow{reset: now.Add(rateLimitPeriod).Truncate(time.Second)}
-		s.state.revokeRate[ip] = win
-	}
-	win.used++
-	used, reset := win.used, win.reset
-	s.mu.Unlock()
+	used, reset := s.count(s.state.revokeRate, ip, time.Now())
 	h := c.w.Header()
 	h.Set("X-Ratelimit-Limit", strconv.Itoa(revokeLimit))
 	h.Set("X-Ratelimit-Remaining", strconv.Itoa(max(revokeLimit-used, 0)))
