@@ -183,3 +183,33 @@ func assertNoSecret(t *testing.T, text string, ts []revoke.Token) {
 		}
 	}
 }
+
+func TestRevokeRefusalsNamedPerToken(t *testing.T) {
+	t.Parallel()
+	tk := token("ghp_", 7)
+	cases := []struct {
+		name   string
+		fault  fakegithub.Fault
+		reason string
+	}{
+		{"no revocation API (older GitHub Enterprise Server)", fakegithub.Fault{Status: http.StatusNotFound}, "no revocation API"},
+		{"invalid, GitHub's message scrubbed of the token", fakegithub.Fault{Status: http.StatusUnprocessableEntity,
+			Body: `{"message":"Validation Failed: ` + tk.Secret + ` is malformed"}`}, "invalid (422: Validation Failed: " + tk.Redacted + " is malformed)"},
+		{"secondary rate limit", fakegithub.SecondaryRateLimit(`^/credentials/revoke$`, 1, http.StatusTooManyRequests, 30*time.Second), "wait 30 seconds"},
+		{"server error", fakegithub.Fault{Status: http.StatusBadGateway}, "GitHub answered 502: Bad Gateway; try again"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			gh := fakegithub.New(t, fakegithub.Options{})
+			f := tc.fault
+			f.PathRegexp, f.Times = `^/credentials/revoke$`, 1
+			gh.Inject(f)
+			out := newClient(t, gh, revoke.Options{Prefixes: revoke.DotComPrefixes()}).Revoke(context.Background(), []revoke.Token{tk})
+			if len(out.Revoked) != 0 || len(out.NotSent) != 1 || !strings.Contains(out.NotSent[0].Reason, tc.reason) {
+				t.Fatalf("outcome %+v, want the token not sent because %q", out, tc.reason)
+			}
+			assertNoSecret(t, out.Text(), []revoke.Token{tk})
+		})
+	}
+}
