@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/incident"
@@ -47,19 +46,9 @@ func (e *e2e) incidents() *incident.Store {
 	return s
 }
 
-// sight opens an incident for secret as a scan would, so that a command
-// can close it.
-func (e *e2e) sight(ruleID, provider, secret string) string {
-	e.t.Helper()
-	fp := scanner.Fingerprint(e2eFingerprintKey, ruleID, secret)
-	_, _, err := e.incidents().Sight(context.Background(), incident.Sighting{
-		Installation: e2eInstallation, Fingerprint: fp, RuleID: ruleID, Provider: provider, Redacted: scanner.Redact(secret),
-		Place: incident.Place{Repository: e.repo.FullName(), Commit: e.repo.Head(), Path: "x", Line: 1, At: time.Now()},
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return fp
+// fingerprintOf is the fingerprint the App gives secret found by ruleID.
+func fingerprintOf(ruleID, secret string) string {
+	return scanner.Fingerprint(e2eFingerprintKey, ruleID, secret)
 }
 
 // auditActions lists the installation's audit entries of action, oldest first.
@@ -97,8 +86,8 @@ func TestE2ERevokeAllByMaintainer(t *testing.T) {
 	e := startE2E(t, e2eConfig{})
 	s, second := plant(t, 61), plant(t, 62).github
 	pr, head, onMain := e.leakyPR(s, second)
-	fps := []string{e.sight("github-pat", "GitHub", s.github), e.sight("github-pat", "GitHub", second)}
-	awsFP := e.sight("aws-access-key-id", "AWS", s.awsID)
+	fps := []string{fingerprintOf("github-pat", s.github), fingerprintOf("github-pat", second)}
+	awsFP := fingerprintOf("aws-access-key-id", s.awsID)
 	if got := e.latestRun(head); !slices.ContainsFunc(got.Actions, func(a fakegithub.Action) bool { return a.Identifier == "revoke-tokens" }) {
 		t.Errorf("first run's buttons %v lack Revoke GitHub tokens", got.Actions)
 	}
@@ -229,6 +218,11 @@ func TestE2EAutoRevokePublic(t *testing.T) {
 				if a := e.auditActions(decisions.ActionRevoke); len(a) != 1 || a[0].By != incident.ActorPushguard {
 					t.Errorf("audit %+v, want one revocation by pushguard", a)
 				}
+			}
+			want := map[bool]incident.State{true: incident.Revoked, false: incident.Open}[tt.wantSent == 1]
+			inc, err := e.incidents().Get(context.Background(), e2eInstallation, fingerprintOf("github-pat", s.github))
+			if err != nil || inc.State != want || (want == incident.Revoked && inc.History[len(inc.History)-1].Actor != incident.ActorPushguard) {
+				t.Errorf("incident %v, %v; want %s (by pushguard when revoked)", inc.State, err, want)
 			}
 			e.assertNoSecret(s.github)
 		})

@@ -114,6 +114,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		defer close(workersDone)
 		workerErr = s.runWorkers(workerCtx)
 	})
+	// alerts and the open-incidents gauge
+	wg.Go(func() { s.runLoop(workerCtx) })
 	if s.creds.Err() != nil { // GitHub was unreachable at start
 		wg.Go(func() { s.creds.Retry(workerCtx) })
 	}
@@ -164,6 +166,7 @@ func (s *service) routes(hook http.Handler) http.Handler {
 	}
 	r.Method(http.MethodGet, "/metrics", s.metrics.Handler())
 	r.Method(http.MethodGet, "/api/v1/installations/{id}/audit", adminapi.AuditHandler(s.decisions, s.cfg.AdminToken, s.log))
+	r.Method(http.MethodGet, "/api/incidents", adminapi.IncidentsHandler(s.loop.incidents, s.cfg.AdminToken, s.log))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

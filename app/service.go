@@ -12,7 +12,6 @@ import (
 
 	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/ghapp"
-	"github.com/pushguard/pushguard/incident"
 	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/revoke"
@@ -43,6 +42,8 @@ type service struct {
 	pollInterval time.Duration
 	// creds is whether GitHub accepted the App's credentials.
 	creds *ghapp.CredentialCheck
+	// loop is validity checks, incidents and alerts (service_loop.go).
+	loop loopParts
 }
 
 // serviceOptions are what tests change.
@@ -55,6 +56,7 @@ type serviceOptions struct {
 	// credentialRetry is the first wait before GET /app is tried again
 	// when GitHub could not be reached at start (ghapp.DefaultCredentialRetry).
 	credentialRetry time.Duration
+	loop            loopOptions // where verifiers and alert receivers are reached
 }
 
 // newService connects to Redis (or starts the embedded one) and builds the
@@ -90,30 +92,30 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	sc := scanner.New(rules, cfg.FingerprintKey)
 	s.store = store.New(rdb, qopts.KeyPrefix)
 	s.decisions = decisions.NewStore(rdb, s.store.Prefix(), decisions.WithRedactor(sc.RedactText))
-	revoker, incidents, err := s.revocation(opts.transport)
+	if s.loop, err = s.newLoop(opts.loop); err != nil {
+		s.Close()
+		return nil, err
+	}
+	revoker, err := s.revoker(opts.transport)
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	s.worker = worker.New(worker.Options{
+	wo := worker.Options{
 		GitHub: gh, AppID: cfg.AppID, Scanner: sc, Store: s.store, Decisions: s.decisions, Metrics: s.metrics, Log: log,
 		MaxCommits: cfg.MaxCommits, ScanBudget: cfg.ScanBudget,
-		Revoker: revoker, AutoRevokePublic: cfg.AutoRevokePublic, Incidents: incidents,
-	})
+		Revoker: revoker, AutoRevokePublic: cfg.AutoRevokePublic,
+	}
+	s.loop.workerLoop(&wo, cfg.Loop.AlertLevel)
+	s.worker = worker.New(wo)
 	return s, nil
 }
 
-// revocation builds the client of GitHub's revocation API, on a plain
-// transport that adds no credentials (GitHub refuses authenticated calls),
-// and the incident store that revocations close.
-func (s *service) revocation(transport http.RoundTripper) (*revoke.Client, *incident.Store, error) {
-	rv, err := revoke.New(revoke.Options{APIURL: s.cfg.APIURL, Prefixes: s.cfg.RevokePrefixes, Transport: transport,
+// revoker builds the client of GitHub's revocation API, on a plain
+// transport that adds no credentials (GitHub refuses authenticated calls).
+func (s *service) revoker(transport http.RoundTripper) (*revoke.Client, error) {
+	return revoke.New(revoke.Options{APIURL: s.cfg.APIURL, Prefixes: s.cfg.RevokePrefixes, Transport: transport,
 		Redis: s.rdb, KeyPrefix: s.store.Prefix()})
-	if err != nil {
-		return nil, nil, err
-	}
-	inc, err := incident.New(incident.Config{Redis: s.rdb, Prefix: s.store.Prefix()})
-	return rv, inc, err
 }
 
 // connectRedis opens REDIS_URL, or starts the embedded Redis (store.Connect

@@ -8,6 +8,10 @@
 // permission checks they need (permissions.go) run here too; OnDead
 // concludes a scan that failed for good.
 //
+// After a scan, closeloop.go checks each key's validity with its provider
+// (when the installation and the repository turn checks on), records every
+// finding on its incident and queues the alerts the alert level asks for.
+//
 // Revocation (revoke.go, revoke_commands.go): `/pushguard revoke`, the
 // Revoke GitHub tokens button and auto-revoke on public repositories read
 // each GitHub token again from GitHub at its finding's commit, hand it to
@@ -16,6 +20,6 @@
 // `/pushguard resolve` records a maintainer's own revocation or rotation.
 //
 // It imports scanner, checks, queue, decisions, repoconfig, store, metrics,
-// revoke, incident and internal/logkey of ours; never the webhook, the sweeper, the command
-// line or app.
+// validity, incident, alert, revoke and internal/logkey of ours; never the
+// webhook, the sweeper, the command line or app.
 package worker

@@ -3,7 +3,6 @@ package worker
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -101,7 +100,9 @@ func (w *Worker) recordRevocation(ctx context.Context, log *slog.Logger, job que
 		if err := w.decisions.Revoked(ctx, w.decisionFor(job, byFP[r.Fingerprint], actor, revokedNote)); err != nil {
 			return err
 		}
-		if err := w.closeIncident(ctx, log, job, r.Fingerprint, incident.Revoked, actor, revokedNote); err != nil {
+		by := job
+		by.Sender = actor
+		if err := w.decideIncident(ctx, by, byFP[r.Fingerprint], incident.Revoked, revokedNote); err != nil {
 			return err
 		}
 	}
@@ -120,20 +121,6 @@ func (w *Worker) decisionFor(job queue.Job, it checks.Item, actor, note string) 
 		InstallationID: job.InstallationID, Repo: job.Repository(), Fingerprint: it.Fingerprint, Note: note,
 		By: actor, At: w.now(), PR: job.PR, RuleID: it.RuleID, Redacted: it.Redacted,
 	}
-}
-
-// closeIncident moves a fingerprint's incident to state. A fingerprint with
-// no incident (incidents off, or not sighted yet) is not an error.
-func (w *Worker) closeIncident(ctx context.Context, log *slog.Logger, job queue.Job, fp string, to incident.State, actor, reason string) error {
-	if w.incidents == nil {
-		return nil
-	}
-	_, err := w.incidents.Transition(ctx, job.InstallationID, fp, to, actor, reason, w.now())
-	if errors.Is(err, incident.ErrNotFound) {
-		log.Info("no incident to close", logkey.Fingerprint, fp[:12], logkey.Status, string(to))
-		return nil
-	}
-	return err
 }
 
 // refOf names an item without its secret.

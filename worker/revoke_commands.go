@@ -66,7 +66,7 @@ func (w *Worker) resolveCommand(ctx context.Context, log *slog.Logger, job queue
 		if err := w.decisions.Resolved(ctx, w.decisionFor(job, it, job.Sender, string(c.Resolution))); err != nil {
 			return "", false, err
 		}
-		if err := w.closeIncident(ctx, log, job, it.Fingerprint, incident.Resolved, job.Sender, string(c.Resolution)); err != nil {
+		if err := w.decideIncident(ctx, job, it, incident.Resolved, string(c.Resolution)); err != nil {
 			return "", false, err
 		}
 		log.Info("finding resolved", logkey.Decision, string(c.Resolution), logkey.Sender, job.Sender, logkey.Fingerprint, it.Fingerprint[:12], logkey.PR, job.PR)
@@ -97,7 +97,7 @@ func (w *Worker) revokeButton(ctx context.Context, log *slog.Logger, job queue.J
 
 // autoRevoke revokes the active GitHub tokens of a public repository's
 // scan when the installation asks for it (PUSHGUARD_AUTO_REVOKE_PUBLIC),
-// then applies the decisions again so the run shows them revoked.
+// and marks those GitHub accepted as revoked on the report.
 func (w *Worker) autoRevoke(ctx context.Context, log *slog.Logger, job queue.Job, st *prState) error {
 	if !w.autoRevokePublic || !job.Public {
 		return nil
@@ -110,8 +110,17 @@ func (w *Worker) autoRevoke(ctx context.Context, log *slog.Logger, job queue.Job
 	if err != nil {
 		return err
 	}
-	st.notices = append(st.notices, "Revoked automatically, as this repository is public. "+out.Text())
-	return w.applyPolicy(ctx, st.job, st.cfg, st.report)
+	st.report.Notices = append(st.report.Notices, "Revoked automatically, as this repository is public. "+out.Text())
+	revoked := map[string]bool{}
+	for _, r := range out.Revoked {
+		revoked[r.Fingerprint] = true
+	}
+	for i, it := range st.report.Items {
+		if revoked[it.Fingerprint] && it.Dismissed == nil {
+			st.report.Items[i].Dismissed = &checks.Dismissal{Reason: string(decisions.ReasonRevoked), By: incident.ActorPushguard, At: w.now()}
+		}
+	}
+	return nil
 }
 
 func plural(n int) string {

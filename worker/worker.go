@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/pushguard/pushguard/alert"
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/ghapp"
@@ -21,6 +22,7 @@ import (
 	"github.com/pushguard/pushguard/revoke"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
+	"github.com/pushguard/pushguard/validity"
 )
 
 // Defaults of the worker's limits.
@@ -60,14 +62,21 @@ type Options struct {
 	MaxBlob    int64         // bytes of a file fetched whole; 0: DefaultMaxBlobBytes
 	ScanBudget time.Duration // per job; 0: DefaultScanBudget
 	Now        func() time.Time
+	// Validity checks keys with their providers; nil: validity checks are
+	// off (PUSHGUARD_VALIDITY_CHECKS).
+	Validity *validity.Checker
+	// Incidents keeps one incident per leaked value; nil: none kept.
+	Incidents *incident.Store
+	// Alerts tells the security team; nil: no alerts.
+	Alerts *alert.Dispatcher
+	// AlertLevel is AlertLevelLive or AlertLevelAny (the default).
+	AlertLevel string
 	// Revoker revokes GitHub tokens through GitHub's API; nil: commands
 	// and buttons answer that revocation is not set up.
 	Revoker *revoke.Client
 	// AutoRevokePublic revokes the GitHub tokens a scan of a public
 	// repository finds, without waiting for a maintainer.
 	AutoRevokePublic bool
-	// Incidents keeps one incident per leaked value; nil: none kept.
-	Incidents *incident.Store
 }
 
 // Worker runs jobs: it scans the commits a job names and reports them as
@@ -85,10 +94,13 @@ type Worker struct {
 	metrics    *metrics.Metrics
 	decisions  *decisions.Store
 	perms      *permissions
+	validity   *validity.Checker
+	incidents  *incident.Store
+	alerts     *alert.Dispatcher
+	alertLevel string
 	revoker    *revoke.Client
 	// autoRevokePublic: see Options.AutoRevokePublic.
 	autoRevokePublic bool
-	incidents        *incident.Store
 }
 
 // New builds a worker.
@@ -106,7 +118,8 @@ func New(o Options) *Worker {
 		gh: o.GitHub, appID: o.AppID, scanner: o.Scanner, store: o.Store, log: o.Log,
 		maxCommits: o.MaxCommits, maxBlob: o.MaxBlob, scanBudget: o.ScanBudget, now: o.Now, metrics: o.Metrics,
 		decisions: o.Decisions, perms: newPermissions(o.Now),
-		revoker: o.Revoker, autoRevokePublic: o.AutoRevokePublic, incidents: o.Incidents,
+		validity: o.Validity, incidents: o.Incidents, alerts: o.Alerts, alertLevel: o.AlertLevel,
+		revoker: o.Revoker, autoRevokePublic: o.AutoRevokePublic,
 	}
 }
 
