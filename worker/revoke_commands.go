@@ -16,8 +16,9 @@ import (
 
 // revokeCommand runs `/pushguard revoke <prefix|all>`: the GitHub tokens
 // among the targets are revoked; the other findings get the pointer to
-// their playbook and to `/pushguard resolve`. ok reports that a token was
-// revoked.
+// their playbook and to `/pushguard resolve`. ok reports that a revocation
+// was attempted, so the run and the comment are re-rendered with its
+// outcome even when no token could be sent.
 func (w *Worker) revokeCommand(ctx context.Context, log *slog.Logger, job queue.Job, st *prState, c decisions.Command) (string, bool, error) {
 	targets, msg := targetsOf(st.report, c.Target, false)
 	if msg != "" {
@@ -36,7 +37,7 @@ func (w *Worker) revokeCommand(ctx context.Context, log *slog.Logger, job queue.
 	if len(others) > 0 {
 		reply += "\n\n" + othersAdvice(others)
 	}
-	return reply, len(out.Revoked) > 0, nil
+	return reply, true, nil
 }
 
 // othersAdvice tells what to do with findings that are not GitHub tokens:
