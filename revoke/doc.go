@@ -18,5 +18,5 @@
 // refused, comes back in Outcome.NotSent with the reason, so nothing is
 // dropped silently.
 //
-// It imports none of pushguard's packages but internal/logkey.
+// It imports none of pushguard's packages.
 package revoke
