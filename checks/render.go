@@ -300,6 +300,7 @@ func playbookContent(g providerGroup, rules *scanner.Ruleset, times map[string]t
 		if m.RevokeCommand != "" {
 			fmt.Fprintf(&b, "   ```\n   %s\n   ```\n", strings.ReplaceAll(m.RevokeCommand, "\n", "\n   "))
 		}
+		b.WriteString(revokeHint(ruleID))
 		b.WriteString("2. **Tell your security team** which key leaked, where, and in which commit.\n")
 		fmt.Fprintf(&b, "3. **Look for misuse%s.** %s\n", since(g.items, ruleID, times), m.Misuse)
 		fmt.Fprintf(&b, "4. **Issue a new key.** %s\n", m.Rotate)

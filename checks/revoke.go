@@ -61,3 +61,14 @@ func noticesSection(r Report) string {
 	}
 	return b.String()
 }
+
+// revokeHint tells, under a GitHub token's "Revoke it now" step, that
+// pushguard can revoke it (installation tokens excepted: GitHub's API does
+// not take them, and they expire within the hour).
+func revokeHint(ruleID string) string {
+	if !IsGitHubToken(ruleID) || strings.HasPrefix(ruleID, "github-installation-token") {
+		return ""
+	}
+	return "   Or let pushguard revoke it through GitHub's API: press **Revoke GitHub tokens** on the pushguard check run, " +
+		"or comment `/pushguard revoke all` on the pull request.\n"
+}

@@ -54,3 +54,21 @@ func TestNoticesShownInSummaryAndComment(t *testing.T) {
 		t.Errorf("comment lacks the notice:\n%s", got)
 	}
 }
+
+func TestPlaybookOffersRevocationForGitHubTokens(t *testing.T) {
+	t.Parallel()
+	rules, err := scanner.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rule, want := range map[string]bool{"github-pat": true, "github-fine-grained-pat": true, "github-installation-token": false, "aws-access-key-id": false} {
+		r, ok := rules.Rule(rule)
+		if !ok {
+			t.Fatalf("no rule %s", rule)
+		}
+		g := providerGroup{provider: r.Provider, items: []Item{{Finding: scanner.Finding{RuleID: rule, Provider: r.Provider}}}}
+		if got := strings.Contains(playbookContent(g, rules, nil), "`/pushguard revoke all`"); got != want {
+			t.Errorf("%s: playbook offers /pushguard revoke: %v, want %v", rule, got, want)
+		}
+	}
+}
