@@ -110,11 +110,15 @@ func (a *alertReceiver) received() []alertRequest {
 }
 
 // loopE2E starts an end-to-end run with validity checks on (against api)
-// and, when rec is not nil, the generic alert webhook pointed at rec.
-func loopE2E(t *testing.T, api *fakeGitHubAPI, rec *alertReceiver, level string) *e2e {
+// and, when rec and slack are not nil, the generic alert webhook and the
+// Slack webhook pointed at them.
+func loopE2E(t *testing.T, api *fakeGitHubAPI, rec, slack *alertReceiver, level string) *e2e {
 	lc := LoopConfig{ValidityChecks: true, AlertLevel: level}
 	if rec != nil {
 		lc.AlertWebhookURL, lc.AlertWebhookSecret = rec.srv.URL, []byte(alertSecret)
+	}
+	if slack != nil {
+		lc.SlackWebhookURL = slack.srv.URL + "/services/T0/B0/x"
 	}
 	return startE2E(t, e2eConfig{adminToken: "incidents-token-0123456789", loop: lc, loopOpts: loopOptions{
 		validityClient: api.client(), validityGitHubURL: "https://api.github.com", validityTimeout: time.Second,

@@ -21,8 +21,8 @@ import (
 // the same key sends no second alert.
 func TestE2ELiveTokenAlertsOnce(t *testing.T) {
 	t.Parallel()
-	api, rec := newFakeGitHubAPI(t), newAlertReceiver(t)
-	e := loopE2E(t, api, rec, worker.AlertLevelLive)
+	api, rec, slack := newFakeGitHubAPI(t), newAlertReceiver(t), newAlertReceiver(t)
+	e := loopE2E(t, api, rec, slack, worker.AlertLevelLive)
 	s := plant(t, 1001)
 	e.repo.Branch("leak")
 	e.repo.Checkout("leak")
@@ -47,8 +47,11 @@ func TestE2ELiveTokenAlertsOnce(t *testing.T) {
 	e.waitRun(c2)
 	e.waitQuiet()
 	time.Sleep(300 * time.Millisecond) // time for a wrong second alert to arrive
-	if n := len(rec.received()); n != 1 {
-		t.Errorf("%d alerts, want exactly 1", n)
+	if n, m := len(rec.received()), len(slack.received()); n != 1 || m != 1 {
+		t.Errorf("%d webhook and %d Slack alerts, want exactly 1 each", n, m)
+	}
+	if sl := string(slack.received()[0].body); strings.Contains(sl, s.github) || !strings.Contains(sl, "octo-org/payments") {
+		t.Errorf("Slack alert holds the secret or lacks the repository: %s", sl)
 	}
 	incs := e.incidentsAPI("state=open&installation=4242")
 	if len(incs) != 1 || incs[0].CurrentValidity() != incident.ValidityLive || incs[0].SightingCount != 2 ||
@@ -58,8 +61,11 @@ func TestE2ELiveTokenAlertsOnce(t *testing.T) {
 	if got := e.incidentsAPI("state=resolved"); len(got) != 0 {
 		t.Errorf("resolved incidents %+v, want none", got)
 	}
-	if m := e.metricsText(); !strings.Contains(m, `pushguard_alerts_total{outcome="sent",sender="webhook"} 1`) {
-		t.Errorf("metrics lack the sent alert")
+	m := e.metricsText()
+	for _, want := range []string{`pushguard_alerts_total{outcome="sent",sender="webhook"} 1`, `pushguard_alerts_total{outcome="sent",sender="slack"} 1`} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 	e.assertNoSecret(s.all()...)
 }
@@ -89,7 +95,7 @@ func checkAlert(t *testing.T, req alertRequest, secret string, runID int64) {
 func TestE2ERevokedAndTimeout(t *testing.T) {
 	t.Parallel()
 	api, rec := newFakeGitHubAPI(t), newAlertReceiver(t)
-	e := loopE2E(t, api, rec, worker.AlertLevelLive)
+	e := loopE2E(t, api, rec, nil, worker.AlertLevelLive)
 	revoked, slow := plant(t, 1002).github, plant(t, 1003).github
 	api.mu.Lock()
 	api.revoked[revoked], api.hang[slow] = true, true
@@ -144,7 +150,7 @@ func TestE2EVerifierHostsAreConstant(t *testing.T) {
 	}()
 	other := hostile.Addr().String()
 	api := newFakeGitHubAPI(t)
-	e := loopE2E(t, api, nil, worker.AlertLevelAny)
+	e := loopE2E(t, api, nil, nil, worker.AlertLevelAny)
 	s := plant(t, 1004)
 	before := e.repo.Commit("config", map[string]string{".github/pushguard.yml": "validity:\n  github_api_url: https://" + other + "\n"})
 	c := e.repo.Commit("token", map[string]string{"deploy.env": "GITHUB_API_URL=https://" + other + "/api/v3\nGH_HOST=" + other +
@@ -170,8 +176,9 @@ func TestE2EVerifierHostsAreConstant(t *testing.T) {
 }
 
 // TestE2EDismissalClosesIncident: a maintainer's dismissal moves the
-// incident to dismissed with the reason and the note (redacted), and undo
-// reopens it; the incidents API needs the admin token.
+// incident to dismissed with the reason and the note (redacted), a rebase
+// keeps it dismissed, and undo reopens it; the incidents API needs the
+// admin token.
 func TestE2EDismissalClosesIncident(t *testing.T) {
 	t.Parallel()
 	e := startE2E(t, e2eConfig{adminToken: "incidents-token-0123456789"})
@@ -188,6 +195,14 @@ func TestE2EDismissalClosesIncident(t *testing.T) {
 	if len(h) != 1 || h[0].Actor != "maintainer" || h[0].From != incident.Open || !strings.HasPrefix(h[0].Reason, "test-data: fixture, the real one is ") ||
 		strings.Contains(h[0].Reason, s.stripe) || incs[0].ClosedAt.IsZero() {
 		t.Errorf("history %+v", h)
+	}
+	// A rebase sights the dismissed secret in a new commit: it stays dismissed.
+	e.repo.Git("commit", "--amend", "-q", "-m", "rebased config")
+	e.send("pull_request", e.pullRequest("synchronize", pr))
+	e.waitRun(e.repo.Head())
+	e.waitQuiet()
+	if incs := e.incidentsAPI("state=dismissed"); len(incs) != 1 || incs[0].SightingCount != 2 {
+		t.Fatalf("after the rebase: %+v", incs)
 	}
 	e.say(pr, "maintainer", "/pushguard undo "+fp)
 	if incs := e.incidentsAPI("state=open"); len(incs) != 1 || len(incs[0].History) != 2 || incs[0].History[1].Actor != "maintainer" {

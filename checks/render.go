@@ -58,7 +58,9 @@ func title(r Report) string {
 		if dismissed > 0 {
 			parts = append(parts, fmt.Sprintf("%d dismissed", dismissed))
 		}
-		if advisory > 0 {
+		if advisory > 0 && r.FailOnLive {
+			parts = append(parts, fmt.Sprintf("%d not live", advisory))
+		} else if advisory > 0 {
 			parts = append(parts, fmt.Sprintf("%d below fail_on", advisory))
 		}
 		return "No active secrets (" + strings.Join(parts, ", ") + ")"

@@ -14,7 +14,9 @@
 // commit, path and line it has not been seen at) reopens: the history gets
 // an entry from its closed state to open by ActorPushguard. A sighting
 // already recorded changes nothing, so a re-run of the same scan neither
-// reopens nor counts twice.
+// reopens nor counts twice, and a sighting marked KeepClosed (a finding a
+// maintainer dismissed, seen again after a rebase) is recorded without
+// reopening.
 //
 // Storage is Redis. Every change of one incident is one optimistic
 // transaction (WATCH/MULTI/EXEC, retried on conflict) over keys that share
@@ -25,7 +27,8 @@
 // The package knows nothing of Prometheus: an Observer is told of each
 // incident that closes (revoked or resolved, with the time since it was
 // first seen), and OpenCounts tallies open incidents by provider and
-// validity for a gauge the app refreshes.
+// validity for a gauge the app refreshes, from counts every change keeps
+// in the same transaction (it never reads the incidents themselves).
 //
 // It imports none of our packages but internal/logkey.
 package incident

@@ -92,6 +92,12 @@ func readKey(t testing.TB, rdb redis.UniversalClient, key string) string {
 		vals, err = rdb.SMembers(ctx, key).Result()
 	case "zset":
 		vals, err = rdb.ZRange(ctx, key, 0, -1).Result()
+	case "hash":
+		var m map[string]string
+		m, err = rdb.HGetAll(ctx, key).Result()
+		for k, v := range m {
+			vals = append(vals, k, v)
+		}
 	default:
 		t.Fatalf("key %s has unexpected type %s", key, typ)
 	}

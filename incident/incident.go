@@ -84,6 +84,10 @@ type Sighting struct {
 	Provider     string `json:"provider"`
 	Redacted     string `json:"redacted"`
 	Place
+	// KeepClosed records the sighting without reopening a closed incident:
+	// the finding is dismissed where it was seen (a maintainer's decision
+	// follows the secret across rebases, so a new commit is no news).
+	KeepClosed bool `json:"-"`
 }
 
 // ValidityCheck is one validity result: a Validity value and its time.

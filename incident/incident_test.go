@@ -268,6 +268,9 @@ func TestConcurrentSightingsAllCount(t *testing.T) {
 	if err != nil || inc.SightingCount != n || len(inc.Sightings) != n-1 {
 		t.Fatalf("count %d kept %d, %v", inc.SightingCount, len(inc.Sightings), err)
 	}
+	if got, err := s.OpenCounts(context.Background()); err != nil || len(got) != 1 || got[0].Count != 1 {
+		t.Errorf("OpenCounts = %+v, %v; want one open incident", got, err)
+	}
 }
 
 func TestListOrderAndFilter(t *testing.T) {
@@ -342,6 +345,22 @@ func TestOpenCounts(t *testing.T) {
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("OpenCounts = %+v, want %+v", got, want)
 	}
+	// The live one goes dead, and the dismissed one reopens on a new commit.
+	if err := s.RecordValidity(ctx, 7, fingerprint("r1"), ValidityNotLive, t0); err != nil {
+		t.Fatal(err)
+	}
+	si := sighting(9, sha(2), 1, t0)
+	si.RuleID, si.Fingerprint = "r3", fingerprint("r3")
+	mustSight(t, s, si)
+	got, _ = s.OpenCounts(ctx)
+	want = []OpenCount{{"GitHub", ValidityNotLive, 1}, {"GitHub", ValidityUnchecked, 2}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("after changes: OpenCounts = %+v, want %+v", got, want)
+	}
+	all, _ := s.List(ctx, AllInstallations, Filter{State: Open})
+	if len(all) != 3 {
+		t.Errorf("%d open incidents listed, the counts say 3", len(all))
+	}
 }
 
 func TestParseState(t *testing.T) {
@@ -364,5 +383,20 @@ func BenchmarkSight(b *testing.B) {
 		if _, _, err := s.Sight(context.Background(), sighting(7, sha(i), 1, t0)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestKeepClosedRecordsWithoutReopening(t *testing.T) {
+	s, _, _ := testStore(t, nil)
+	ctx := context.Background()
+	inc, _ := mustSight(t, s, sighting(7, sha(1), 3, t0))
+	if _, err := s.Transition(ctx, 7, inc.Fingerprint, Dismissed, "m", "test-data", t0); err != nil {
+		t.Fatal(err)
+	}
+	si := sighting(7, sha(2), 3, t0.Add(time.Hour)) // a rebase: a new commit
+	si.KeepClosed = true
+	inc, _ = mustSight(t, s, si)
+	if inc.State != Dismissed || inc.SightingCount != 2 || len(inc.History) != 1 {
+		t.Fatalf("state %s, count %d, history %+v", inc.State, inc.SightingCount, inc.History)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // AllInstallations, as List's installation, lists every installation's
@@ -112,19 +113,33 @@ type OpenCount struct {
 }
 
 // OpenCounts tallies the open incidents of every installation by provider
-// and current validity, ordered by provider then validity.
+// and current validity, ordered by provider then validity. It reads the
+// counts each change keeps, never the incidents themselves.
 func (s *Store) OpenCounts(ctx context.Context) ([]OpenCount, error) {
-	open, err := s.List(ctx, AllInstallations, Filter{State: Open})
+	insts, err := s.installations(ctx)
 	if err != nil {
 		return nil, err
 	}
 	n := map[[2]string]int{}
-	for _, inc := range open {
-		n[[2]string{inc.Provider, inc.CurrentValidity()}]++
+	for _, inst := range insts {
+		cells, err := s.rdb.HGetAll(ctx, s.openKey(inst)).Result()
+		if err != nil {
+			return nil, fmt.Errorf("redis hgetall %s: %w", s.openKey(inst), err)
+		}
+		for field, v := range cells {
+			provider, validity, ok := strings.Cut(field, "\x00")
+			c, err := strconv.Atoi(v)
+			if !ok || err != nil {
+				return nil, fmt.Errorf("open count %q in %s is not provider and validity", field, s.openKey(inst))
+			}
+			n[[2]string{provider, validity}] += c
+		}
 	}
 	out := make([]OpenCount, 0, len(n))
 	for k, c := range n {
-		out = append(out, OpenCount{Provider: k[0], Validity: k[1], Count: c})
+		if c > 0 {
+			out = append(out, OpenCount{Provider: k[0], Validity: k[1], Count: c})
+		}
 	}
 	slices.SortFunc(out, func(a, b OpenCount) int {
 		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Validity, b.Validity))

@@ -14,7 +14,7 @@ import (
 // fingerprint) when there is none (first is true), or adds the sighting to
 // it. A place already recorded (same repository, commit, path and line)
 // changes nothing. A closed incident sighted at a new place reopens, with a
-// history entry by ActorPushguard.
+// history entry by ActorPushguard, unless the sighting says KeepClosed.
 func (s *Store) Sight(ctx context.Context, si Sighting) (inc Incident, first bool, err error) {
 	if err := si.validate(); err != nil {
 		return Incident{}, false, err
@@ -67,7 +67,7 @@ func addSighting(inc *Incident, si Sighting) {
 	inc.Sightings = keep(append(inc.Sightings, si.Place), MaxSightings)
 	inc.SightingCount++
 	inc.UpdatedAt = si.At
-	if inc.State.Closed() {
+	if inc.State.Closed() && !si.KeepClosed {
 		reason := fmt.Sprintf("seen again in %s at %s", si.Repository, shortSHA(si.Commit))
 		record(inc, Transition{At: si.At, Actor: ActorPushguard, From: inc.State, To: Open, Reason: reason})
 	}

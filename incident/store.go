@@ -70,6 +70,18 @@ func (s *Store) seenKey(inst int64, fp string) string { return s.tag(inst) + ":s
 // indexKey orders an installation's fingerprints by first sighting.
 func (s *Store) indexKey(inst int64) string { return s.tag(inst) + ":incidents" }
 
+// openKey counts an installation's open incidents by openField.
+func (s *Store) openKey(inst int64) string { return s.tag(inst) + ":open" }
+
+// openField is the cell of the open counts an incident is in, or "" when
+// it is not open (or does not exist).
+func openField(inc Incident, exists bool) string {
+	if !exists || inc.State != Open {
+		return ""
+	}
+	return inc.Provider + "\x00" + inc.CurrentValidity()
+}
+
 // installationsKey is the set of installations that have incidents.
 func (s *Store) installationsKey() string { return s.prefix + "incident:installations" }
 
@@ -88,11 +100,13 @@ func (s *Store) update(ctx context.Context, inst int64, fp string, fn change, ex
 		if err != nil {
 			return err
 		}
+		before := openField(inc, exists)
 		changed, err := fn(tx, &inc, exists)
 		if err != nil || !changed {
 			out = inc
 			return err
 		}
+		after := openField(inc, true)
 		raw, err := json.Marshal(inc)
 		if err != nil {
 			return fmt.Errorf("encode incident %s: %w", inc.ID, err)
@@ -102,6 +116,9 @@ func (s *Store) update(ctx context.Context, inst int64, fp string, fn change, ex
 			p.ZAddNX(ctx, s.indexKey(inst), redis.Z{Score: float64(inc.FirstSeen.At.UnixMilli()), Member: fp})
 			if extra != nil {
 				extra(p)
+			}
+			if before != after {
+				moveOpenCount(ctx, p, s.openKey(inst), before, after)
 			}
 			return nil
 		})
@@ -119,6 +136,16 @@ func (s *Store) update(ctx context.Context, inst int64, fp string, fn change, ex
 		return out, nil
 	}
 	return Incident{}, fmt.Errorf("update incident %s: %d concurrent changes won", incidentID(inst, fp), maxTxRetries)
+}
+
+// moveOpenCount moves one incident between cells of the open counts.
+func moveOpenCount(ctx context.Context, p redis.Pipeliner, key, from, to string) {
+	if from != "" {
+		p.HIncrBy(ctx, key, from, -1)
+	}
+	if to != "" {
+		p.HIncrBy(ctx, key, to, 1)
+	}
 }
 
 // read loads one incident; exists is false when there is none.

@@ -23,7 +23,7 @@ func newLoopMetrics(reg *prometheus.Registry) loopMetrics {
 		alertAttempts: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "pushguard_alert_attempts",
 			Help: "Tries one alert took at one receiver, sent or given up.", Buckets: []float64{1, 2, 3, 4, 6, 10}}, []string{"sender"}),
 		openIncidents: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pushguard_incidents_open",
-			Help: "Open incidents (leaked values not yet revoked, resolved or dismissed), by provider and latest validity."},
+			Help: "Open incidents (leaked values not yet revoked, resolved or dismissed), by provider and latest validity. Every process reports the same count: aggregate with max."},
 			[]string{"provider", "validity"}),
 		timeToClose: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "pushguard_incident_time_to_close_seconds",
 			Help:    "Seconds from an incident's first sighting to its revocation or resolution, by provider and state.",

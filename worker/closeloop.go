@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strconv"
 	"sync"
@@ -11,7 +10,6 @@ import (
 	"github.com/pushguard/pushguard/alert"
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/incident"
-	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/repoconfig"
 	"github.com/pushguard/pushguard/validity"
@@ -34,7 +32,7 @@ const validityConcurrency = 4
 // installation and the repository allow it), applies fail_on: live, records
 // each finding on its incident and queues the alerts the level asks for.
 // Enqueueing writes Redis only: no receiver delays the check run.
-func (w *Worker) closeLoop(ctx context.Context, log *slog.Logger, job queue.Job, cfg *repoconfig.Config, r *checks.Report, runID int64) error {
+func (w *Worker) closeLoop(ctx context.Context, job queue.Job, cfg *repoconfig.Config, r *checks.Report, runID int64) error {
 	checking := w.validity != nil && cfg.ValidityEnabled()
 	r.ValidityChecked = checking
 	if cfg.FailOnLive() && !checking {
@@ -53,12 +51,25 @@ func (w *Worker) closeLoop(ctx context.Context, log *slog.Logger, job queue.Job,
 	}
 	if r.FailOnLive {
 		for i := range r.Items {
-			if r.Items[i].Validity != checks.ValidityLive {
-				r.Items[i].Advisory = true
-			}
+			r.Items[i].Advisory = r.Items[i].Advisory || w.notLive(r.Items[i])
 		}
 	}
-	return w.alertAll(ctx, log, job, r, incs, runID)
+	return w.alertAll(ctx, job, r, incs, runID)
+}
+
+// notLive reports whether fail_on: live sets a finding aside: it is not
+// live, and either its provider answered or no verifier exists for its
+// rule. A key that could have been checked but was not (its secret is not
+// in the scan cache and its incident has no result yet) keeps failing:
+// fail_on: live never passes a key nobody asked about.
+func (w *Worker) notLive(it checks.Item) bool {
+	switch it.Validity {
+	case checks.ValidityLive:
+		return false
+	case "":
+		return !w.validity.Supports(it.RuleID)
+	}
+	return true
 }
 
 // offWhere names what turned validity checks off.
@@ -77,7 +88,9 @@ func (w *Worker) sightAll(ctx context.Context, job queue.Job, r *checks.Report) 
 		return out, nil
 	}
 	for _, it := range r.Items {
-		inc, _, err := w.incidents.Sight(ctx, w.sighting(job, it))
+		si := w.sighting(job, it)
+		si.KeepClosed = it.Dismissed != nil
+		inc, _, err := w.incidents.Sight(ctx, si)
 		if err != nil {
 			return nil, fmt.Errorf("record incident of %s: %w", short(it.Fingerprint), err)
 		}
@@ -173,7 +186,7 @@ func companions(items []checks.Item, it checks.Item) map[string]string {
 
 // alertAll queues an alert for each finding at or above the alert level;
 // the Dispatcher sends one per incident, however often it is queued.
-func (w *Worker) alertAll(ctx context.Context, log *slog.Logger, job queue.Job, r *checks.Report, incs map[string]incident.Incident, runID int64) error {
+func (w *Worker) alertAll(ctx context.Context, job queue.Job, r *checks.Report, incs map[string]incident.Incident, runID int64) error {
 	if w.alerts == nil {
 		return nil
 	}
@@ -186,12 +199,8 @@ func (w *Worker) alertAll(ctx context.Context, log *slog.Logger, job queue.Job, 
 			Pusher: job.Sender, Provider: it.Provider, RuleID: it.RuleID, Redacted: it.Redacted, Fingerprint: it.Fingerprint,
 			Validity: alertValidity(it.Validity), CheckRunURL: checkRunURL(job, runID), FirstSeen: incs[it.Fingerprint].FirstSeen.At,
 		}
-		queued, err := w.alerts.Enqueue(ctx, a)
-		if err != nil {
+		if _, err := w.alerts.Enqueue(ctx, a); err != nil { // it logs what it queues
 			return fmt.Errorf("queue alert of %s: %w", short(it.Fingerprint), err)
-		}
-		if queued {
-			log.Info("alert queued", logkey.Fingerprint, short(it.Fingerprint), logkey.RuleID, it.RuleID)
 		}
 	}
 	return nil
@@ -254,9 +263,13 @@ func (w *Worker) decideIncident(ctx context.Context, job queue.Job, it checks.It
 
 // sighting is a finding of a job as its incident records it.
 func (w *Worker) sighting(job queue.Job, it checks.Item) incident.Sighting {
+	commit := it.Commit
+	if commit == "" {
+		commit = job.HeadSHA // findings of a net diff are the head's
+	}
 	return incident.Sighting{
 		Installation: job.InstallationID, Fingerprint: it.Fingerprint, RuleID: it.RuleID, Provider: it.Provider, Redacted: it.Redacted,
-		Place: incident.Place{Repository: job.Repository(), Commit: it.Commit, Path: it.Path, Line: it.Line,
+		Place: incident.Place{Repository: job.Repository(), Commit: commit, Path: it.Path, Line: it.Line,
 			Ref: job.Ref, PR: job.PR, Pusher: job.Sender, At: w.now()},
 	}
 }

@@ -114,7 +114,7 @@ func (w *Worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 	}
 	st.report.Notices = st.notices
 	repo, cfg, report := st.repo, st.cfg, st.report
-	if err := w.closeLoop(ctx, log, job, cfg, report, run.ID); err != nil {
+	if err := w.closeLoop(ctx, job, cfg, report, run.ID); err != nil {
 		return err
 	}
 	if err := w.autoRevoke(ctx, log, job, st); err != nil {
