@@ -299,3 +299,32 @@ func TestE2ERevokeEnterprise(t *testing.T) {
 	}
 	e.assertNoSecretAnywhere(pr.Number, s.github, oauth)
 }
+
+// TestE2ERevokeNothingSendable: a revocation that could send nothing (an
+// OAuth token on GitHub Enterprise Server) still says so on the check run
+// and the comment, and the key keeps failing the check.
+func TestE2ERevokeNothingSendable(t *testing.T) {
+	t.Parallel()
+	e := startE2E(t, e2eConfig{enterprise: true})
+	oauth := scanner.CRC32Token("gho_", strings.Repeat("k3W", 10))
+	e.repo.Branch("topic")
+	e.repo.Checkout("topic")
+	head := e.repo.Commit("token", map[string]string{"ci.env": "OAUTH=" + oauth + "\n"})
+	pr := e.gh.AddPullRequest(e.repo, 9, e.repo, "topic", "main")
+	e.send("pull_request", e.pullRequest("opened", pr))
+	e.waitRun(head)
+	e.waitQuiet()
+	e.gh.SetPermission(e2eOwner, e2eRepo, "maintainer", "write")
+	e.say(pr, "maintainer", "/pushguard revoke all")
+	if n := len(e.gh.RevokedCredentials()); n != 0 {
+		t.Errorf("GitHub Enterprise received %d credentials, want none", n)
+	}
+	run := e.latestRun(head)
+	if run.Conclusion != "failure" || !strings.Contains(run.Output.Summary, "Not sent: 1 (`gho_") {
+		t.Errorf("check run %s does not say the token was not sent:\n%s", run.Conclusion, run.Output.Summary)
+	}
+	if c := e.pushguardComments(pr); len(c) != 1 || !strings.Contains(c[0].Body, "Not sent: 1") {
+		t.Errorf("PR comment does not say the token was not sent")
+	}
+	e.assertNoSecretAnywhere(pr.Number, oauth)
+}
