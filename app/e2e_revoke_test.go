@@ -116,6 +116,9 @@ func TestE2ERevokeAllByMaintainer(t *testing.T) {
 	if got := strings.Join(reactionsOf(e, pr, cmd.ID), ","); got != "eyes,+1" {
 		t.Errorf("reactions %q, want eyes,+1", got)
 	}
+	if m := e.metricsText(); !strings.Contains(m, `pushguard_revocations_total{outcome="revoked"} 2`) {
+		t.Errorf("metrics lack 2 revoked tokens")
+	}
 	for _, fp := range fps {
 		if inc, err := e.incidents().Get(context.Background(), e2eInstallation, fp); err != nil || inc.State != incident.Revoked ||
 			inc.History[len(inc.History)-1].Actor != "maintainer" {

@@ -111,6 +111,7 @@ func (w *Worker) recordRevocation(ctx context.Context, log *slog.Logger, job que
 			return err
 		}
 	}
+	w.metrics.Revocations(len(out.Revoked), len(out.NotSent))
 	log.Info("github tokens revoked", logkey.Sender, actor, logkey.Revoked, len(out.Revoked), logkey.NotSent, len(out.NotSent))
 	return nil
 }
