@@ -113,13 +113,7 @@ func (s *Store) Resolved(ctx context.Context, d Decision) error {
 // empty.
 func (s *Store) NotRevoked(ctx context.Context, d Decision) error {
 	d.Fingerprint = strings.ToLower(d.Fingerprint)
-	if d.Reason == "" {
-		d.Reason = ReasonRevoked // validated as one, stored as none
-		if err := d.Validate(); err != nil {
-			return err
-		}
-		d.Reason = ""
-	} else if err := d.Validate(); err != nil {
+	if err := d.validate(false); err != nil {
 		return err
 	}
 	d.Note = s.redactNote(d.Note)
