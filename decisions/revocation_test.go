@@ -2,6 +2,7 @@ package decisions_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/pushguard/pushguard/decisions"
@@ -53,5 +54,18 @@ func TestRevocationsAndResolutionsAreAudited(t *testing.T) {
 	}
 	if entries[0].Reason != "" {
 		t.Errorf("not-sent entry has reason %q, want none", entries[0].Reason)
+	}
+}
+
+func TestNotRevokedRefusesInvalid(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	d := decision("acme/api", "not-a-fingerprint", "")
+	if err := s.NotRevoked(context.Background(), d); !errors.Is(err, decisions.ErrInvalidDecision) {
+		t.Errorf("err %v, want ErrInvalidDecision", err)
+	}
+	d = decision("acme/api", fp("aa"), "because")
+	if err := s.NotRevoked(context.Background(), d); !errors.Is(err, decisions.ErrInvalidDecision) {
+		t.Errorf("unknown reason: err %v, want ErrInvalidDecision", err)
 	}
 }
