@@ -16,6 +16,24 @@ import (
 // e2eFingerprintKey is startE2E's PUSHGUARD_FINGERPRINT_KEY.
 var e2eFingerprintKey = []byte("e2e fingerprint key 0123456789")
 
+// openPR commits each of commits (path → content) on a new branch topic,
+// opens pull request 9 from it and waits for its check run. It returns the
+// PR and its head.
+func (e *e2e) openPR(commits ...map[string]string) (*fakegithub.PullRequest, string) {
+	e.t.Helper()
+	e.repo.Branch("topic")
+	e.repo.Checkout("topic")
+	var head string
+	for _, files := range commits {
+		head = e.repo.Commit("add files", files)
+	}
+	pr := e.gh.AddPullRequest(e.repo, 9, e.repo, "topic", "main")
+	e.send("pull_request", e.pullRequest("opened", pr))
+	e.waitRun(head)
+	e.waitQuiet()
+	return pr, head
+}
+
 // leakyPR opens pull request 9 adding two GitHub tokens and an AWS key
 // pair, after a GitHub token already on main (not the PR's), and waits for
 // its check run. It returns the PR, its head, and the token on main.
@@ -23,17 +41,10 @@ func (e *e2e) leakyPR(s secrets, second string) (*fakegithub.PullRequest, string
 	e.t.Helper()
 	onMain := plant(e.t, 99).github
 	e.repo.Commit("old token", map[string]string{"legacy.env": "TOKEN=" + onMain + "\n"})
-	e.repo.Branch("topic")
-	e.repo.Checkout("topic")
-	e.repo.Commit("add config", map[string]string{"config/app.env": "GITHUB_TOKEN=" + s.github + "\n"})
-	head := e.repo.Commit("add more", map[string]string{
+	pr, head := e.openPR(map[string]string{"config/app.env": "GITHUB_TOKEN=" + s.github + "\n"}, map[string]string{
 		"deploy/ci.env":  "GH_TOKEN=" + second + "\n",
 		"deploy/aws.env": "AWS_ACCESS_KEY_ID=" + s.awsID + "\nAWS_SECRET_ACCESS_KEY=" + s.awsSecret + "\n",
 	})
-	pr := e.gh.AddPullRequest(e.repo, 9, e.repo, "topic", "main")
-	e.send("pull_request", e.pullRequest("opened", pr))
-	e.waitRun(head)
-	e.waitQuiet()
 	return pr, head, onMain
 }
 
@@ -278,13 +289,7 @@ func TestE2ERevokeEnterprise(t *testing.T) {
 	e := startE2E(t, e2eConfig{enterprise: true})
 	s := plant(t, 66)
 	oauth := scanner.CRC32Token("gho_", strings.Repeat("Q7x", 10))
-	e.repo.Branch("topic")
-	e.repo.Checkout("topic")
-	head := e.repo.Commit("tokens", map[string]string{"ci.env": "GH_TOKEN=" + s.github + "\nOAUTH=" + oauth + "\n"})
-	pr := e.gh.AddPullRequest(e.repo, 9, e.repo, "topic", "main")
-	e.send("pull_request", e.pullRequest("opened", pr))
-	e.waitRun(head)
-	e.waitQuiet()
+	pr, head := e.openPR(map[string]string{"ci.env": "GH_TOKEN=" + s.github + "\nOAUTH=" + oauth + "\n"})
 	e.gh.SetPermission(e2eOwner, e2eRepo, "maintainer", "maintain")
 	e.say(pr, "maintainer", "/pushguard revoke all")
 	if got := e.gh.RevokedCredentials(); !slices.Equal(got, []string{s.github}) {
@@ -310,13 +315,7 @@ func TestE2ERevokeNothingSendable(t *testing.T) {
 	t.Parallel()
 	e := startE2E(t, e2eConfig{enterprise: true})
 	oauth := scanner.CRC32Token("gho_", strings.Repeat("k3W", 10))
-	e.repo.Branch("topic")
-	e.repo.Checkout("topic")
-	head := e.repo.Commit("token", map[string]string{"ci.env": "OAUTH=" + oauth + "\n"})
-	pr := e.gh.AddPullRequest(e.repo, 9, e.repo, "topic", "main")
-	e.send("pull_request", e.pullRequest("opened", pr))
-	e.waitRun(head)
-	e.waitQuiet()
+	pr, head := e.openPR(map[string]string{"ci.env": "OAUTH=" + oauth + "\n"})
 	e.gh.SetPermission(e2eOwner, e2eRepo, "maintainer", "write")
 	e.say(pr, "maintainer", "/pushguard revoke all")
 	if n := len(e.gh.RevokedCredentials()); n != 0 {
