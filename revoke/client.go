@@ -196,7 +196,7 @@ func (c *Client) refusal(ctx context.Context, resp *http.Response, ts []Token) (
 	}
 	switch resp.StatusCode {
 	case http.StatusNotFound:
-		return "this GitHub server has no revocation API (GitHub Enterprise Server before 3.19?); revoke it by hand", true
+		return "this GitHub server has no revocation API (an older GitHub Enterprise Server?); revoke it by hand", true
 	case http.StatusForbidden:
 		return "GitHub refused the request (403" + msg + ")", false
 	case http.StatusUnprocessableEntity:
