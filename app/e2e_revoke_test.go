@@ -3,9 +3,11 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/incident"
@@ -329,4 +331,31 @@ func TestE2ERevokeNothingSendable(t *testing.T) {
 		t.Errorf("PR comment does not say the token was not sent")
 	}
 	e.assertNoSecretAnywhere(pr.Number, oauth)
+}
+
+// TestE2ERevokeBudgetSpent: when the hourly budget every replica shares in
+// Redis is spent, nothing is sent and the reply says until when.
+func TestE2ERevokeBudgetSpent(t *testing.T) {
+	t.Parallel()
+	e := startE2E(t, e2eConfig{})
+	s := plant(t, 67)
+	pr, head := e.prWithSecret(s)
+	u, err := url.Parse(e.gh.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.rdb.Set(context.Background(), e.prefix+"revoke:budget:"+u.Host, 60, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	e.gh.SetPermission(e2eOwner, e2eRepo, "maintainer", "write")
+	e.say(pr, "maintainer", "/pushguard revoke all")
+	if n := e.gh.RevokeCalls(); n != 0 {
+		t.Errorf("%d calls to GitHub with the budget spent, want none", n)
+	}
+	if reply := lastReply(e, pr); !strings.Contains(reply, "budget of 60 revocation requests an hour") || !strings.Contains(reply, "UTC") {
+		t.Errorf("reply does not say the budget is spent and until when:\n%s", reply)
+	}
+	if run := e.latestRun(head); run.Conclusion != "failure" {
+		t.Errorf("conclusion %q, want failure (nothing revoked)", run.Conclusion)
+	}
 }
