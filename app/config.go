@@ -12,6 +12,7 @@ import (
 
 	"github.com/pushguard/pushguard/fairness"
 	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/revoke"
 	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/sweeper"
 	"github.com/pushguard/pushguard/worker"
@@ -60,6 +61,14 @@ type Config struct {
 	// CredentialsFile holds the App's credentials when no credential
 	// variable is set (see config_credentials.go and the setup package).
 	CredentialsFile string
+	// AutoRevokePublic revokes the GitHub tokens found in a public
+	// repository through GitHub's API, without waiting for a maintainer
+	// (PUSHGUARD_AUTO_REVOKE_PUBLIC).
+	AutoRevokePublic bool
+	// RevokePrefixes are the token prefixes the GitHub server's revocation
+	// API accepts (PUSHGUARD_REVOKE_PREFIXES); nil picks revoke's defaults
+	// for github.com or Enterprise Server.
+	RevokePrefixes []string
 	// Setup is set for serve when there are no App credentials at all,
 	// neither in the environment nor in CredentialsFile: serve then runs
 	// the setup page, which creates the App (the setup package).
@@ -101,6 +110,7 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	c.APIURL, err = ghapp.ParseAPIURL(c.APIURL)
 	r.ok(err)
 	c.Loop = r.loop()
+	r.revocation(&c)
 	c.CredentialsFile = r.str("PUSHGUARD_CREDENTIALS_FILE", DefaultCredentialsFile)
 	r.credentials(&c, needWebhook) // the environment, else CredentialsFile
 	c.Redis = r.redis()
@@ -113,6 +123,21 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 		r.problem("PUSHGUARD_FINGERPRINT_KEY must be at least 16 bytes")
 	}
 	return c, r.err()
+}
+
+// revocation reads PUSHGUARD_AUTO_REVOKE_PUBLIC and
+// PUSHGUARD_REVOKE_PREFIXES.
+func (r *envReader) revocation(c *Config) {
+	auto := strings.ToLower(r.str("PUSHGUARD_AUTO_REVOKE_PUBLIC", "false"))
+	r.check(auto == "true" || auto == "false", "PUSHGUARD_AUTO_REVOKE_PUBLIC must be true or false, not %q", auto)
+	c.AutoRevokePublic = auto == "true"
+	if v := r.str("PUSHGUARD_REVOKE_PREFIXES", ""); v != "" {
+		var err error
+		c.RevokePrefixes, err = revoke.ParsePrefixes(v)
+		if err != nil {
+			r.problem("PUSHGUARD_REVOKE_PREFIXES: %v", err)
+		}
+	}
 }
 
 // envReader reads variables and collects every problem.

@@ -83,7 +83,8 @@ type e2eConfig struct {
 	// perInstallation caps each installation's running jobs (0: default).
 	perInstallation int
 	// latency is added to every call of the fake GitHub.
-	latency time.Duration
+	latency    time.Duration
+	autoRevoke bool // PUSHGUARD_AUTO_REVOKE_PUBLIC
 }
 
 func startE2E(t *testing.T, c e2eConfig) *e2e { return startE2EWith(t, c) }
@@ -107,6 +108,7 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 		APIURL: gh.URL(), Redis: store.Redis{URL: "redis://unused"}, Workers: 4, FingerprintKey: []byte("e2e fingerprint key 0123456789"),
 		MaxCommits: c.maxCommits, LogFormat: "json", LogLevel: slog.LevelInfo, AdminToken: []byte(c.adminToken),
 		ScanBudget: c.scanBudget, Loop: c.loop, InstallationConcurrency: c.perInstallation,
+		AutoRevokePublic: c.autoRevoke,
 	}
 	if !c.redis.Embedded() {
 		cfg.Redis = c.redis

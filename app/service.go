@@ -16,6 +16,7 @@ import (
 	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/revoke"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/worker"
@@ -110,13 +111,26 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 		s.Close()
 		return nil, err
 	}
+	revoker, err := s.revoker(opts.transport)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 	wo := worker.Options{
 		GitHub: gh, AppID: cfg.AppID, Scanner: sc, Store: s.store, Decisions: s.decisions, Metrics: s.metrics, Log: log,
 		MaxCommits: cfg.MaxCommits, ScanBudget: cfg.ScanBudget,
+		Revoker: revoker, AutoRevokePublic: cfg.AutoRevokePublic,
 	}
 	s.loop.workerLoop(&wo, cfg.Loop.AlertLevel)
 	s.worker = worker.New(wo)
 	return s, nil
+}
+
+// revoker builds the client of GitHub's revocation API, on a plain
+// transport that adds no credentials (GitHub refuses authenticated calls).
+func (s *service) revoker(transport http.RoundTripper) (*revoke.Client, error) {
+	return revoke.New(revoke.Options{APIURL: s.cfg.APIURL, Prefixes: s.cfg.RevokePrefixes, Transport: transport,
+		Redis: s.rdb, KeyPrefix: s.store.Prefix()})
 }
 
 // connectRedis opens REDIS_URL, or starts the embedded Redis (store.Connect

@@ -26,6 +26,10 @@ type Options struct {
 	// answer by a random time between the two, as GitHub's own latency
 	// (for load benchmarks).
 	MinLatency, MaxLatency time.Duration
+	// RevokePrefixes are the token prefixes POST /credentials/revoke
+	// accepts; nil picks github.com's five, or with Enterprise the two that
+	// GitHub Enterprise Server 3.19 documents (ghp_, github_pat_).
+	RevokePrefixes []string
 }
 
 // defaultAppID and defaultAppSlug are used when Options leaves them unset.
