@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/pushguard/pushguard/alert"
 	"github.com/pushguard/pushguard/checks"
@@ -26,6 +27,12 @@ const (
 // validityConcurrency bounds the validity checks one job runs at once (the
 // Checker bounds all of a process's checks too).
 const validityConcurrency = 4
+
+// DefaultValidityBudget bounds the validity checks of one job together: a
+// job with many keys of a provider that does not answer would otherwise
+// wait one check timeout per round of validityConcurrency checks before
+// its check run completes. Checks still running then answer unknown.
+const DefaultValidityBudget = 15 * time.Second
 
 // closeLoop is what a scan does after its report is built and before the
 // check run is rendered: it checks each key's validity (when the
@@ -122,6 +129,8 @@ func (w *Worker) checkValidity(ctx context.Context, job queue.Job, r *checks.Rep
 		}
 		todo = append(todo, check{it, companions(r.Items, *it)})
 	}
+	ctx, cancel := context.WithTimeout(ctx, w.validityBudget)
+	defer cancel()
 	sem := make(chan struct{}, validityConcurrency)
 	var wg sync.WaitGroup
 	for _, c := range todo {
@@ -133,6 +142,7 @@ func (w *Worker) checkValidity(ctx context.Context, job queue.Job, r *checks.Rep
 		})
 	}
 	wg.Wait()
+	ctx = context.WithoutCancel(ctx) // the budget bounds the checks, not the recording
 	if w.incidents == nil {
 		return nil
 	}

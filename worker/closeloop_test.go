@@ -2,11 +2,18 @@ package worker
 
 import (
 	"context"
+	"fmt"
 	"math/rand"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/pushguard/pushguard/checks"
+	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/validity"
 )
@@ -119,6 +126,47 @@ func TestNotLiveUnderFailOnLive(t *testing.T) {
 		it.RuleID = tc.rule
 		if got := w.notLive(it); got != tc.want {
 			t.Errorf("%s %q: notLive %v, want %v", tc.rule, tc.validity, got, tc.want)
+		}
+	}
+}
+
+// TestValidityBudgetEndsSlowChecks: keys of a provider that never answers
+// are marked unknown once the job's validity budget is spent, however long
+// one check may wait, so the check run still completes. Without the budget
+// this test waits on the hour-long check timeout.
+func TestValidityBudgetEndsSlowChecks(t *testing.T) {
+	hang := make(chan struct{})
+	api := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(api.Close)
+	t.Cleanup(func() { close(hang) })
+	checker, err := validity.New(validity.Options{
+		HTTPClient: api.Client(), GitHubAPIURL: api.URL, Timeout: time.Hour, CacheTTL: -1,
+		PerProviderRate: rate.Inf,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewSource(11))
+	var content strings.Builder
+	for i := range 3 * validityConcurrency {
+		fmt.Fprintf(&content, "TOKEN_%d = %q\n", i, scanner.CRC32Token("ghp_", randomFrom(r, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 30)))
+	}
+	report := &checks.Report{Items: scanItems(t, strings.Repeat("b", 40), map[string]string{"ci/tokens.env": content.String()})}
+	if len(report.Items) != 3*validityConcurrency {
+		t.Fatalf("%d findings, want %d", len(report.Items), 3*validityConcurrency)
+	}
+	w := New(Options{Validity: checker, ValidityBudget: 50 * time.Millisecond})
+	if err := w.checkValidity(context.Background(), queue.Job{InstallationID: 1}, report, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range report.Items {
+		if it.Validity != checks.ValidityUnknown {
+			t.Errorf("%s at line %d: validity %q, want %q", it.RuleID, it.Line, it.Validity, checks.ValidityUnknown)
 		}
 	}
 }

@@ -65,6 +65,9 @@ type Options struct {
 	// Validity checks keys with their providers; nil: validity checks are
 	// off (PUSHGUARD_VALIDITY_CHECKS).
 	Validity *validity.Checker
+	// ValidityBudget bounds one job's validity checks together; 0:
+	// DefaultValidityBudget.
+	ValidityBudget time.Duration
 	// Incidents keeps one incident per leaked value; nil: none kept.
 	Incidents *incident.Store
 	// Alerts tells the security team; nil: no alerts.
@@ -95,10 +98,12 @@ type Worker struct {
 	decisions  *decisions.Store
 	perms      *permissions
 	validity   *validity.Checker
-	incidents  *incident.Store
-	alerts     *alert.Dispatcher
-	alertLevel string
-	revoker    *revoke.Client
+	// validityBudget bounds one job's validity checks together.
+	validityBudget time.Duration
+	incidents      *incident.Store
+	alerts         *alert.Dispatcher
+	alertLevel     string
+	revoker        *revoke.Client
 	// autoRevokePublic: see Options.AutoRevokePublic.
 	autoRevokePublic bool
 }
@@ -114,11 +119,14 @@ func New(o Options) *Worker {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.ValidityBudget <= 0 {
+		o.ValidityBudget = DefaultValidityBudget
+	}
 	return &Worker{
 		gh: o.GitHub, appID: o.AppID, scanner: o.Scanner, store: o.Store, log: o.Log,
 		maxCommits: o.MaxCommits, maxBlob: o.MaxBlob, scanBudget: o.ScanBudget, now: o.Now, metrics: o.Metrics,
 		decisions: o.Decisions, perms: newPermissions(o.Now),
-		validity: o.Validity, incidents: o.Incidents, alerts: o.Alerts, alertLevel: o.AlertLevel,
+		validity: o.Validity, validityBudget: o.ValidityBudget, incidents: o.Incidents, alerts: o.Alerts, alertLevel: o.AlertLevel,
 		revoker: o.Revoker, autoRevokePublic: o.AutoRevokePublic,
 	}
 }
