@@ -50,7 +50,9 @@ Flags:
 // scanOptions is the parsed scan command line.
 type scanOptions struct {
 	diff        string
-	gitRange    string
+	git         []string // scan --git's arguments for git log; see splitGitArgs
+	isGit       bool
+	staged      bool
 	repo        string
 	paths       []string
 	format      string
@@ -62,11 +64,13 @@ func parseScan(e Env, args []string) (*scanOptions, error) {
 	o := &scanOptions{maxFileSize: defaultMaxFileSize}
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.StringVar(&o.diff, "diff", "", "scan the unified diff in `FILE` (- for stdin), added lines only")
-	fs.StringVar(&o.gitRange, "git", "", "scan the commits of git `RANGE` (as git log takes it), added lines only")
-	fs.StringVar(&o.repo, "repo", ".", "the git repository `DIR` for --git")
+	fs.Bool("git", false, "scan the commits that the git log `arguments` after it select (a RANGE, --all, --since, ...), added lines only")
+	fs.BoolVar(&o.staged, "staged", false, "scan what git commit is about to record (the index), added lines only")
+	fs.StringVar(&o.repo, "repo", ".", "the git repository `DIR` for --git and --staged")
 	fs.StringVar(&o.format, "format", "text", "output `format`: text, json or sarif")
 	fs.StringVar(&o.output, "output", "", "write the report to `FILE` instead of stdout")
 	fs.Var(&o.maxFileSize, "max-file-size", "do not scan a file larger than `SIZE` (bytes, or with KiB, MiB, GiB); with --diff and --git, a file whose added text in one commit is larger")
+	args, o.git, o.isGit = splitGitArgs(fs, args)
 	paths, err := ParseFlags(e, fs, scanUsage, args)
 	if err != nil {
 		return nil, err
@@ -77,7 +81,7 @@ func parseScan(e Env, args []string) (*scanOptions, error) {
 
 func (o *scanOptions) validate(fs *flag.FlagSet) error {
 	inputs := 0
-	for _, set := range []bool{o.diff != "", o.gitRange != "", len(o.paths) > 0} {
+	for _, set := range []bool{o.diff != "", o.isGit, o.staged, len(o.paths) > 0} {
 		if set {
 			inputs++
 		}
@@ -86,11 +90,11 @@ func (o *scanOptions) validate(fs *flag.FlagSet) error {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
 	case inputs == 0:
-		return Usagef("nothing to scan: give --diff FILE, --git RANGE or paths")
+		return Usagef("nothing to scan: give --diff FILE, --git RANGE, --staged or paths")
 	case inputs > 1:
-		return Usagef("give only one of --diff, --git and paths")
-	case set["repo"] && o.gitRange == "":
-		return Usagef("--repo needs --git")
+		return Usagef("give only one of --diff, --git, --staged and paths")
+	case set["repo"] && !o.isGit && !o.staged:
+		return Usagef("--repo needs --git or --staged")
 	case o.format != "text" && o.format != "json" && o.format != "sarif":
 		return Usagef("unknown format %q (want text, json or sarif)", o.format)
 	case o.maxFileSize <= 0:
@@ -108,6 +112,13 @@ func Scan(ctx context.Context, e Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	git, err := o.startGit(ctx) // before the rules compile, so git's start-up overlaps it
+	if err != nil {
+		return err
+	}
+	if git != nil {
+		defer git.wait(true) //nolint:errcheck // only on an early return: scanGitOutput waits first
+	}
 	rules, err := scanner.Default()
 	if err != nil {
 		return fmt.Errorf("built-in rules: %w", err)
@@ -121,8 +132,8 @@ func Scan(ctx context.Context, e Env, args []string) error {
 	switch {
 	case o.diff != "":
 		res, err = scanDiffFile(ctx, s, o.diff, e.Stdin, int64(o.maxFileSize))
-	case o.gitRange != "":
-		res, err = scanGit(ctx, s, o.repo, o.gitRange, int64(o.maxFileSize))
+	case git != nil:
+		res, err = scanGitOutput(ctx, s, git, int64(o.maxFileSize))
 	default:
 		res, err = scanPaths(ctx, s, o.paths, e.Stdin, int64(o.maxFileSize))
 	}
