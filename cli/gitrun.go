@@ -14,8 +14,8 @@ import (
 // drains what git printed while git computes a hard diff. The two run on
 // two cores at once; memory stays bounded.
 const (
-	readAheadChunk  = 64 << 10 // a pipe's capacity on Linux: one read fills at most this
-	readAheadChunks = 128
+	readAheadChunk  = 256 << 10
+	readAheadChunks = 32
 )
 
 // gitRun is a started git command whose standard output is read ahead.
@@ -101,7 +101,13 @@ func (ra *readAhead) fill(r io.Reader) {
 		case <-ra.done:
 			return
 		}
-		n, err := r.Read(buf[:cap(buf)])
+		// Fill the chunk: the scanner is woken once per chunk, not once per
+		// write of git's, and a stretch git prints slowly costs nothing, as
+		// the scanner would only wait for it.
+		n, err := io.ReadFull(r, buf[:cap(buf)])
+		if err == io.ErrUnexpectedEOF {
+			err = io.EOF
+		}
 		if n > 0 {
 			ra.full <- buf[:n]
 		} else {
