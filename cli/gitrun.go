@@ -24,11 +24,9 @@ type gitRun struct {
 	cmd    *exec.Cmd
 	out    *readAhead
 	stderr *headBuffer
-	waited bool
 }
 
-// startGit starts git with args. what names the command in messages. Start
-// it before other work (compiling the rules), so git's start-up overlaps it.
+// startGit starts git with args. what names the command in messages.
 func startGit(ctx context.Context, what string, args []string) (*gitRun, error) {
 	cmd := exec.CommandContext(ctx, "git", args...)
 	g := &gitRun{what: what, cmd: cmd, stderr: &headBuffer{max: 4 << 10}}
@@ -51,12 +49,7 @@ func gitWhat(sub string, args []string) string {
 
 // wait stops reading (killing git first when kill is set, or when the
 // reader stopped before git's end), waits for git, and returns its error.
-// It may be called more than once; only the first call waits.
 func (g *gitRun) wait(kill bool) error {
-	if g.waited {
-		return nil
-	}
-	g.waited = true
 	if kill || !g.out.drained() {
 		_ = g.cmd.Process.Kill()
 	}

@@ -20,7 +20,9 @@ const (
 
 const scanUsage = `Usage:
   pushguard scan --diff FILE        scan the added lines of a unified diff (- for stdin)
-  pushguard scan --git RANGE        scan the lines each commit in RANGE added
+  pushguard scan --git [RANGE] [git log options] [-- PATHS]
+                                    scan the lines each commit git log selects added
+  pushguard scan --staged           scan the added lines of what git commit records
   pushguard scan PATH...            scan files and directories whole (- for stdin)
 
 A git RANGE is one revision range as git log takes it: main..HEAD,
@@ -28,7 +30,11 @@ v1.0..v2.0, HEAD~5.. or a single commit (all its history). Every commit's
 added lines are scanned, so a secret added in one commit and removed in the
 next is still found. A range from the all-zero SHA (what a pre-push hook
 gets for a new branch), 0000...0000..B, scans the commits of B that are on
-no remote yet.
+no remote yet. The arguments after --git that are not this command's flags
+go to git log: revisions, "--" and paths, and the options that choose
+commits (--all, --branches, --since, --until, --author, --grep, -n N,
+--no-merges, --first-parent, ...); options that change git's output
+(--format, -p, --color, ...) are refused.
 
 Directories are walked in lexical order. .git directories and symbolic links
 met inside a directory are skipped (a link named on the command line is
@@ -112,13 +118,6 @@ func Scan(ctx context.Context, e Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	git, err := o.startGit(ctx) // before the rules compile, so git's start-up overlaps it
-	if err != nil {
-		return err
-	}
-	if git != nil {
-		defer git.wait(true) //nolint:errcheck // only on an early return: scanGitOutput waits first
-	}
 	rules, err := scanner.Default()
 	if err != nil {
 		return fmt.Errorf("built-in rules: %w", err)
@@ -132,8 +131,10 @@ func Scan(ctx context.Context, e Env, args []string) error {
 	switch {
 	case o.diff != "":
 		res, err = scanDiffFile(ctx, s, o.diff, e.Stdin, int64(o.maxFileSize))
-	case git != nil:
-		res, err = scanGitOutput(ctx, s, git, int64(o.maxFileSize))
+	case o.isGit:
+		res, err = scanGit(ctx, s, o.repo, o.git, int64(o.maxFileSize))
+	case o.staged:
+		res, err = scanStaged(ctx, s, o.repo, int64(o.maxFileSize))
 	default:
 		res, err = scanPaths(ctx, s, o.paths, e.Stdin, int64(o.maxFileSize))
 	}

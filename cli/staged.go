@@ -3,27 +3,38 @@ package cli
 import (
 	"context"
 	"os/exec"
+
+	"github.com/pushguard/pushguard/scanner"
 )
 
-// startGit starts the git command of --git or --staged, or returns nil for
-// the other inputs. A bad --git argument is a *UsageError.
-func (o *scanOptions) startGit(ctx context.Context) (*gitRun, error) {
-	switch {
-	case o.isGit:
-		args, err := gitLogArgs(o.repo, o.git)
-		if err != nil {
-			return nil, err
-		}
-		return startGit(ctx, gitWhat("log", o.git), args)
-	case o.staged:
-		// Outside a repository, git diff compares two paths and calls
-		// --cached unknown: say what is wrong instead.
-		if err := checkRepository(ctx, "git diff --cached", o.repo); err != nil {
-			return nil, err
-		}
-		return startGit(ctx, "git diff --cached", gitStagedArgs(o.repo))
+// scanGit scans the commits git log selects with args (scan --git's
+// arguments; see gitLogArgs) in repo. Findings carry the commit that added
+// them. A bad argument is a *UsageError, reported before git runs.
+func scanGit(ctx context.Context, s *scanner.Scanner, repo string, args []string, maxFileSize int64) (*scanner.Result, error) {
+	gitArgs, err := gitLogArgs(repo, args)
+	if err != nil {
+		return nil, err
 	}
-	return nil, nil
+	g, err := startGit(ctx, gitWhat("log", args), gitArgs)
+	if err != nil {
+		return nil, err
+	}
+	return scanGitOutput(ctx, s, g, maxFileSize)
+}
+
+// scanStaged scans what git commit is about to record in repo.
+func scanStaged(ctx context.Context, s *scanner.Scanner, repo string, maxFileSize int64) (*scanner.Result, error) {
+	const what = "git diff --cached"
+	// Outside a repository, git diff compares two paths and calls --cached
+	// unknown: say what is wrong instead.
+	if err := checkRepository(ctx, what, repo); err != nil {
+		return nil, err
+	}
+	g, err := startGit(ctx, what, gitStagedArgs(repo))
+	if err != nil {
+		return nil, err
+	}
+	return scanGitOutput(ctx, s, g, maxFileSize)
 }
 
 // checkRepository returns git's error when dir is not in a git repository.
