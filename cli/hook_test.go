@@ -46,31 +46,7 @@ func TestInstallHookExec(t *testing.T) {
 			if got.code != 0 || strings.Count(got.stdout, "wrote the") != 2 {
 				t.Fatalf("install-hook: exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
 			}
-			writeFile(t, r.dir, "README.md", []byte("# demo\n"))
-			if out, err := r.try("commit-all", "initial"); err != nil {
-				t.Fatalf("clean commit refused: %v\n%s", err, out)
-			}
-			writeFile(t, r.dir, "settings.py", []byte("AWS_ACCESS_KEY_ID = \""+awsKeyID+"\"\n"))
-			out, err := r.try("commit-all", "add a key")
-			checkNoSecret(t, awsKeyID, out)
-			if err == nil || !strings.Contains(out, "settings.py:1:22  Amazon Web Services") {
-				t.Errorf("commit adding a key: err %v, output %q; want refused with the finding", err, out)
-			}
-			if out, err := r.try("push", "main"); err != nil {
-				t.Fatalf("clean push (new branch) refused: %v\n%s", err, out)
-			}
-			if out, err := r.try("commit-no-verify", "add a key"); err != nil {
-				t.Fatalf("commit --no-verify: %v\n%s", err, out)
-			}
-			r.git("rm", "-q", "settings.py")
-			if out, err := r.try("commit-all", "remove the key again"); err != nil {
-				t.Fatalf("commit removing the key refused: %v\n%s", err, out)
-			}
-			out, err = r.try("push", "main")
-			checkNoSecret(t, awsKeyID, out)
-			if err == nil || !strings.Contains(out, "settings.py:1:22  Amazon Web Services") {
-				t.Errorf("push of a key added and removed: err %v, output %q; want refused with the finding", err, out)
-			}
+			checkHooksRefuse(t, r, "")
 		})
 	}
 }
