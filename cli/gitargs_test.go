@@ -146,3 +146,42 @@ func TestSplitGitArgs(t *testing.T) {
 		})
 	}
 }
+
+// FuzzGitLogArgs checks, for any scan command line, that every argument
+// split off for git either makes gitLogArgs fail or reaches git as a
+// pass-through option, a revision that cannot be read as an option, or a
+// path after "--"; and that pushguard's own output options always lead.
+func FuzzGitLogArgs(f *testing.F) {
+	f.Add("--git\x00--all\x00--since\x002024-01-01\x00--format\x00json")
+	f.Add("--git=main..HEAD\x00--\x00-p")
+	f.Add("--git\x00-n\x005\x00--output=x\x00--color")
+	f.Add("--git\x00" + strings.Repeat("0", 40) + "..HEAD")
+	f.Fuzz(func(t *testing.T, line string) {
+		fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+		fs.String("format", "", "")
+		fs.String("output", "", "")
+		fs.Bool("staged", false, "")
+		_, user, _ := splitGitArgs(fs, strings.Split(line, "\x00"))
+		args, err := gitLogArgs("repo", user)
+		if err != nil {
+			return
+		}
+		base, err := gitLogArgs("repo", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base = base[:len(base)-1] // the trailing "--"
+		if !slices.Equal(args[:len(base)], base) {
+			t.Fatalf("gitLogArgs(%q) does not start with pushguard's own options: %q", user, args)
+		}
+		for _, a := range args[len(base):] {
+			if a == "--" {
+				return
+			}
+			if strings.HasPrefix(a, "-") && checkGitOption(a) != nil {
+				t.Fatalf("gitLogArgs(%q) passes %q to git", user, a)
+			}
+		}
+		t.Fatalf("gitLogArgs(%q) = %q: no \"--\" before the end", user, args)
+	})
+}
