@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // TestReleaseScript runs scripts/release as CI does: --dry-run for every
@@ -56,6 +58,60 @@ func TestReleaseScript(t *testing.T) {
 	got, err := exec.Command(bin, "version").Output()
 	if err != nil || !strings.Contains(string(got), version) {
 		t.Errorf("%s version: %q, %v; want %s", name, got, err, version)
+	}
+}
+
+// TestGoreleaserMatchesScript checks that .goreleaser.yaml builds what
+// scripts/release builds: the same six targets, static, -trimpath, the
+// version in app.Version, the same names and checksum file.
+func TestGoreleaserMatchesScript(t *testing.T) {
+	b, err := os.ReadFile(".goreleaser.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Version int `yaml:"version"`
+		Builds  []struct {
+			Main    string   `yaml:"main"`
+			Env     []string `yaml:"env"`
+			Flags   []string `yaml:"flags"`
+			Ldflags []string `yaml:"ldflags"`
+			Goos    []string `yaml:"goos"`
+			Goarch  []string `yaml:"goarch"`
+		} `yaml:"builds"`
+		Archives []struct {
+			Formats      []string `yaml:"formats"`
+			NameTemplate string   `yaml:"name_template"`
+		} `yaml:"archives"`
+		Checksum struct {
+			NameTemplate string `yaml:"name_template"`
+			Algorithm    string `yaml:"algorithm"`
+		} `yaml:"checksum"`
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatalf(".goreleaser.yaml: %v", err)
+	}
+	if len(cfg.Builds) != 1 || len(cfg.Archives) != 1 {
+		t.Fatalf("%d builds and %d archives, want one of each", len(cfg.Builds), len(cfg.Archives))
+	}
+	bld := cfg.Builds[0]
+	dry := runRelease(t, "--dry-run", "--version", "v9.9.9")
+	var targets []string
+	for _, goos := range bld.Goos {
+		for _, goarch := range bld.Goarch {
+			targets = append(targets, "CGO_ENABLED=0 GOOS="+goos+" GOARCH="+goarch+" go build -trimpath -ldflags '"+
+				strings.ReplaceAll(strings.Join(bld.Ldflags, " "), "{{ .Tag }}", "v9.9.9")+"' -o dist/pushguard_v9.9.9_"+goos+"_"+goarch)
+		}
+	}
+	for _, want := range targets {
+		if !strings.Contains(dry, want) {
+			t.Errorf("scripts/release --dry-run has no %q:\n%s", want, dry)
+		}
+	}
+	if len(targets) != 6 || strings.Join(bld.Env, " ") != "CGO_ENABLED=0" || strings.Join(bld.Flags, " ") != "-trimpath" ||
+		cfg.Archives[0].NameTemplate != "{{ .ProjectName }}_{{ .Tag }}_{{ .Os }}_{{ .Arch }}" ||
+		cfg.Checksum.NameTemplate != "SHA256SUMS" || cfg.Checksum.Algorithm != "sha256" {
+		t.Errorf("goreleaser config %+v differs from scripts/release", cfg)
 	}
 }
 
