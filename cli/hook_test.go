@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,6 +70,31 @@ func TestInstallHookPlacesExec(t *testing.T) {
 		writeFile(t, r.dir, "a.env", []byte("aws = "+awsKeyID+"\n"))
 		if out, err := r.try("commit-all", "key"); err == nil || !strings.Contains(out, "a.env:1:7") {
 			t.Errorf("commit with a key: err %v, output %q; want refused by the hook in core.hooksPath", err, out)
+		}
+	})
+	t.Run("commit -a and commit PATH use another index", func(t *testing.T) {
+		r := newGitRepo(t)
+		if got := runExe(t, exe, r.dir, nil, "install-hook"); got.code != 0 {
+			t.Fatalf("install-hook: exit %d, stderr %q", got.code, got.stderr)
+		}
+		writeFile(t, r.dir, "f.txt", []byte("a\n"))
+		r.commit("initial")
+		writeFile(t, r.dir, "f.txt", []byte("a\naws = "+awsKeyID+"\n"))
+		writeFile(t, r.dir, "g.txt", []byte("clean\n"))
+		r.git("add", "g.txt")
+		for _, tt := range []struct {
+			args    []string
+			refused bool
+		}{
+			{[]string{"commit", "-q", "-a", "-m", "all"}, true},
+			{[]string{"commit", "-q", "-m", "only f", "f.txt"}, true},
+			{[]string{"commit", "-q", "-m", "only g", "g.txt"}, false}, // f.txt's key is not in this commit
+		} {
+			cmd := exec.Command("git", append([]string{"-C", r.dir, "-c", "user.name=T", "-c", "user.email=t@example.com"}, tt.args...)...)
+			out, err := cmd.CombinedOutput()
+			if refused := err != nil; refused != tt.refused || refused && !strings.Contains(string(out), "f.txt:2:7") {
+				t.Errorf("git %q: err %v, output %q; want refused %v", tt.args, err, out, tt.refused)
+			}
 		}
 	})
 	t.Run("foreign hook", func(t *testing.T) {
