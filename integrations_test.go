@@ -433,3 +433,63 @@ func checkUploads(t *testing.T, stub *codeScanningStub, env map[string]string, w
 			u.CommitSHA, u.Ref, len(u.decoded), env["GITHUB_SHA"], env["GITHUB_REF"], len(report))
 	}
 }
+
+// TestActionYML reads action.yml and checks it against action/scan.sh: a
+// composite action whose scan step runs the script with every PUSHGUARD_*
+// variable the script reads, whose inputs are the ones its expressions
+// use, and whose upload step is github/codeql-action/upload-sarif on the
+// script's SARIF output, run even when the scan step failed on findings.
+func TestActionYML(t *testing.T) {
+	b, err := os.ReadFile("action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var action struct {
+		Name    string                    `yaml:"name"`
+		Inputs  map[string]map[string]any `yaml:"inputs"`
+		Outputs map[string]map[string]any `yaml:"outputs"`
+		Runs    struct {
+			Using string `yaml:"using"`
+			Steps []struct {
+				ID   string            `yaml:"id"`
+				If   string            `yaml:"if"`
+				Uses string            `yaml:"uses"`
+				Run  string            `yaml:"run"`
+				Env  map[string]string `yaml:"env"`
+				With map[string]string `yaml:"with"`
+			} `yaml:"steps"`
+		} `yaml:"runs"`
+	}
+	if err := yaml.Unmarshal(b, &action); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	if action.Name == "" || action.Runs.Using != "composite" {
+		t.Fatalf("action.yml: name %q, runs.using %q; want a named composite action", action.Name, action.Runs.Using)
+	}
+	for _, m := range regexp.MustCompile(`inputs\.([a-z-]+)`).FindAllStringSubmatch(string(b), -1) {
+		if _, ok := action.Inputs[m[1]]; !ok {
+			t.Errorf("action.yml uses inputs.%s, which it does not declare", m[1])
+		}
+	}
+	script, err := os.ReadFile(filepath.Join("action", "scan.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scan, upload bool
+	for _, s := range action.Runs.Steps {
+		switch {
+		case s.ID == "scan":
+			scan = strings.Contains(s.Run, `"$GITHUB_ACTION_PATH/action/scan.sh"`)
+			for _, v := range regexp.MustCompile(`\bPUSHGUARD(_[A-Z_]+)?\b`).FindAllString(string(script), -1) {
+				if _, ok := s.Env[v]; !ok {
+					t.Errorf("the scan step does not set %s, which action/scan.sh reads", v)
+				}
+			}
+		case strings.HasPrefix(s.Uses, "github/codeql-action/upload-sarif@"):
+			upload = s.With["sarif_file"] == "${{ steps.scan.outputs.sarif }}" && strings.Contains(s.If, "always()")
+		}
+	}
+	if !scan || !upload {
+		t.Errorf("scan step runs the script: %v; upload-sarif step on its SARIF, always: %v", scan, upload)
+	}
+}
