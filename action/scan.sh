@@ -3,8 +3,9 @@
 # local repository). It scans the commits of the event with `pushguard scan
 # --git`, each commit's added lines:
 #
-#   push          BEFORE..SHA; a new branch: the commits not on the default
-#                 branch; the first push of the default branch: its history
+#   push          BEFORE..SHA; a new branch, or a BEFORE the clone does not
+#                 have (a force push): the commits not on the default branch;
+#                 the default branch with no BEFORE: its whole history
 #   pull_request  BASE..HEAD, the pull request's commits
 #   other events  the whole history of GITHUB_SHA
 #
@@ -12,7 +13,8 @@
 # code scanning through the REST API (action.yml's default uploads with
 # github/codeql-action/upload-sarif instead). It exits with pushguard's
 # status: 0 nothing found, 1 secrets found, 2 failure (a shallow checkout, a
-# base commit missing from the clone, a failed upload: never a silent pass).
+# pull request's commit missing from the clone, a failed upload: never a
+# silent pass).
 #
 # Environment: PUSHGUARD (the binary; default: pushguard on PATH),
 # GITHUB_WORKSPACE, GITHUB_EVENT_NAME, GITHUB_SHA, GITHUB_REF,
@@ -50,15 +52,16 @@ case ${GITHUB_EVENT_NAME:-} in
 push)
   before=${PUSHGUARD_BEFORE:-}
   default=${PUSHGUARD_DEFAULT_BRANCH:-}
-  if [[ -z $before || $before =~ $zero ]]; then
-    if [[ -n $default && ${GITHUB_REF:-} != "refs/heads/$default" ]] && has_commit "refs/remotes/origin/$default"; then
-      range=("$GITHUB_SHA" --not "refs/remotes/origin/$default") # a new branch
-    else
-      range=("$GITHUB_SHA") # the first push: the whole history
-    fi
-  else
-    has_commit "$before" || fail "the push's base $before is not in the clone (a force push over commits that are gone?): fetch it, or scan the branch whole"
+  if [[ -n $before && ! $before =~ $zero ]] && ! has_commit "$before"; then
+    echo "pushguard action: the push's base $before is not in the clone (a force push over commits that are gone?): scanning the commits not on the default branch" >&2
+    before=""
+  fi
+  if [[ -n $before && ! $before =~ $zero ]]; then
     range=("$before..$GITHUB_SHA")
+  elif [[ -n $default && ${GITHUB_REF:-} != "refs/heads/$default" ]] && has_commit "refs/remotes/origin/$default"; then
+    range=("$GITHUB_SHA" --not "refs/remotes/origin/$default") # a new branch
+  else
+    range=("$GITHUB_SHA") # the first push of the default branch: its whole history
   fi
   ;;
 pull_request | pull_request_target)
