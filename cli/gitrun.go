@@ -35,6 +35,7 @@ func startGit(ctx context.Context, what string, args []string) (*gitRun, error) 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
+	widenPipe(pipe)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("run git: %w", err)
 	}
