@@ -24,6 +24,7 @@ type gitRun struct {
 	cmd    *exec.Cmd
 	out    *readAhead
 	stderr *headBuffer
+	waited bool
 }
 
 // startGit starts git with args. what names the command in messages.
@@ -50,12 +51,25 @@ func gitWhat(sub string, args []string) string {
 
 // wait stops reading (killing git first when kill is set, or when the
 // reader stopped before git's end), waits for git, and returns its error.
+// Only the first call waits.
 func (g *gitRun) wait(kill bool) error {
+	if g.waited {
+		return nil
+	}
+	g.waited = true
 	if kill || !g.out.drained() {
 		_ = g.cmd.Process.Kill()
 	}
 	g.out.stop() // every read from the pipe has returned before Wait closes it
 	return g.cmd.Wait()
+}
+
+// close kills git unless it was waited for (a scan that ended before
+// reading git's output), and waits for it. A nil gitRun is fine.
+func (g *gitRun) close() {
+	if g != nil {
+		_ = g.wait(true)
+	}
 }
 
 // readAhead reads r in a goroutine into a bounded set of chunks and hands

@@ -89,7 +89,11 @@ func TestScanGitCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = scanGit(ctx, scanner.New(rules, []byte("k")), r.dir, []string{"HEAD"}, 1<<20)
+	g, err := startGitInput(ctx, &scanOptions{isGit: true, repo: r.dir, git: []string{"HEAD"}})
+	if err == nil {
+		defer g.close()
+		_, err = scanGitOutput(ctx, scanner.New(rules, []byte("k")), g, 1<<20)
+	}
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v, want context.Canceled", err)
 	}

@@ -156,11 +156,16 @@ func Scan(ctx context.Context, e Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	git, err := startGitInput(ctx, o) // git works while the rules compile
+	if err != nil {
+		return err
+	}
+	defer git.close()
 	p, err := loadPolicy(ctx, e, o)
 	if err != nil {
 		return err
 	}
-	res, err := scanInput(ctx, e, o, p)
+	res, err := scanInput(ctx, e, o, p, git)
 	if err != nil {
 		return err
 	}
@@ -223,15 +228,14 @@ func loadPolicy(ctx context.Context, e Env, o *scanOptions) (*policy, error) {
 	return p, nil
 }
 
-// scanInput scans the one input the command line names.
-func scanInput(ctx context.Context, e Env, o *scanOptions, p *policy) (*scanner.Result, error) {
+// scanInput scans the one input the command line names (git's output,
+// for --git and --staged).
+func scanInput(ctx context.Context, e Env, o *scanOptions, p *policy, git *gitRun) (*scanner.Result, error) {
 	switch {
 	case o.diff != "":
 		return scanDiffFile(ctx, p.scanner, o.diff, e.Stdin, int64(o.maxFileSize))
-	case o.isGit:
-		return scanGit(ctx, p.scanner, o.repo, o.git, int64(o.maxFileSize))
-	case o.staged:
-		return scanStaged(ctx, p.scanner, o.repo, int64(o.maxFileSize))
+	case git != nil:
+		return scanGitOutput(ctx, p.scanner, git, int64(o.maxFileSize))
 	}
 	return scanPaths(ctx, p.scanner, o.paths, e.Stdin, int64(o.maxFileSize), p.ignoredPath)
 }
