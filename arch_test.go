@@ -19,14 +19,15 @@ const logLeaf = "internal/logkey"
 func allowedImports() map[string][]string {
 	return map[string][]string{
 		"":                    {"app"},
-		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert", "incident"},
+		"app":                 {"scanner", "scanner/report", "queue", "webhook", "checks", "repoconfig", "decisions", "cli", "setup", "adminapi", "store", "metrics", "ghapp", "worker", "sweeper", "validity", "alert", "incident", "fairness", "revoke"},
 		"cli":                 {"scanner", "scanner/report", "repoconfig"},
 		"setup":               {},
 		"adminapi":            {"decisions", "incident"},
 		"sweeper":             {"store", "ghapp"},
-		"worker":              {"scanner", "checks", "queue", "decisions", "repoconfig", "store", "metrics", "ghapp", "validity", "incident", "alert"},
+		"worker":              {"scanner", "checks", "queue", "decisions", "repoconfig", "store", "metrics", "ghapp", "validity", "incident", "alert", "revoke"},
 		"metrics":             {"queue", "webhook"},
 		"ghapp":               {},
+		"fairness":            {"queue", "ghapp"},
 		"alert":               {},
 		"incident":            {},
 		"store":               {"queue"},
@@ -43,7 +44,9 @@ func allowedImports() map[string][]string {
 		"queue/queuetest":     {},
 		"internal/golden":     {},
 		"internal/poll":       {},
+		"internal/redistest":  {},
 		"validity":            {"internal/logkey"},
+		"revoke":              {},
 	}
 }
 

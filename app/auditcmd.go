@@ -5,6 +5,8 @@ import (
 	"flag"
 	"log/slog"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/pushguard/pushguard/adminapi"
 	"github.com/pushguard/pushguard/cli"
 	"github.com/pushguard/pushguard/decisions"
@@ -15,10 +17,22 @@ const auditUsage = `Usage:
   pushguard audit --installation ID [--cursor C] [--limit N] [--format text|json]
 
 Lists maintainers' decisions (dismissals and undos) of an installation,
-newest first, reading the Redis named by REDIS_URL.
+newest first, reading the Redis named by REDIS_URL (or REDIS_SENTINEL_ADDRS,
+or REDIS_CLUSTER_ADDRS; see the README).
 `
 
-// runAudit is the audit command: app reads REDIS_URL and builds the Redis
+// operatorRedis connects an operator's command (audit, jobs) to the App's
+// Redis, which it requires (what says what lives there); go-redis's and
+// the command's own logs go to stderr as text.
+func operatorRedis(ctx context.Context, e cli.Env, what string) (redis.UniversalClient, func(), error) {
+	r, err := loadRedis(e.Getenv, what)
+	if err != nil {
+		return nil, nil, err
+	}
+	return store.Connect(ctx, r, slog.New(slog.NewTextHandler(e.Stderr, nil)))
+}
+
+// runAudit is the audit command: app reads which Redis and builds the Redis
 // client; adminapi lists the audit trail.
 func runAudit(ctx context.Context, e cli.Env, args []string) error {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
@@ -33,11 +47,7 @@ func runAudit(ctx context.Context, e cli.Env, args []string) error {
 	if q.Installation <= 0 || (q.Format != "text" && q.Format != "json") {
 		return cli.Usagef("--installation is required and --format must be text or json")
 	}
-	url, err := loadRedisURL(e.Getenv)
-	if err != nil {
-		return err
-	}
-	rdb, closeRedis, err := store.Connect(ctx, url, slog.New(slog.NewTextHandler(e.Stderr, nil)))
+	rdb, closeRedis, err := operatorRedis(ctx, e, "the audit trail lives in the App's Redis")
 	if err != nil {
 		return err
 	}

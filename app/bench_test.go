@@ -39,6 +39,24 @@ func waitCompleted(b *testing.B, gh *fakegithub.Server, sha string) {
 	b.Fatalf("no completed check run on %s", sha)
 }
 
+// typicalPush commits a typical push after prev, 3 commits touching 20
+// files with one secret (iteration i makes each different), and returns its
+// payload and head.
+func (e *e2e) typicalPush(i int, secret, prev string) (body []byte, head string) {
+	var shas []string
+	for c := 0; c < 3; c++ {
+		files := map[string]string{}
+		for f := 0; f < 7; f++ {
+			files[fmt.Sprintf("src/m%d/f%d.go", c, f)] = fmt.Sprintf("package m%d\n\n// iteration %d\nfunc F%d() int { return %d }\n", c, i, f, i*f)
+		}
+		if c == 2 {
+			files["config/app.env"] = fmt.Sprintf("ITER=%d\nGITHUB_TOKEN=%s\n", i, secret)
+		}
+		shas = append(shas, e.repo.Commit(fmt.Sprintf("iteration %d commit %d", i, c), files))
+	}
+	return e.push("refs/heads/main", prev, shas[2], false, false, shas...), shas[2]
+}
+
 // BenchmarkDeliveryToCheckRun measures a typical push, 3 commits touching
 // 20 files with one secret, from the signed delivery to the completed check
 // run, against real Redis and the fake GitHub. It reports the total and the
@@ -52,19 +70,7 @@ func BenchmarkDeliveryToCheckRun(b *testing.B) {
 	prev := e.repo.Head()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		var shas []string
-		for c := 0; c < 3; c++ {
-			files := map[string]string{}
-			for f := 0; f < 7; f++ {
-				files[fmt.Sprintf("src/m%d/f%d.go", c, f)] = fmt.Sprintf("package m%d\n\n// iteration %d\nfunc F%d() int { return %d }\n", c, i, f, i*f)
-			}
-			if c == 2 {
-				files["config/app.env"] = fmt.Sprintf("ITER=%d\nGITHUB_TOKEN=%s\n", i, secret)
-			}
-			shas = append(shas, e.repo.Commit(fmt.Sprintf("iteration %d commit %d", i, c), files))
-		}
-		head := shas[2]
-		body := e.push("refs/heads/main", prev, head, false, false, shas...)
+		body, head := e.typicalPush(i, secret, prev)
 		spentBefore := tt.spent.Load()
 		b.StartTimer()
 		start := time.Now()

@@ -29,6 +29,7 @@ func commands() []command {
 		{name: "install-hook", summary: "write git pre-commit/pre-push hooks that run pushguard", run: cli.InstallHook},
 		{name: "serve", summary: "run the GitHub App: webhook server and workers", run: runServe},
 		{name: "worker", summary: "run GitHub App workers only, against a shared Redis", run: runWorkerCmd},
+		{name: "jobs", summary: "list, retry and delete the App's queued and dead jobs", run: runJobs},
 		{name: "audit", summary: "list maintainers' dismissals and undos of an installation", run: runAudit},
 		{name: "incidents", summary: "list leaked-secret incidents: where first seen, validity, state", run: runIncidents},
 		{name: "version", summary: "print the version of pushguard and of its rules", run: runVersion},

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pushguard/pushguard/fairness"
 	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/revoke"
 	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/sweeper"
 	"github.com/pushguard/pushguard/worker"
@@ -32,8 +34,8 @@ type Config struct {
 	AppID          int64
 	PrivateKey     []byte // PEM
 	WebhookSecret  []byte
-	APIURL         string // with a trailing slash
-	RedisURL       string // empty: an embedded, in-memory Redis
+	APIURL         string      // with a trailing slash
+	Redis          store.Redis // REDIS_URL, Sentinel or Cluster; zero: an embedded, in-memory Redis
 	Addr           string
 	Workers        int
 	FingerprintKey []byte
@@ -42,6 +44,12 @@ type Config struct {
 	// restart then.
 	FingerprintKeyGenerated bool
 	MaxCommits              int
+	// InstallationConcurrency caps one installation's running jobs across
+	// every replica; 0: fairness.DefaultPerInstallation.
+	InstallationConcurrency int
+	// GitHubWritesPerMinute caps one installation's content-creating
+	// requests a minute; 0: fairness.DefaultWritesPerMinute.
+	GitHubWritesPerMinute int
 	// ScanBudget is how long one job may spend scanning files; files left
 	// when it runs out are named as not scanned. 0: worker.DefaultScanBudget.
 	ScanBudget time.Duration
@@ -53,6 +61,14 @@ type Config struct {
 	// CredentialsFile holds the App's credentials when no credential
 	// variable is set (see config_credentials.go and the setup package).
 	CredentialsFile string
+	// AutoRevokePublic revokes the GitHub tokens found in a public
+	// repository through GitHub's API, without waiting for a maintainer
+	// (PUSHGUARD_AUTO_REVOKE_PUBLIC).
+	AutoRevokePublic bool
+	// RevokePrefixes are the token prefixes the GitHub server's revocation
+	// API accepts (PUSHGUARD_REVOKE_PREFIXES); nil picks revoke's defaults
+	// for github.com or Enterprise Server.
+	RevokePrefixes []string
 	// Setup is set for serve when there are no App credentials at all,
 	// neither in the environment nor in CredentialsFile: serve then runs
 	// the setup page, which creates the App (the setup package).
@@ -62,7 +78,7 @@ type Config struct {
 }
 
 // Embedded reports whether the App runs on its embedded in-memory Redis.
-func (c Config) Embedded() bool { return c.RedisURL == "" }
+func (c Config) Embedded() bool { return c.Redis.Embedded() }
 
 // loadConfig reads the configuration. needWebhook is false for the worker
 // command, which receives no webhooks.
@@ -70,12 +86,13 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	r := envReader{getenv: getenv}
 	c := Config{
 		APIURL:     r.str("GITHUB_API_URL", ghapp.DefaultAPIURL),
-		RedisURL:   r.str("REDIS_URL", ""),
 		Addr:       r.str("PUSHGUARD_ADDR", DefaultAddr),
 		Workers:    r.int("PUSHGUARD_WORKERS", DefaultWorkers, 1, 1000),
 		MaxCommits: r.int("PUSHGUARD_MAX_COMMITS", worker.DefaultMaxCommits, 1, 10000),
 		LogFormat:  strings.ToLower(r.str("LOG_FORMAT", "json")),
 	}
+	c.InstallationConcurrency = r.int("PUSHGUARD_INSTALLATION_CONCURRENCY", fairness.DefaultPerInstallation, 1, 1000)
+	c.GitHubWritesPerMinute = r.int("PUSHGUARD_GITHUB_WRITES_PER_MINUTE", fairness.DefaultWritesPerMinute, 1, 1000000)
 	c.FingerprintKey = r.secret("PUSHGUARD_FINGERPRINT_KEY", false)
 	c.AdminToken = r.secret("PUSHGUARD_ADMIN_TOKEN", false)
 	r.check(len(c.AdminToken) == 0 || len(c.AdminToken) >= 16, "PUSHGUARD_ADMIN_TOKEN must be at least 16 bytes")
@@ -93,29 +110,34 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	c.APIURL, err = ghapp.ParseAPIURL(c.APIURL)
 	r.ok(err)
 	c.Loop = r.loop()
+	r.revocation(&c)
 	c.CredentialsFile = r.str("PUSHGUARD_CREDENTIALS_FILE", DefaultCredentialsFile)
 	r.credentials(&c, needWebhook) // the environment, else CredentialsFile
-	r.ok(store.CheckURL(c.RedisURL))
+	c.Redis = r.redis()
 	switch {
 	case len(c.FingerprintKey) == 0 && c.Embedded():
 		c.FingerprintKey, c.FingerprintKeyGenerated = randomKey(), true
 	case len(c.FingerprintKey) == 0:
-		r.problem("PUSHGUARD_FINGERPRINT_KEY (or PUSHGUARD_FINGERPRINT_KEY_FILE) is required with REDIS_URL: dismissals are keyed by it")
+		r.problem("PUSHGUARD_FINGERPRINT_KEY (or PUSHGUARD_FINGERPRINT_KEY_FILE) is required with a Redis (REDIS_URL, REDIS_SENTINEL_ADDRS or REDIS_CLUSTER_ADDRS): dismissals are keyed by it")
 	case len(c.FingerprintKey) < 16:
 		r.problem("PUSHGUARD_FINGERPRINT_KEY must be at least 16 bytes")
 	}
 	return c, r.err()
 }
 
-// loadRedisURL reads REDIS_URL for a command that works on the App's
-// Redis and cannot run on an embedded one (audit): required, and checked
-// as serve checks it.
-func loadRedisURL(getenv func(string) string) (string, error) {
-	r := envReader{getenv: getenv}
-	v := r.str("REDIS_URL", "")
-	r.check(v != "", "REDIS_URL is required: the audit trail and the incidents live in the App's Redis")
-	r.ok(store.CheckURL(v))
-	return v, r.err()
+// revocation reads PUSHGUARD_AUTO_REVOKE_PUBLIC and
+// PUSHGUARD_REVOKE_PREFIXES.
+func (r *envReader) revocation(c *Config) {
+	auto := strings.ToLower(r.str("PUSHGUARD_AUTO_REVOKE_PUBLIC", "false"))
+	r.check(auto == "true" || auto == "false", "PUSHGUARD_AUTO_REVOKE_PUBLIC must be true or false, not %q", auto)
+	c.AutoRevokePublic = auto == "true"
+	if v := r.str("PUSHGUARD_REVOKE_PREFIXES", ""); v != "" {
+		var err error
+		c.RevokePrefixes, err = revoke.ParsePrefixes(v)
+		if err != nil {
+			r.problem("PUSHGUARD_REVOKE_PREFIXES: %v", err)
+		}
+	}
 }
 
 // envReader reads variables and collects every problem.

@@ -22,6 +22,7 @@ import (
 	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/worker"
 )
 
@@ -67,7 +68,7 @@ func TestCrashChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{AppID: c.AppID, PrivateKey: key, APIURL: c.GitHubURL, RedisURL: "redis://unused", Workers: 8,
+	cfg := Config{AppID: c.AppID, PrivateKey: key, APIURL: c.GitHubURL, Redis: store.Redis{URL: "redis://unused"}, Workers: 8,
 		FingerprintKey: []byte("crash fingerprint key 0123456789"), MaxCommits: worker.DefaultMaxCommits,
 		LogFormat: "json", LogLevel: slog.LevelInfo}
 	rdb := redis.NewClient(&redis.Options{Addr: c.RedisAddr, DB: c.RedisDB, Password: c.RedisPassword})

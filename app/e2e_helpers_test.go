@@ -26,6 +26,7 @@ import (
 	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/worker"
 )
 
@@ -49,6 +50,18 @@ type e2e struct {
 	qname    string
 	delivery atomic.Int64
 	stop     func()
+	cfg      Config         // the server's configuration
+	opts     serviceOptions // and options, for a second process
+	// installation is the payloads' installation; 0: e2eInstallation.
+	installation int64
+}
+
+// installationID is the installation e's payloads name.
+func (e *e2e) installationID() int64 {
+	if e.installation != 0 {
+		return e.installation
+	}
+	return e2eInstallation
 }
 
 // e2eConfig changes a run's configuration.
@@ -62,16 +75,29 @@ type e2eConfig struct {
 	scanBudget time.Duration // 0: the default
 	loop       LoopConfig    // validity checks and alerts
 	loopOpts   loopOptions   // where verifiers and alert receivers are reached
+	// redis is a topology to run on (Sentinel, Cluster): serve connects to
+	// it from its configuration, the test through store.Connect too; zero:
+	// rdb, or the test Redis.
+	redis   store.Redis
+	webOnly bool // serve --no-workers
+	// perInstallation caps each installation's running jobs (0: default).
+	perInstallation int
+	// latency is added to every call of the fake GitHub.
+	latency    time.Duration
+	autoRevoke bool // PUSHGUARD_AUTO_REVOKE_PUBLIC
 }
 
 func startE2E(t *testing.T, c e2eConfig) *e2e { return startE2EWith(t, c) }
 
 func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	t.Helper()
-	gh := fakegithub.New(t, fakegithub.Options{Enterprise: c.enterprise})
+	gh := fakegithub.New(t, fakegithub.Options{Enterprise: c.enterprise, MinLatency: c.latency, MaxLatency: c.latency})
 	repo := gh.AddRepo(e2eOwner, e2eRepo, e2eInstallation)
 	repo.Commit("initial commit", map[string]string{"README.md": "# payments\n", "app/main.go": "package main\n\nfunc main() {}\n"})
 	rdb := c.rdb
+	if !c.redis.Embedded() {
+		rdb = connectTopology(t, c.redis)
+	}
 	if rdb == nil {
 		rdb = queuetest.Redis(t)
 	}
@@ -79,9 +105,13 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	e := &e2e{t: t, gh: gh, repo: repo, logs: &syncBuffer{}, rdb: rdb, prefix: qname + ":", qname: qname}
 	cfg := Config{
 		AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte(e2eWebhookKey),
-		APIURL: gh.URL(), RedisURL: "redis://unused", Workers: 4, FingerprintKey: []byte("e2e fingerprint key 0123456789"),
+		APIURL: gh.URL(), Redis: store.Redis{URL: "redis://unused"}, Workers: 4, FingerprintKey: []byte("e2e fingerprint key 0123456789"),
 		MaxCommits: c.maxCommits, LogFormat: "json", LogLevel: slog.LevelInfo, AdminToken: []byte(c.adminToken),
-		ScanBudget: c.scanBudget, Loop: c.loop,
+		ScanBudget: c.scanBudget, Loop: c.loop, InstallationConcurrency: c.perInstallation,
+		AutoRevokePublic: c.autoRevoke,
+	}
+	if !c.redis.Embedded() {
+		cfg.Redis = c.redis
 	}
 	if cfg.MaxCommits == 0 {
 		cfg.MaxCommits = worker.DefaultMaxCommits
@@ -96,7 +126,11 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	e.url = "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	opts := serviceOptions{transport: c.transport, rdb: rdb, queue: queue.Options{Name: qname, KeyPrefix: e.prefix, Backoff: func(int) time.Duration { return 100 * time.Millisecond }, MaxRetry: 3}, pollInterval: 20 * time.Millisecond, loop: c.loopOpts}
+	opts := serviceOptions{transport: c.transport, rdb: rdb, queue: queue.Options{Name: qname, KeyPrefix: e.prefix, Backoff: func(int) time.Duration { return 100 * time.Millisecond }, MaxRetry: 3}, pollInterval: 20 * time.Millisecond, loop: c.loopOpts, webOnly: c.webOnly}
+	if !c.redis.Embedded() {
+		opts.rdb = nil // serve connects to the topology itself, as in production
+	}
+	e.cfg, e.opts = cfg, opts
 	go func() { done <- serve(ctx, cfg, newLogger(cfg, e.logs), ln, opts) }()
 	e.stop = func() {
 		cancel()
@@ -111,6 +145,17 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	})
 	e.waitReady()
 	return e
+}
+
+// connectTopology connects to r as serve would, until the test ends.
+func connectTopology(t testing.TB, r store.Redis) redis.UniversalClient {
+	t.Helper()
+	rdb, closeFn, err := store.Connect(context.Background(), r, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(closeFn)
+	return rdb
 }
 
 func (e *e2e) waitReady() {
@@ -133,19 +178,25 @@ func (e *e2e) send(event string, body []byte) int {
 
 func (e *e2e) sendAs(event, delivery string, body []byte) int {
 	e.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, e.url+"/webhook", bytes.NewReader(body))
+	resp, err := http.DefaultClient.Do(signedDelivery(e.url, event, delivery, body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// signedDelivery is a webhook delivery to the server at url, signed with
+// e2eWebhookKey as GitHub signs it.
+func signedDelivery(url, event, delivery string, body []byte) *http.Request {
+	req, _ := http.NewRequest(http.MethodPost, url+"/webhook", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-GitHub-Event", event)
 	req.Header.Set("X-GitHub-Delivery", delivery)
 	m := hmac.New(sha256.New, []byte(e2eWebhookKey))
 	m.Write(body)
 	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(m.Sum(nil)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	return req
 }
 
 // realPayload loads one of GitHub's own payloads (kept by the webhook
@@ -187,7 +238,7 @@ func (e *e2e) push(ref, before, after string, created, forced bool, commits ...s
 	}
 	p["commits"] = list
 	p["repository"] = e.repository(e.repo)
-	p["installation"] = map[string]any{"id": e2eInstallation}
+	p["installation"] = map[string]any{"id": e.installationID()}
 	b, _ := json.Marshal(p)
 	return b
 }
@@ -201,7 +252,7 @@ func (e *e2e) pullRequest(action string, pr *fakegithub.PullRequest) []byte {
 	body["head"] = map[string]any{"sha": pr.HeadRepo.SHA(pr.HeadBranch), "ref": pr.HeadBranch, "repo": e.repository(pr.HeadRepo)}
 	body["base"] = map[string]any{"sha": pr.Repo.SHA(pr.BaseBranch), "ref": pr.BaseBranch, "repo": e.repository(pr.Repo)}
 	p["repository"] = e.repository(pr.Repo)
-	p["installation"] = map[string]any{"id": e2eInstallation}
+	p["installation"] = map[string]any{"id": e.installationID()}
 	b, _ := json.Marshal(p)
 	return b
 }
@@ -261,11 +312,7 @@ func dumpRedis(t testing.TB, rdb redis.UniversalClient, prefixes ...string) stri
 	ctx := context.Background()
 	var b strings.Builder
 	for _, p := range prefixes {
-		keys, err := rdb.Keys(ctx, p+"*").Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, k := range keys {
+		for _, k := range allKeys(t, rdb, p+"*") {
 			b.WriteString(k + "=")
 			switch typ := rdb.Type(ctx, k).Val(); typ {
 			case "string":
@@ -278,11 +325,41 @@ func dumpRedis(t testing.TB, rdb redis.UniversalClient, prefixes ...string) stri
 				fmt.Fprint(&b, rdb.SMembers(ctx, k).Val())
 			case "zset":
 				fmt.Fprint(&b, rdb.ZRange(ctx, k, 0, -1).Val())
+			case "stream":
+				fmt.Fprint(&b, rdb.XRange(ctx, k, "-", "+").Val())
 			}
 			b.WriteString("\n")
 		}
 	}
 	return b.String()
+}
+
+// allKeys lists the keys matching pattern: on every master of a Redis
+// Cluster, where KEYS answers for one node only.
+func allKeys(t testing.TB, rdb redis.UniversalClient, pattern string) []string {
+	t.Helper()
+	ctx := context.Background()
+	c, ok := rdb.(*redis.ClusterClient)
+	if !ok {
+		keys, err := rdb.Keys(ctx, pattern).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	}
+	var mu sync.Mutex
+	var keys []string
+	err := c.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		k, err := node.Keys(ctx, pattern).Result()
+		mu.Lock()
+		keys = append(keys, k...)
+		mu.Unlock()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
 }
 
 // syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.

@@ -17,6 +17,7 @@ import (
 	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/store"
 )
 
 // TestE2ERedisRestart restarts Redis while one job is in flight and another
@@ -202,7 +203,7 @@ func TestServeStopsWhenWorkersCannotRun(t *testing.T) {
 	t.Parallel()
 	gh := fakegithub.New(t, fakegithub.Options{})
 	cfg := Config{AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte("s"), APIURL: gh.URL(),
-		RedisURL: "redis://unused", Workers: 1, FingerprintKey: []byte("0123456789abcdef0123"), MaxCommits: 10, LogFormat: "json"}
+		Redis: store.Redis{URL: "redis://unused"}, Workers: 1, FingerprintKey: []byte("0123456789abcdef0123"), MaxCommits: 10, LogFormat: "json"}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

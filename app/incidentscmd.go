@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"flag"
-	"log/slog"
 
 	"github.com/pushguard/pushguard/adminapi"
 	"github.com/pushguard/pushguard/cli"
@@ -15,11 +14,12 @@ const incidentsUsage = `Usage:
   pushguard incidents [--installation ID] [--state open|revoked|resolved|dismissed] [--format text|json]
 
 Lists leaked-secret incidents (one per leaked value per installation) in the
-order they were first seen, reading the Redis named by REDIS_URL. Without
+order they were first seen, reading the Redis named by REDIS_URL (or REDIS_SENTINEL_ADDRS, or
+REDIS_CLUSTER_ADDRS). Without
 --installation, every installation's.
 `
 
-// runIncidents is the incidents command: app reads REDIS_URL and builds the
+// runIncidents is the incidents command: app reads which Redis and builds the
 // Redis client; adminapi lists the incidents.
 func runIncidents(ctx context.Context, e cli.Env, args []string) error {
 	fs := flag.NewFlagSet("incidents", flag.ContinueOnError)
@@ -36,11 +36,7 @@ func runIncidents(ctx context.Context, e cli.Env, args []string) error {
 		return cli.Usagef("--installation must be positive, --state open, revoked, resolved or dismissed, and --format text or json")
 	}
 	q.Installation, q.Format = inst, format
-	url, err := loadRedisURL(e.Getenv)
-	if err != nil {
-		return err
-	}
-	rdb, closeRedis, err := store.Connect(ctx, url, slog.New(slog.NewTextHandler(e.Stderr, nil)))
+	rdb, closeRedis, err := operatorRedis(ctx, e, "the incidents live in the App's Redis")
 	if err != nil {
 		return err
 	}

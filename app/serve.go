@@ -28,11 +28,15 @@ const httpShutdownTimeout = 10 * time.Second
 
 const serveUsage = `Usage:
   pushguard serve     the webhook server and in-process workers
+  pushguard serve --no-workers
+                      the webhook server only (needs REDIS_URL), so that
+                      scanning never takes the web tier's CPU
   pushguard worker    workers only, for scaling out against a shared Redis
 
 Both read their configuration from the environment (see the README):
 GITHUB_APP_ID, GITHUB_PRIVATE_KEY[_FILE], GITHUB_WEBHOOK_SECRET[_FILE] (serve),
-GITHUB_API_URL, REDIS_URL, PUSHGUARD_ADDR, PUSHGUARD_WORKERS,
+GITHUB_API_URL, REDIS_URL (or REDIS_SENTINEL_ADDRS and REDIS_MASTER_NAME, or
+REDIS_CLUSTER_ADDRS), PUSHGUARD_ADDR, PUSHGUARD_WORKERS,
 PUSHGUARD_FINGERPRINT_KEY[_FILE], PUSHGUARD_MAX_COMMITS, PUSHGUARD_SWEEP_INTERVAL,
 PUSHGUARD_CREDENTIALS_FILE, PUSHGUARD_VALIDITY_CHECKS, PUSHGUARD_SLACK_WEBHOOK_URL[_FILE],
 PUSHGUARD_ALERT_WEBHOOK_URL, PUSHGUARD_ALERT_WEBHOOK_SECRET[_FILE], PUSHGUARD_ALERT_LEVEL,
@@ -44,12 +48,17 @@ They stop gracefully on SIGINT or SIGTERM.
 
 // runServe is the serve command.
 func runServe(ctx context.Context, e cli.Env, args []string) error {
-	if _, err := cli.ParseFlags(e, flag.NewFlagSet("serve", flag.ContinueOnError), serveUsage, args); err != nil {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	noWorkers := fs.Bool("no-workers", false, "serve webhooks only; run the workers with `pushguard worker`")
+	if _, err := cli.ParseFlags(e, fs, serveUsage, args); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(e.Getenv, true)
 	if err != nil {
 		return err
+	}
+	if *noWorkers && cfg.Embedded() {
+		return errors.New("serve --no-workers needs REDIS_URL: workers in another process cannot reach an embedded Redis")
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -60,7 +69,7 @@ func runServe(ctx context.Context, e cli.Env, args []string) error {
 	if cfg.Setup { // no App credentials yet: create the App first
 		return serveSetup(ctx, e.Getenv, cfg, log, ln, serviceOptions{})
 	}
-	return serve(ctx, cfg, log, ln, serviceOptions{})
+	return serve(ctx, cfg, log, ln, serviceOptions{webOnly: *noWorkers})
 }
 
 // runWorkerCmd is the worker command.
@@ -73,7 +82,7 @@ func runWorkerCmd(ctx context.Context, e cli.Env, args []string) error {
 		return err
 	}
 	if cfg.Embedded() {
-		return errors.New("the worker command needs REDIS_URL: an embedded Redis cannot be shared with a server")
+		return errors.New("the worker command needs REDIS_URL (or REDIS_SENTINEL_ADDRS, or REDIS_CLUSTER_ADDRS): an embedded Redis cannot be shared with a server")
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -111,13 +120,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 	workerCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	var workerErr error
-	workersDone := make(chan struct{})
-	wg.Go(func() {
-		defer close(workersDone)
-		workerErr = s.runWorkers(workerCtx)
-	})
-	// alerts and the open-incidents gauge
-	wg.Go(func() { s.runLoop(workerCtx) })
+	var workersDone chan struct{} // nil, never ready, when web only
+	if !opts.webOnly {
+		workersDone = make(chan struct{})
+		wg.Go(func() {
+			defer close(workersDone)
+			workerErr = s.runWorkers(workerCtx)
+		})
+		// alerts and the open-incidents gauge, where the workers run
+		wg.Go(func() { s.runLoop(workerCtx) })
+	}
 	if s.creds.Err() != nil { // GitHub was unreachable at start
 		wg.Go(func() { s.creds.Retry(workerCtx) })
 	}
@@ -129,7 +141,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 	}
 	httpErr := make(chan error, 1)
 	go func() { httpErr <- srv.Serve(ln) }()
-	log.Info("serving", "addr", ln.Addr().String(), "workers", cfg.Workers, "github_api_url", cfg.APIURL)
+	workers := cfg.Workers
+	if opts.webOnly {
+		workers = 0
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "workers", workers, "github_api_url", cfg.APIURL)
 
 	select {
 	case <-ctx.Done():

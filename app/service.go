@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -11,9 +12,11 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/fairness"
 	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/revoke"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/worker"
@@ -21,6 +24,13 @@ import (
 
 // redisStartTimeout bounds the ping of Redis at start.
 const redisStartTimeout = 5 * time.Second
+
+// defaultPollInterval is how often an idle worker process looks for a new
+// job and for retries that are due. asynq's own default (1 s, and 5 s for
+// retries) added up to a second to every push's time to its check run
+// (BenchmarkLoad); at 100 ms an idle process costs Redis about 30 commands
+// a second.
+const defaultPollInterval = 100 * time.Millisecond
 
 // service is the running App: Redis, the queue, the GitHub App's clients and
 // the worker. The serve and worker commands build one; so do the end-to-end
@@ -43,6 +53,8 @@ type service struct {
 	creds *ghapp.CredentialCheck
 	// loop is validity checks, incidents and alerts (service_loop.go).
 	loop loopParts
+	// sched admits jobs per installation (fairness across replicas).
+	sched *fairness.Scheduler
 }
 
 // serviceOptions are what tests change.
@@ -52,6 +64,7 @@ type serviceOptions struct {
 	queue        queue.Options         // Name and KeyPrefix isolate a test
 	pollInterval time.Duration         // how often idle workers look for jobs
 	workerOnly   bool                  // the worker command: no webhook route
+	webOnly      bool                  // serve --no-workers: no workers
 	// credentialRetry is the first wait before GET /app is tried again
 	// when GitHub could not be reached at start (ghapp.DefaultCredentialRetry).
 	credentialRetry time.Duration
@@ -72,7 +85,7 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	s.rdb = rdb
 	qopts := opts.queue
 	qopts.Logger = log
-	s.pollInterval = opts.pollInterval
+	s.pollInterval = cmp.Or(opts.pollInterval, defaultPollInterval)
 	s.queue = queue.New(rdb, qopts)
 	s.metrics = metrics.New(s.queue)
 	gh, err := ghapp.New(cfg.AppID, cfg.PrivateKey, cfg.APIURL, s.metrics.Transport(opts.transport))
@@ -90,24 +103,40 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	}
 	sc := scanner.New(rules, cfg.FingerprintKey)
 	s.store = store.New(rdb, qopts.KeyPrefix)
+	s.sched = fairness.NewScheduler(rdb, fairness.Options{KeyPrefix: s.store.Prefix(), PerInstallation: cfg.InstallationConcurrency})
+	budget := fairness.NewBudget(rdb, fairness.BudgetOptions{KeyPrefix: s.store.Prefix(), WritesPerMinute: cfg.GitHubWritesPerMinute})
+	gh.WrapInstallation(budget.Transport)
 	s.decisions = decisions.NewStore(rdb, s.store.Prefix(), decisions.WithRedactor(sc.RedactText))
 	if s.loop, err = s.newLoop(opts.loop); err != nil {
+		s.Close()
+		return nil, err
+	}
+	revoker, err := s.revoker(opts.transport)
+	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	wo := worker.Options{
 		GitHub: gh, AppID: cfg.AppID, Scanner: sc, Store: s.store, Decisions: s.decisions, Metrics: s.metrics, Log: log,
 		MaxCommits: cfg.MaxCommits, ScanBudget: cfg.ScanBudget,
+		Revoker: revoker, AutoRevokePublic: cfg.AutoRevokePublic,
 	}
 	s.loop.workerLoop(&wo, cfg.Loop.AlertLevel)
 	s.worker = worker.New(wo)
 	return s, nil
 }
 
+// revoker builds the client of GitHub's revocation API, on a plain
+// transport that adds no credentials (GitHub refuses authenticated calls).
+func (s *service) revoker(transport http.RoundTripper) (*revoke.Client, error) {
+	return revoke.New(revoke.Options{APIURL: s.cfg.APIURL, Prefixes: s.cfg.RevokePrefixes, Transport: transport,
+		Redis: s.rdb, KeyPrefix: s.store.Prefix()})
+}
+
 // connectRedis opens REDIS_URL, or starts the embedded Redis (store.Connect
 // warns that nothing survives a restart; so is a random fingerprint key).
 func (s *service) connectRedis(ctx context.Context) (redis.UniversalClient, error) {
-	rdb, closeFn, err := store.Connect(ctx, s.cfg.RedisURL, s.log) // embedded when empty
+	rdb, closeFn, err := store.Connect(ctx, s.cfg.Redis, s.log) // embedded when empty
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +155,7 @@ func (s *service) checkStart(ctx context.Context) error {
 	pingCtx, cancel := context.WithTimeout(ctx, redisStartTimeout)
 	defer cancel()
 	if err := s.queue.Ping(pingCtx); err != nil {
-		return store.StartError(s.rdb, s.cfg.RedisURL, s.cfg.Embedded(), err)
+		return store.StartError(s.rdb, s.cfg.Redis, err)
 	}
 	return s.creds.Check(ctx)
 }
@@ -134,7 +163,7 @@ func (s *service) checkStart(ctx context.Context) error {
 // runWorkers runs the workers until ctx ends, then hands back what is
 // unfinished.
 func (s *service) runWorkers(ctx context.Context) error {
-	return s.queue.Run(ctx, s.worker.Handle, queue.WorkerOptions{
+	return s.queue.Run(ctx, s.sched.Handler(s.worker.Handle), queue.WorkerOptions{
 		Concurrency: s.cfg.Workers,
 		Logger:      s.log,
 		OnDead: func(job queue.Job, err error) {

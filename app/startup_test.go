@@ -22,12 +22,13 @@ import (
 	"github.com/pushguard/pushguard/internal/poll"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/queue/queuetest"
+	"github.com/pushguard/pushguard/store"
 )
 
 // startupConfig is a valid configuration against the fake GitHub gh.
 func startupConfig(gh *fakegithub.Server) Config {
 	return Config{AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte("s"), APIURL: gh.URL(),
-		RedisURL: "redis://unused", Workers: 1, FingerprintKey: []byte("0123456789abcdef0123"), MaxCommits: 10, LogFormat: "json"}
+		Redis: store.Redis{URL: "redis://unused"}, Workers: 1, FingerprintKey: []byte("0123456789abcdef0123"), MaxCommits: 10, LogFormat: "json"}
 }
 
 // serveResult runs serve until it returns, within a bounded wait.
@@ -107,17 +108,23 @@ func TestServeRedisFailsFast(t *testing.T) {
 	closedAddr := closed.Addr()
 	closed.Close()
 	tests := []struct {
-		name string
-		url  string
-		want []string
+		name  string
+		redis store.Redis
+		want  []string
 	}{
-		{"rediss:// against plain Redis", "rediss://" + plain.Addr() + "/0", []string{"REDIS_URL", "may not speak TLS", "redis://"}},
-		{"nothing listening", "redis://" + closedAddr + "/0", []string{"REDIS_URL", closedAddr}},
+		{"rediss:// against plain Redis", store.Redis{URL: "rediss://" + plain.Addr() + "/0"}, []string{"REDIS_URL", "may not speak TLS", "redis://"}},
+		{"nothing listening", store.Redis{URL: "redis://" + closedAddr + "/0"}, []string{"REDIS_URL", closedAddr}},
+		{"no sentinel listening", store.Redis{SentinelAddrs: []string{closedAddr}, MasterName: "main"},
+			[]string{"REDIS_SENTINEL_ADDRS", `master "main"`, closedAddr}},
+		{"no cluster node listening", store.Redis{ClusterAddrs: []string{closedAddr}}, []string{"REDIS_CLUSTER_ADDRS", closedAddr}},
+		{"REDIS_TLS against plain cluster nodes", store.Redis{ClusterAddrs: []string{plain.Addr()}, TLS: true},
+			[]string{"REDIS_CLUSTER_ADDRS", "may not speak TLS", "REDIS_TLS"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			cfg := startupConfig(gh)
-			cfg.RedisURL = tc.url
+			cfg.Redis = tc.redis
 			logs, err := serveResult(t, cfg, serviceOptions{})
 			t.Logf("serve: %v", err)
 			for _, w := range tc.want {

@@ -34,7 +34,7 @@ const (
 // comment limit, leaving out table rows (and counting them) when it must,
 // and shows secrets only redacted.
 func RenderComment(r Report, rules *scanner.Ruleset, commands string) string {
-	head := CommentMarker + "\n" + commentVerdict(r) + notScannedSection(r, "named in the pushguard check run")
+	head := CommentMarker + "\n" + commentVerdict(r) + noticesSection(r) + notScannedSection(r, "named in the pushguard check run")
 	foot := commentFoot(r, commands)
 	removed := removedSection(r)
 	// The playbooks may take half the room; the table takes the rest, less

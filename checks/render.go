@@ -37,7 +37,7 @@ func Render(r Report, rules *scanner.Ruleset) Output {
 		Summary:     summary(r, rules),
 		Conclusion:  r.Conclusion(),
 		Annotations: annotations(r, rules),
-		Actions:     buttons(r.Active() > 0),
+		Actions:     actions(r),
 	}
 }
 
@@ -73,6 +73,7 @@ func title(r Report) string {
 func summary(r Report, rules *scanner.Ruleset) string {
 	var b strings.Builder
 	b.WriteString(headline(r))
+	b.WriteString(noticesSection(r))
 	b.WriteString(notScannedSection(r, "listed below"))
 	b.WriteString(configSection(r))
 	table, left := findingsTable(r, MaxSummary/2)
@@ -301,6 +302,7 @@ func playbookContent(g providerGroup, rules *scanner.Ruleset, times map[string]t
 		if m.RevokeCommand != "" {
 			fmt.Fprintf(&b, "   ```\n   %s\n   ```\n", strings.ReplaceAll(m.RevokeCommand, "\n", "\n   "))
 		}
+		b.WriteString(revokeHint(ruleID))
 		b.WriteString("2. **Tell your security team** which key leaked, where, and in which commit.\n")
 		fmt.Fprintf(&b, "3. **Look for misuse%s.** %s\n", since(g.items, ruleID, times), m.Misuse)
 		fmt.Fprintf(&b, "4. **Issue a new key.** %s\n", m.Rotate)

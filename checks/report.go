@@ -69,6 +69,11 @@ type Report struct {
 	// ConfigProblems are the problems of the repository's configuration
 	// file, shown at the top of the summary: a broken file is never ignored.
 	ConfigProblems []string
+	// Notices say what pushguard did for this run at a maintainer's request
+	// or by the installation's setting (a revocation's outcome), in
+	// redacted form only; shown under the headline of the summary and the
+	// comment.
+	Notices []string
 	// BlobURL, when set, links a path at the head SHA: it is called with the
 	// path and line and returns the URL.
 	BlobURL func(path string, line int) string

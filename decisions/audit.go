@@ -22,6 +22,14 @@ type Action string
 const (
 	ActionDismiss Action = "dismiss"
 	ActionUndo    Action = "undo"
+	// ActionRevoke: pushguard revoked a GitHub token through GitHub's API.
+	ActionRevoke Action = "revoke"
+	// ActionRevokeNotSent: a revocation was asked for but the token was not
+	// sent or GitHub refused it; the note says why.
+	ActionRevokeNotSent Action = "revoke-not-sent"
+	// ActionResolve: a maintainer recorded that they revoked or rotated the
+	// key themselves; the note says which.
+	ActionResolve Action = "resolve"
 )
 
 // Audit page sizes.

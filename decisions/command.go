@@ -15,6 +15,12 @@ const (
 	VerbUndo    Verb = "undo"
 	VerbRescan  Verb = "rescan"
 	VerbHelp    Verb = "help"
+	// VerbRevoke asks pushguard to revoke the pull request's GitHub tokens
+	// through GitHub's revocation API.
+	VerbRevoke Verb = "revoke"
+	// VerbResolve records that a maintainer revoked or rotated a key
+	// themselves, which closes its incident.
+	VerbResolve Verb = "resolve"
 )
 
 // Command limits and words.
@@ -39,11 +45,13 @@ const (
 // Command is one `/pushguard` line of a comment.
 type Command struct {
 	Verb   Verb   // set when the verb was understood, even if Err is set
-	Target string // dismiss, undo: lower-case fingerprint prefix, or TargetAll (dismiss only)
+	Target string // dismiss, undo, revoke, resolve: lower-case fingerprint prefix, or TargetAll (not undo)
 	Reason Reason // dismiss only
-	Note   string // dismiss only: the free text after the reason, may be empty
-	Line   int    // 1-based line of the comment the command is on
-	Err    error  // a *ParseError when the command is malformed
+	// Resolution is how resolve says the key was made harmless.
+	Resolution Resolution
+	Note       string // dismiss only: the free text after the reason, may be empty
+	Line       int    // 1-based line of the comment the command is on
+	Err        error  // a *ParseError when the command is malformed
 }
 
 // Parse returns the commands in a comment body, in order. Lines that do not
@@ -72,11 +80,13 @@ func parseCommand(s string) Command {
 	switch v := Verb(strings.ToLower(word)); v {
 	case VerbDismiss:
 		return parseDismiss(rest)
-	case VerbUndo:
+	case VerbUndo, VerbRevoke:
 		target, _ := cutField(rest) // anything after the prefix is ignored
 		c := Command{Verb: v, Target: normalizeTarget(target)}
-		c.Err = checkTarget(c.Target, false)
+		c.Err = checkTarget(v, c.Target)
 		return c
+	case VerbResolve:
+		return parseResolve(rest)
 	case VerbRescan, VerbHelp:
 		return Command{Verb: v} // anything after the verb is ignored
 	case "":
@@ -91,7 +101,7 @@ func parseDismiss(s string) Command {
 	c := Command{Verb: VerbDismiss}
 	target, rest := cutField(s)
 	c.Target = normalizeTarget(target)
-	if c.Err = checkTarget(c.Target, true); c.Err != nil {
+	if c.Err = checkTarget(VerbDismiss, c.Target); c.Err != nil {
 		return c
 	}
 	word, note := cutField(rest)
@@ -124,12 +134,34 @@ func normalizeTarget(s string) string {
 	return strings.ToLower(strings.Trim(s, "`"))
 }
 
-// checkTarget returns why target is not a fingerprint prefix (or, when all
-// is allowed, TargetAll), or nil.
-func checkTarget(target string, all bool) error {
+// parseResolve parses what follows `/pushguard resolve`: a target and a
+// resolution; anything after the resolution is ignored.
+func parseResolve(s string) Command {
+	c := Command{Verb: VerbResolve}
+	target, rest := cutField(s)
+	c.Target = normalizeTarget(target)
+	if c.Err = checkTarget(VerbResolve, c.Target); c.Err != nil {
+		return c
+	}
+	word, _ := cutField(rest)
+	res, ok := ParseResolution(word)
+	switch {
+	case word == "":
+		c.Err = missingResolution()
+	case !ok:
+		c.Err = unknownResolution(word)
+	}
+	c.Resolution = res
+	return c
+}
+
+// checkTarget returns why target is not a fingerprint prefix (or, for a
+// verb other than undo, TargetAll), or nil.
+func checkTarget(verb Verb, target string) error {
+	all := verb != VerbUndo
 	switch {
 	case target == "":
-		return missingTarget(all)
+		return missingTarget(verb)
 	case target == TargetAll && all:
 		return nil
 	case target == TargetAll:

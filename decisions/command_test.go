@@ -72,6 +72,15 @@ func TestParse(t *testing.T) {
 			[]cmd{{Verb: "rescan", Line: 2}}},
 		{"indented line after a quote", "> quoted\n    /pushguard help", nil},
 		{"empty", "", nil},
+		{"revoke all", "/pushguard revoke ALL", []cmd{{Verb: "revoke", Target: "all", Line: 1}}},
+		{"revoke prefix, words after ignored", "/pushguard Revoke `3FA2B1C9` now please", []cmd{{Verb: "revoke", Target: fp, Line: 1}}},
+		{"resolve rotated", "/pushguard resolve 3fa2b1c9 Rotated in the console", []cmd{{Verb: "resolve", Target: fp, Resolution: "rotated", Line: 1}}},
+		{"resolve all revoked", "/pushguard resolve all revoked", []cmd{{Verb: "resolve", Target: "all", Resolution: "revoked", Line: 1}}},
+		{"revoke without target", "/pushguard revoke", []cmd{{Verb: "revoke", Line: 1, Err: decisions.ErrMissingTarget}}},
+		{"revoke short prefix", "/pushguard revoke 3fa2", []cmd{{Verb: "revoke", Target: "3fa2", Line: 1, Err: decisions.ErrInvalidPrefix}}},
+		{"resolve without resolution", "/pushguard resolve all", []cmd{{Verb: "resolve", Target: "all", Line: 1, Err: decisions.ErrMissingResolution}}},
+		{"resolve unknown resolution", "/pushguard resolve 3fa2b1c9 fixed",
+			[]cmd{{Verb: "resolve", Target: fp, Resolution: "fixed", Line: 1, Err: decisions.ErrUnknownResolution}}},
 
 		{"missing verb", "/pushguard", []cmd{{Line: 1, Err: decisions.ErrMissingVerb}}},
 		{"unknown verb", "/pushguard frobnicate", []cmd{{Line: 1, Err: decisions.ErrUnknownVerb}}},
@@ -101,7 +110,7 @@ func TestParse(t *testing.T) {
 			}
 			for i := range got {
 				g, w := got[i], tt.want[i]
-				if g.Verb != w.Verb || g.Target != w.Target || g.Reason != w.Reason || g.Note != w.Note || g.Line != w.Line {
+				if g.Verb != w.Verb || g.Target != w.Target || g.Reason != w.Reason || g.Note != w.Note || g.Line != w.Line || g.Resolution != w.Resolution {
 					t.Errorf("command %d = %+v, want %+v", i, g, w)
 				}
 				if !errors.Is(g.Err, w.Err) || (g.Err == nil) != (w.Err == nil) {
@@ -123,7 +132,11 @@ func TestParseErrorMessages(t *testing.T) {
 	}{
 		{"/pushguard", []string{"`dismiss`", "`help`"}},
 		{"/pushguard dismis 3fa2b1c9 revoked", []string{"did you mean `dismiss`?"}},
-		{"/pushguard frobnicate", []string{"Unknown command: use `dismiss`, `undo`, `rescan` or `help`."}},
+		{"/pushguard frobnicate", []string{"Unknown command: use `dismiss`, `undo`, `revoke`, `resolve`, `rescan` or `help`."}},
+		{"/pushguard revok all", []string{"did you mean `revoke`?"}},
+		{"/pushguard revoke", []string{"GitHub token", "or `all`"}},
+		{"/pushguard resolve 3fa2b1c9", []string{"`revoked` or `rotated`"}},
+		{"/pushguard resolve 3fa2b1c9 rotatd", []string{"did you mean `rotated`?"}},
 		{"/pushguard dismiss", []string{"or `all`", "at least 6 characters"}},
 		{"/pushguard dismiss abc revoked", []string{"6 to 64 hexadecimal characters"}},
 		{"/pushguard dismiss 3fa2b1c9", []string{"needs a reason", "`test-data`"}},
@@ -160,6 +173,9 @@ func TestParseErrorsNeverQuoteInput(t *testing.T) {
 		"/pushguard dismiss " + secret + " revoked",
 		"/pushguard dismiss 3fa2b1c9 " + secret,
 		"/pushguard undo " + secret,
+		"/pushguard revoke " + secret,
+		"/pushguard resolve " + secret + " revoked",
+		"/pushguard resolve 3fa2b1c9 " + secret,
 		"/pushguard dismiss 3fa2b1c9 revoked " + secret + strings.Repeat(" x", 300),
 	}
 	for _, body := range bodies {

@@ -32,7 +32,11 @@ type Decision struct {
 }
 
 // Validate returns an ErrInvalidDecision when d cannot be stored.
-func (d Decision) Validate() error {
+func (d Decision) Validate() error { return d.validate(true) }
+
+// validate is Validate; without needReason, an empty reason is allowed (an
+// audit entry that decides nothing, such as a token not revoked).
+func (d Decision) validate(needReason bool) error {
 	var problems []string
 	if d.InstallationID <= 0 {
 		problems = append(problems, "installation ID not positive")
@@ -43,7 +47,7 @@ func (d Decision) Validate() error {
 	if len(d.Fingerprint) != FingerprintLen || !ValidPrefix(d.Fingerprint) {
 		problems = append(problems, "fingerprint not 64 lower-case hex digits")
 	}
-	if !d.Reason.Valid() {
+	if !d.Reason.Valid() && (needReason || d.Reason != "") {
 		problems = append(problems, "unknown reason")
 	}
 	if utf8.RuneCountInString(d.Note) > MaxNoteLen {

@@ -9,6 +9,8 @@
 //
 //	/pushguard dismiss <fingerprint-prefix|all> <reason> [note]
 //	/pushguard undo <fingerprint-prefix>
+//	/pushguard revoke <fingerprint-prefix|all>
+//	/pushguard resolve <fingerprint-prefix|all> revoked|rotated
 //	/pushguard rescan
 //	/pushguard help
 //
@@ -33,6 +35,11 @@
 //
 // Decisions are keyed by repository and fingerprint, so one applies to the
 // same secret anywhere in the repository and survives rebases and squashes.
+// Revocations (pushguard revoked a GitHub token, or could not send it) and
+// resolutions (a maintainer revoked or rotated a key themselves) are audited
+// too: a revoked or resolved key is stored as a dismissal for the reason
+// revoked, so it stops failing the check, under its own audit action.
+//
 // The audit trail is append-only and never trimmed; Audit pages through it
 // newest first.
 package decisions

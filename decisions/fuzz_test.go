@@ -33,6 +33,17 @@ func checkCommand(c decisions.Command) error {
 		if !decisions.ValidPrefix(c.Target) || c.Reason != "" || c.Note != "" {
 			return fmt.Errorf("undo %+v", c)
 		}
+	case decisions.VerbRevoke:
+		if c.Target != decisions.TargetAll && !decisions.ValidPrefix(c.Target) || c.Reason != "" || c.Resolution != "" {
+			return fmt.Errorf("revoke %+v", c)
+		}
+	case decisions.VerbResolve:
+		if c.Target != decisions.TargetAll && !decisions.ValidPrefix(c.Target) {
+			return fmt.Errorf("resolve target %q", c.Target)
+		}
+		if _, ok := decisions.ParseResolution(string(c.Resolution)); !ok || c.Reason != "" {
+			return fmt.Errorf("resolve %+v", c)
+		}
 	case decisions.VerbRescan, decisions.VerbHelp:
 		if c.Target != "" || c.Reason != "" || c.Note != "" {
 			return fmt.Errorf("%s with arguments %+v", c.Verb, c)
@@ -53,6 +64,8 @@ func FuzzParse(f *testing.F) {
 		"/pushguard\n/pushguard x\n/pushguard dismiss\n/pushguard dismiss abcdef",
 		"text\n      /pushguard rescan\n```/pushguard help```",
 		"/pushguard dismiss abcdef false\u00a0positive",
+		"/pushguard revoke all\n/pushguard resolve `ABCDEF` ROTATED\n/pushguard resolve all",
+		"/pushguard revoke\n/pushguard resolve abcdef revokd\n> /pushguard revoke all",
 	} {
 		f.Add(seed)
 	}

@@ -11,7 +11,7 @@ func TestHelpText(t *testing.T) {
 	t.Parallel()
 	help := decisions.HelpText()
 	want := []string{"/pushguard dismiss <fingerprint> <reason> [note]", "/pushguard dismiss all", "/pushguard undo <fingerprint>",
-		"/pushguard rescan", "/pushguard help", "at least 6 characters", "bypass.allowed", "write, maintain or admin"}
+		"/pushguard rescan", "/pushguard help", "/pushguard revoke <fingerprint>", "/pushguard revoke all", "/pushguard resolve <fingerprint", "at least 6 characters", "bypass.allowed", "write, maintain or admin"}
 	for _, r := range decisions.Reasons() {
 		want = append(want, "`"+string(r)+"`")
 	}

@@ -16,6 +16,10 @@ var (
 	ErrUnknownReason   = errors.New("unknown reason")
 	ErrNoteTooLong     = errors.New("note too long")
 	ErrTooManyCommands = errors.New("too many commands")
+	// ErrMissingResolution and ErrUnknownResolution: resolve needs
+	// `revoked` or `rotated`.
+	ErrMissingResolution = errors.New("missing resolution")
+	ErrUnknownResolution = errors.New("unknown resolution")
 )
 
 // ParseError is a malformed command. Its message is written for the user who
@@ -38,7 +42,7 @@ func parseError(kind error, format string, args ...any) *ParseError {
 
 // Verbs and reasons as messages list them.
 const (
-	verbList   = "`dismiss`, `undo`, `rescan` or `help`"
+	verbList   = "`dismiss`, `undo`, `revoke`, `resolve`, `rescan` or `help`"
 	reasonList = "`revoked`, `test-data`, `false-positive` or `accepted-risk`"
 )
 
@@ -47,19 +51,37 @@ func missingVerb() error {
 }
 
 func unknownVerb(word string) error {
-	verbs := []string{string(VerbDismiss), string(VerbUndo), string(VerbRescan), string(VerbHelp)}
+	verbs := []string{string(VerbDismiss), string(VerbUndo), string(VerbRevoke), string(VerbResolve), string(VerbRescan), string(VerbHelp)}
 	return parseError(ErrUnknownVerb, "Unknown command%s: use %s.", didYouMean(word, verbs), verbList)
 }
 
-func missingTarget(all bool) error {
-	if all {
+func missingTarget(verb Verb) error {
+	switch verb {
+	case VerbDismiss:
 		return parseError(ErrMissingTarget,
 			"`/pushguard dismiss` needs the fingerprint of a finding (at least %d characters) or `all`, then a reason: `/pushguard dismiss <fingerprint|all> <reason> [note]`.",
+			MinPrefixLen)
+	case VerbRevoke:
+		return parseError(ErrMissingTarget,
+			"`/pushguard revoke` needs the fingerprint of a GitHub token finding (at least %d characters) or `all`: `/pushguard revoke <fingerprint|all>`.",
+			MinPrefixLen)
+	case VerbResolve:
+		return parseError(ErrMissingTarget,
+			"`/pushguard resolve` needs the fingerprint of a finding (at least %d characters) or `all`, then `revoked` or `rotated`: `/pushguard resolve <fingerprint|all> revoked|rotated`.",
 			MinPrefixLen)
 	}
 	return parseError(ErrMissingTarget,
 		"`/pushguard undo` needs the fingerprint of a dismissed finding (at least %d characters): `/pushguard undo <fingerprint>`.",
 		MinPrefixLen)
+}
+
+func missingResolution() error {
+	return parseError(ErrMissingResolution, "`/pushguard resolve` needs how the key was made harmless after the fingerprint: `revoked` or `rotated`.")
+}
+
+func unknownResolution(word string) error {
+	return parseError(ErrUnknownResolution, "Unknown resolution%s: use `revoked` or `rotated`.",
+		didYouMean(word, []string{string(ResolutionRevoked), string(ResolutionRotated)}))
 }
 
 func undoAll() error {

@@ -60,3 +60,19 @@ func (r Reason) Description() string {
 func RequiresBypass(r Reason) bool {
 	return r == ReasonAcceptedRisk || r == ReasonFalsePositive
 }
+
+// Resolution is how a maintainer made a leaked key harmless themselves
+// (`/pushguard resolve`).
+type Resolution string
+
+// The resolutions.
+const (
+	ResolutionRevoked Resolution = "revoked"
+	ResolutionRotated Resolution = "rotated"
+)
+
+// ParseResolution reads a resolution case-insensitively.
+func ParseResolution(s string) (Resolution, bool) {
+	r := Resolution(strings.ToLower(s))
+	return r, r == ResolutionRevoked || r == ResolutionRotated
+}

@@ -91,6 +91,41 @@ func (s *Store) auditKey(installationID int64) string {
 // that took effect unaudited. The two keys may live on different Redis
 // Cluster nodes, so they cannot share a transaction.
 func (s *Store) Dismiss(ctx context.Context, d Decision) error {
+	return s.decide(ctx, ActionDismiss, d)
+}
+
+// Revoked records that pushguard revoked d's secret through GitHub's API:
+// a dismissal for the reason revoked, audited as ActionRevoke.
+func (s *Store) Revoked(ctx context.Context, d Decision) error {
+	d.Reason = ReasonRevoked
+	return s.decide(ctx, ActionRevoke, d)
+}
+
+// Resolved records that a maintainer revoked or rotated d's secret
+// themselves: a dismissal for the reason revoked, audited as ActionResolve.
+func (s *Store) Resolved(ctx context.Context, d Decision) error {
+	d.Reason = ReasonRevoked
+	return s.decide(ctx, ActionResolve, d)
+}
+
+// NotRevoked appends an ActionRevokeNotSent entry for d, whose note says
+// why the secret was not revoked; it changes no decision. d.Reason may be
+// empty.
+func (s *Store) NotRevoked(ctx context.Context, d Decision) error {
+	d.Fingerprint = strings.ToLower(d.Fingerprint)
+	if err := d.validate(false); err != nil {
+		return err
+	}
+	d.Note = s.redactNote(d.Note)
+	if d.At.IsZero() {
+		d.At = s.now()
+	}
+	d.At = d.At.UTC()
+	return s.appendAudit(ctx, ActionRevokeNotSent, d)
+}
+
+// decide stores d as Dismiss describes, audited as action.
+func (s *Store) decide(ctx context.Context, action Action, d Decision) error {
 	d.Fingerprint = strings.ToLower(d.Fingerprint)
 	if err := d.Validate(); err != nil {
 		return err
@@ -107,7 +142,7 @@ func (s *Store) Dismiss(ctx context.Context, d Decision) error {
 	if found && old.same(d) {
 		return nil
 	}
-	if err := s.appendAudit(ctx, ActionDismiss, d); err != nil {
+	if err := s.appendAudit(ctx, action, d); err != nil {
 		return err
 	}
 	v, err := json.Marshal(d)

@@ -32,6 +32,8 @@ type App struct {
 	clients map[int64]*github.Client
 	// rateRemaining, when set, is told each installation's rate limit left.
 	rateRemaining func(installation int64, remaining int)
+	// wrap, when set, wraps each installation's transport.
+	wrap func(installation int64, rt http.RoundTripper) http.RoundTripper
 }
 
 // New checks the key and prepares the App's transports; rt (nil:
@@ -58,7 +60,8 @@ func New(appID int64, privateKeyPEM []byte, apiURL string, rt http.RoundTripper)
 
 // newClient returns a go-github client for rt at the configured API URL.
 func (g *App) newClient(rt http.RoundTripper) *github.Client {
-	c := github.NewClient(&http.Client{Transport: rt, Timeout: 60 * time.Second})
+	// No Client.Timeout: see timeoutTransport.
+	c := github.NewClient(&http.Client{Transport: timeoutTransport{base: rt, timeout: requestTimeout}})
 	// The URL is used as given: https://api.github.com/, or a GitHub
 	// Enterprise Server's https://HOST/api/v3/ (validated at start-up).
 	c.BaseURL = g.base
@@ -80,6 +83,9 @@ func (g *App) Installation(id int64) *github.Client {
 	var rt http.RoundTripper = ghinstallation.NewFromAppsTransport(g.apps, id)
 	if g.rateRemaining != nil {
 		rt = rateTransport{base: rt, observe: g.rateRemaining, installation: id}
+	}
+	if g.wrap != nil {
+		rt = g.wrap(id, rt)
 	}
 	c := g.newClient(rt)
 	g.clients[id] = c
@@ -117,6 +123,13 @@ func (g *App) Verify(ctx context.Context) error {
 // first Installation.
 func (g *App) ObserveRateLimit(observe func(installation int64, remaining int)) {
 	g.rateRemaining = observe
+}
+
+// WrapInstallation has wrap wrap each installation's transport (under the
+// client, over the installation token): for a budget shared by replicas.
+// Call it before the first Installation.
+func (g *App) WrapInstallation(wrap func(installation int64, rt http.RoundTripper) http.RoundTripper) {
+	g.wrap = wrap
 }
 
 // rateTransport reports the rate limit an installation has left. It sits
@@ -158,7 +171,14 @@ func RateLimitUntil(err error, now time.Time) (time.Time, bool) {
 	if !errors.As(err, &er) || er.Response == nil {
 		return time.Time{}, false
 	}
-	status, h := er.Response.StatusCode, er.Response.Header
+	return LimitedUntil(er.Response.StatusCode, er.Response.Header, now)
+}
+
+// LimitedUntil reads an answer's status and headers the way RateLimitUntil
+// reads an error: when the answer is a rate-limit refusal (a 429, or a 403
+// with retry-after or an exhausted x-ratelimit-remaining), it reports when
+// GitHub will accept requests again.
+func LimitedUntil(status int, h http.Header, now time.Time) (time.Time, bool) {
 	if status != http.StatusTooManyRequests && status != http.StatusForbidden {
 		return time.Time{}, false
 	}

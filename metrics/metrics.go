@@ -34,6 +34,7 @@ type Metrics struct {
 	bodyErrors       *prometheus.CounterVec
 	leases           *prometheus.CounterVec
 	loop             loopMetrics
+	revoke           revokeMetrics
 }
 
 // Lease events, as counted by Lease.
@@ -79,6 +80,7 @@ func New(q *queue.Queue) *Metrics {
 		m.findings, m.githubCalls, m.rateRemaining, m.redeliveries, m.signatureFailure, m.bodyErrors, m.leases,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.loop = newLoopMetrics(m.reg)
+	m.revoke = newRevokeMetrics(m.reg)
 	if q != nil {
 		m.reg.MustRegister(queueCollector{q: q, desc: prometheus.NewDesc("pushguard_queue_jobs",
 			"Jobs in the queue, by state (pending, active, scheduled, retry, dead).", []string{"state"}, nil)})

@@ -6,7 +6,19 @@
 // imports none of pushguard's other packages.
 //
 // The webhook calls Enqueue; workers call Run with a Handler; operators use
-// Stats, Dead and Requeue. Package queuetest gives tests a Redis.
+// Stats, Dead, Requeue, List, Retry and Delete (the jobs command). Package
+// queuetest gives tests a Redis.
+//
+// # Topologies
+//
+// The queue runs on whatever redis.UniversalClient it is given: one server,
+// Sentinel's failover client or a Cluster client (store.Connect builds
+// them). asynq's keys share the hash tag of the queue's name
+// ("asynq:{pushguard}:..."), so its scripts run on a Cluster, and all of
+// them live on one node. During a failover, a finished try waits (up to
+// 20 s) for Redis to answer before asynq records its result: asynq v0.26
+// retries a failed write of a result under a context it has already
+// cancelled, which would leave the job active until its recoverer runs.
 //
 // # What is stored
 //

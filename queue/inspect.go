@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -84,17 +83,9 @@ func (q *Queue) Dead(ctx context.Context, limit int) ([]DeadJob, error) {
 // Requeue runs a dead job again, under a new ID and with all its retries.
 // It returns an error wrapping ErrNotFound if no dead job has that ID.
 func (q *Queue) Requeue(ctx context.Context, id string) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("requeue job %s: %w", id, err)
-	}
-	info, err := q.inspector.GetTaskInfo(q.opts.Name, id)
-	switch {
-	case errors.Is(err, asynq.ErrTaskNotFound), errors.Is(err, asynq.ErrQueueNotFound):
-		return fmt.Errorf("requeue job %s: %w", id, ErrNotFound)
-	case err != nil:
-		return unavailable("requeue job "+id, err)
-	case info.State != asynq.TaskStateArchived:
-		return fmt.Errorf("requeue job %s: it is %s, not dead: %w", id, info.State, ErrNotFound)
+	info, err := q.deadTask(ctx, "requeue", id)
+	if err != nil {
+		return err
 	}
 	// Enqueue the copy before deleting the original: if the delete fails, the
 	// job is listed as dead once more, never lost.

@@ -41,6 +41,10 @@ type Job struct {
 	DefaultBranch  string `json:"default_branch,omitempty"`
 	// HTMLURL is the repository's web page, for links in the check run.
 	HTMLURL string `json:"html_url,omitempty"`
+	// Public is set when the payload said the repository is public
+	// (visibility "public", or private false without a visibility); it
+	// enables automatic revocation when the installation asks for it.
+	Public bool `json:"public,omitempty"`
 
 	// Push.
 	Ref     string `json:"ref,omitempty"`

@@ -119,6 +119,7 @@ func (w *worker) processTask(ctx context.Context, task *asynq.Task) error {
 	}
 	start := time.Now()
 	err = w.handler(ctx, job)
+	w.settle(ctx)
 	if w.opts.OnDone != nil {
 		w.opts.OnDone(job, err, time.Since(start))
 	}
@@ -132,6 +133,39 @@ func (w *worker) processTask(ctx context.Context, task *asynq.Task) error {
 	}
 	return err
 }
+
+// settleTimeout bounds how long a finished try waits for Redis (settle):
+// well inside asynq's 30 s lease, which its heartbeat keeps extending while
+// the try waits.
+const settleTimeout = 20 * time.Second
+
+// settle waits, after a try, until Redis answers, so that asynq can record
+// the try's result: during a Sentinel failover or a restart, asynq v0.26
+// retries a result it failed to write only under a context it has already
+// cancelled (processor.markAsDone and friends), so the job would stay
+// active until the recoverer takes it back 30 to 90 s later. One EXISTS
+// per try when Redis is up, on the queue's own slot (a Cluster client
+// sends it to the node that holds the queue; a PING could reach another).
+func (w *worker) settle(ctx context.Context) {
+	deadline := time.Now().Add(settleTimeout)
+	for {
+		pctx, cancel := context.WithTimeout(ctx, time.Second)
+		err := w.q.rdb.Exists(pctx, w.q.slotKey()).Err()
+		cancel()
+		if err == nil || ctx.Err() != nil || time.Now().After(deadline) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// slotKey is a key in the hash slot of asynq's keys for the queue
+// ("asynq:{name}:..."); nothing is stored under it.
+func (q *Queue) slotKey() string { return "asynq:{" + q.opts.Name + "}:pushguard-settle" }
 
 // Attempt reports, inside a Handler, how many times the job has been retried
 // so far and how many retries it has in all. A try with retried == maxRetry

@@ -46,13 +46,14 @@ var (
 
 // acquireScript takes KEYS[1] when it is free or held by ARGV[1] (the
 // holder, followed by a space); ARGV[2] is the new value, ARGV[3] the TTL in
-// ms. KEYS[2], the holder's count of busy reschedules, is reset. It returns
-// 0 when another holder has it, 1 when taken, 2 when taken over.
+// ms. It returns 0 when another holder has it, 1 when taken, 2 when taken
+// over. It touches one key, so it runs on a Redis Cluster whatever slots
+// the lease's name and its holder hash to (the holder's busy count is reset
+// by a separate command: only the holder's own tries write it).
 var acquireScript = redis.NewScript(`
 local v = redis.call("GET", KEYS[1])
 if v and string.sub(v, 1, string.len(ARGV[1])) ~= ARGV[1] then return 0 end
 redis.call("SET", KEYS[1], ARGV[2], "PX", ARGV[3])
-redis.call("DEL", KEYS[2])
 if v then return 2 end
 return 1`)
 
@@ -74,12 +75,16 @@ func (s *Store) Acquire(ctx context.Context, name, holder string, ttl time.Durat
 	}
 	l := &Lease{s: s, key: s.Key("lock", name), value: holder + " " + hex.EncodeToString(b[:]), ttl: ttl,
 		stop: make(chan struct{}), done: make(chan struct{})}
-	got, err := acquireScript.Run(ctx, s.rdb, []string{l.key, s.busyKey(holder)}, holder+" ", l.value, ttl.Milliseconds()).Int()
+	got, err := acquireScript.Run(ctx, s.rdb, []string{l.key}, holder+" ", l.value, ttl.Milliseconds()).Int()
 	if err != nil {
 		return nil, fmt.Errorf("redis lease %s: %w", name, err)
 	}
 	if got == 0 {
 		return nil, ErrLocked
+	}
+	if err := s.rdb.Del(ctx, s.busyKey(holder)).Err(); err != nil {
+		releaseScript.Run(context.WithoutCancel(ctx), s.rdb, []string{l.key}, l.value)
+		return nil, fmt.Errorf("redis lease %s: reset busy count: %w", name, err)
 	}
 	l.TookOver = got == 2
 	l.ctx, l.cancel = context.WithCancelCause(ctx)

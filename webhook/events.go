@@ -59,6 +59,8 @@ type (
 		Owner         account `json:"owner"`
 		DefaultBranch string  `json:"default_branch"`
 		HTMLURL       string  `json:"html_url"`
+		Private       *bool   `json:"private"`
+		Visibility    string  `json:"visibility"`
 	}
 	installation struct {
 		ID      int64   `json:"id"`
@@ -111,8 +113,17 @@ func repoJob(kind queue.Kind, intent queue.Intent, delivery, event string, c com
 	return queue.Job{
 		Kind: kind, Intent: intent, DeliveryID: delivery, Event: event, InstallationID: c.Installation.ID,
 		Owner: owner, Repo: c.Repository.Name, DefaultBranch: c.Repository.DefaultBranch,
-		HTMLURL: c.Repository.HTMLURL, Action: c.Action, Sender: c.Sender.Login,
+		HTMLURL: c.Repository.HTMLURL, Action: c.Action, Sender: c.Sender.Login, Public: c.Repository.public(),
 	}, nil
+}
+
+// public reports whether the payload says the repository is public: its
+// visibility when given, else private false. Unknown is not public.
+func (r repository) public() bool {
+	if r.Visibility != "" {
+		return r.Visibility == "public"
+	}
+	return r.Private != nil && !*r.Private
 }
 
 func pushJobs(delivery string, payload []byte) ([]queue.Job, error) {

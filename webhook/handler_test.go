@@ -94,7 +94,7 @@ func TestRealPayloads(t *testing.T) {
 		check  func(t *testing.T, j queue.Job)
 	}{
 		{"push/with-new-branch.payload.json", 202, func(t *testing.T, j queue.Job) {
-			if j.Kind != queue.KindPush || !j.Created || j.HeadSHA == "" || j.Ref == "" || j.Owner == "" || j.InstallationID == 0 {
+			if j.Kind != queue.KindPush || !j.Created || j.HeadSHA == "" || j.Ref == "" || j.Owner == "" || j.InstallationID == 0 || !j.Public {
 				t.Errorf("job %+v", j)
 			}
 		}},
@@ -106,7 +106,7 @@ func TestRealPayloads(t *testing.T) {
 		{"push/with-installation.payload.json", 202, nil}, // deleted ref: ignored
 		{"push/payload.json", 202, nil},                   // no installation: ignored
 		{"pull_request/opened.payload.json", 202, func(t *testing.T, j queue.Job) {
-			if j.Kind != queue.KindPullRequest || j.PR == 0 || j.HeadSHA == "" || j.BaseSHA == "" {
+			if j.Kind != queue.KindPullRequest || j.PR == 0 || j.HeadSHA == "" || j.BaseSHA == "" || !j.Public {
 				t.Errorf("job %+v", j)
 			}
 		}},

@@ -10,10 +10,14 @@ import (
 	"github.com/pushguard/pushguard/queue"
 )
 
-// button runs a check-run button: Re-scan, or a decision for every active
-// finding of the run's head SHA, with the same permission rules as the
-// comment commands (the clicking user is the sender).
+// button runs a check-run button: Re-scan, Revoke GitHub tokens, or a
+// decision for every active finding of the run's head SHA, with the same
+// permission rules as the comment commands (the clicking user is the
+// sender).
 func (w *Worker) button(ctx context.Context, log *slog.Logger, job queue.Job) error {
+	if job.Action == checks.ActionRevokeTokens {
+		return w.revokeButton(ctx, log, job)
+	}
 	reason := map[string]decisions.Reason{
 		checks.ActionDismissRevoked:  decisions.ReasonRevoked,
 		checks.ActionDismissTestData: decisions.ReasonTestData,
@@ -25,17 +29,8 @@ func (w *Worker) button(ctx context.Context, log *slog.Logger, job queue.Job) er
 		}
 		return w.scan(ctx, log, job)
 	}
-	ok, err := w.perms.canWrite(ctx, w.gh.Installation(job.InstallationID), job.Owner, job.Repo, job.Sender)
-	if err != nil || !ok {
-		if !ok && err == nil {
-			log.Warn("check run action refused: no write permission", logkey.Sender, job.Sender, logkey.Action, job.Action)
-		}
-		return err
-	}
-	scanJob := job
-	scanJob.Kind, scanJob.Intent = queue.KindRescan, queue.IntentRerun
-	st, err := w.headState(ctx, scanJob)
-	if err != nil {
+	st, err := w.buttonState(ctx, log, job)
+	if err != nil || st == nil {
 		return err
 	}
 	targets, _ := targetsOf(st.report, decisions.TargetAll, false)
@@ -43,4 +38,20 @@ func (w *Worker) button(ctx context.Context, log *slog.Logger, job queue.Job) er
 		return err
 	}
 	return w.scanState(ctx, log, st)
+}
+
+// buttonState checks that the user who pressed a button may change state
+// (logging a refusal) and builds the findings of its head SHA, for a new
+// run; nil when the user may not.
+func (w *Worker) buttonState(ctx context.Context, log *slog.Logger, job queue.Job) (*prState, error) {
+	ok, err := w.perms.canWrite(ctx, w.gh.Installation(job.InstallationID), job.Owner, job.Repo, job.Sender)
+	if err != nil || !ok {
+		if err == nil {
+			log.Warn("check run action refused: no write permission", logkey.Sender, job.Sender, logkey.Action, job.Action)
+		}
+		return nil, err
+	}
+	scanJob := job
+	scanJob.Kind, scanJob.Intent = queue.KindRescan, queue.IntentRerun
+	return w.headState(ctx, scanJob)
 }

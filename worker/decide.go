@@ -24,6 +24,7 @@ type prState struct {
 	job      queue.Job // a scan job for the head
 	report   *checks.Report
 	commits  []string // the commits the report scanned one by one
+	notices  []string // what pushguard did for this run (revocations), for the check run and comment
 }
 
 // pullRequestState scans (from the cache) the pull request's head so that
@@ -64,6 +65,10 @@ func (w *Worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st 
 	switch c.Verb {
 	case decisions.VerbRescan:
 		return "", true, nil
+	case decisions.VerbRevoke:
+		return w.revokeCommand(ctx, log, job, st, c)
+	case decisions.VerbResolve:
+		return w.resolveCommand(ctx, log, job, st, c)
 	case decisions.VerbDismiss:
 		if decisions.RequiresBypass(c.Reason) && !st.cfg.MayBypass(job.Sender, w.allowedTeamsOf(ctx, st, job.Sender)) {
 			allowed, _ := st.cfg.BypassAllowed()

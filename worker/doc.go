@@ -12,7 +12,14 @@
 // (when the installation and the repository turn checks on), records every
 // finding on its incident and queues the alerts the alert level asks for.
 //
+// Revocation (revoke.go, revoke_commands.go): `/pushguard revoke`, the
+// Revoke GitHub tokens button and auto-revoke on public repositories read
+// each GitHub token again from GitHub at its finding's commit, hand it to
+// the revoke package for the one call and drop it; the outcome is audited,
+// shown on the run and the comment, and closes the incident.
+// `/pushguard resolve` records a maintainer's own revocation or rotation.
+//
 // It imports scanner, checks, queue, decisions, repoconfig, store, metrics,
-// validity, incident, alert and internal/logkey of ours; never the webhook,
-// the sweeper, the command line or app.
+// validity, incident, alert, revoke and internal/logkey of ours; never the
+// webhook, the sweeper, the command line or app.
 package worker

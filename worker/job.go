@@ -112,8 +112,12 @@ func (w *Worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 	if err := w.runReport(ctx, st, run.ID, reused); err != nil {
 		return err
 	}
+	st.report.Notices = st.notices
 	repo, cfg, report := st.repo, st.cfg, st.report
 	if err := w.closeLoop(ctx, job, cfg, report, run.ID); err != nil {
+		return err
+	}
+	if err := w.autoRevoke(ctx, log, job, st); err != nil {
 		return err
 	}
 	out := checks.Render(*report, repo.sc.Rules())

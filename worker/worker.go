@@ -19,6 +19,7 @@ import (
 	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/revoke"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
 	"github.com/pushguard/pushguard/validity"
@@ -70,6 +71,12 @@ type Options struct {
 	Alerts *alert.Dispatcher
 	// AlertLevel is AlertLevelLive or AlertLevelAny (the default).
 	AlertLevel string
+	// Revoker revokes GitHub tokens through GitHub's API; nil: commands
+	// and buttons answer that revocation is not set up.
+	Revoker *revoke.Client
+	// AutoRevokePublic revokes the GitHub tokens a scan of a public
+	// repository finds, without waiting for a maintainer.
+	AutoRevokePublic bool
 }
 
 // Worker runs jobs: it scans the commits a job names and reports them as
@@ -91,6 +98,9 @@ type Worker struct {
 	incidents  *incident.Store
 	alerts     *alert.Dispatcher
 	alertLevel string
+	revoker    *revoke.Client
+	// autoRevokePublic: see Options.AutoRevokePublic.
+	autoRevokePublic bool
 }
 
 // New builds a worker.
@@ -109,6 +119,7 @@ func New(o Options) *Worker {
 		maxCommits: o.MaxCommits, maxBlob: o.MaxBlob, scanBudget: o.ScanBudget, now: o.Now, metrics: o.Metrics,
 		decisions: o.Decisions, perms: newPermissions(o.Now),
 		validity: o.Validity, incidents: o.Incidents, alerts: o.Alerts, alertLevel: o.AlertLevel,
+		revoker: o.Revoker, autoRevokePublic: o.AutoRevokePublic,
 	}
 }
 

@@ -1,7 +1,6 @@
 package fakegithub
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 )
@@ -63,25 +62,4 @@ func (s *Server) getRepoInstallation(c *call) {
 		return
 	}
 	writeJSON(c.w, http.StatusOK, s.installationJSON(s.state.installations[r.installationID]))
-}
-
-// revokeCredentials serves credentials/revoke: the tokens are recorded and
-// GitHub's 202 returned.
-func (s *Server) revokeCredentials(c *call) {
-	var req struct {
-		Credentials []string `json:"credentials"`
-	}
-	_ = json.Unmarshal(c.body, &req)
-	s.mu.Lock()
-	s.state.revoked = append(s.state.revoked, req.Credentials...)
-	s.mu.Unlock()
-	writeJSON(c.w, http.StatusAccepted, obj{})
-}
-
-// RevokedCredentials returns every credential sent to POST
-// /credentials/revoke, in order.
-func (s *Server) RevokedCredentials() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.state.revoked...)
 }

@@ -16,6 +16,10 @@
 //   - check runs, comments, reactions, redeliveries and revocations are
 //     recorded for assertions, and faults (5xx, rate limits, delays) can be
 //     injected;
+//   - POST /credentials/revoke behaves as on github.com (an authenticated
+//     call is refused with 403, 60 calls an hour per IP) or, with
+//     Enterprise, as GitHub Enterprise Server; each flavour accepts its own
+//     token prefixes (Options.RevokePrefixes) and answers 422 to others;
 //   - the GitHub App manifest flow works: a stand-in for the web page
 //     /settings/apps/new (or /organizations/{org}/settings/apps/new) takes
 //     the posted manifest and redirects with a code, which

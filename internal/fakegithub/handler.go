@@ -31,6 +31,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+	s.latency(r)
 	rec := &statusRecorder{ResponseWriter: w}
 	c := &call{w: rec, r: r, body: body, cred: parseCredential(r)}
 	start := time.Now()

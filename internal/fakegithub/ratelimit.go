@@ -28,15 +28,7 @@ func (s *Server) setRateHeaders(c *call) {
 		key, limit = string(c.cred.kind)+":"+c.cred.value, rateLimitAuthenticated
 	}
 	now := time.Now()
-	s.mu.Lock()
-	win := s.state.rate[key]
-	if win == nil || now.After(win.reset) {
-		win = &rateWindow{reset: now.Add(rateLimitPeriod).Truncate(time.Second)}
-		s.state.rate[key] = win
-	}
-	win.used++
-	used, reset := win.used, win.reset
-	s.mu.Unlock()
+	used, reset := s.count(s.state.rate, key, now)
 	h := c.w.Header()
 	h.Set("X-Ratelimit-Limit", strconv.Itoa(limit))
 	h.Set("X-Ratelimit-Remaining", strconv.Itoa(max(limit-used, 0)))
@@ -45,6 +37,20 @@ func (s *Server) setRateHeaders(c *call) {
 	h.Set("X-Ratelimit-Resource", "core")
 	h.Set("X-Github-Api-Version-Selected", "2022-11-28")
 	h.Set("X-Github-Request-Id", strconv.FormatInt(now.UnixNano(), 16))
+}
+
+// count adds a request to key's window in windows, starting a new hour
+// when the last one is over, and returns the requests used and the reset.
+func (s *Server) count(windows map[string]*rateWindow, key string, now time.Time) (int, time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	win := windows[key]
+	if win == nil || now.After(win.reset) {
+		win = &rateWindow{reset: now.Add(rateLimitPeriod).Truncate(time.Second)}
+		windows[key] = win
+	}
+	win.used++
+	return win.used, win.reset
 }
 
 // getRateLimit serves rate-limit/get from the caller's current window.

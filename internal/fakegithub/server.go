@@ -22,6 +22,14 @@ type Options struct {
 	// AppSlug is the App's slug; "" picks "pushguard". Comments made with an
 	// installation token are authored by "<slug>[bot]".
 	AppSlug string
+	// MinLatency and MaxLatency, when MaxLatency is set, delay every API
+	// answer by a random time between the two, as GitHub's own latency
+	// (for load benchmarks).
+	MinLatency, MaxLatency time.Duration
+	// RevokePrefixes are the token prefixes POST /credentials/revoke
+	// accepts; nil picks github.com's five, or with Enterprise the two that
+	// GitHub Enterprise Server 3.19 documents (ghp_, github_pat_).
+	RevokePrefixes []string
 }
 
 // defaultAppID and defaultAppSlug are used when Options leaves them unset.

@@ -19,6 +19,8 @@ type state struct {
 	deliveries    []Delivery
 	redeliveries  []int64
 	revoked       []string
+	revokeCalls   int
+	revokeRate    map[string]*rateWindow // per client IP
 	violations    []string
 	faults        []*faultState
 	dropped       map[string]bool // file paths whose patch is omitted
@@ -46,6 +48,7 @@ func newState() state {
 		permissions:   map[string]string{},
 		dropped:       map[string]bool{},
 		rate:          map[string]*rateWindow{},
+		revokeRate:    map[string]*rateWindow{},
 		manifestCodes: map[string]*ManifestFlow{},
 		teamMembers:   map[string]bool{},
 	}

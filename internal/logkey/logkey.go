@@ -37,6 +37,8 @@ const (
 	Busy        = "busy_reschedules"
 	Decision    = "decision"
 	Fingerprint = "fingerprint"
+	Revoked     = "revoked"  // how many tokens GitHub accepted for revocation
+	NotSent     = "not_sent" // how many tokens were not revoked
 )
 
 // Keys of a maintainer's decision's attributes (decisions.Decision and its
