@@ -26,6 +26,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "scan", summary: "scan a diff, a git history range, or files for leaked secrets", run: cli.Scan},
+		{name: "install-hook", summary: "write git pre-commit/pre-push hooks that run pushguard", run: cli.InstallHook},
 		{name: "serve", summary: "run the GitHub App: webhook server and workers", run: runServe},
 		{name: "worker", summary: "run GitHub App workers only, against a shared Redis", run: runWorkerCmd},
 		{name: "jobs", summary: "list, retry and delete the App's queued and dead jobs", run: runJobs},

@@ -22,6 +22,7 @@ func TestMainDispatch(t *testing.T) {
 		{"help scan", []string{"help", "scan"}, 0, "pushguard scan --diff FILE", ""},
 		{"scan --help", []string{"scan", "--help"}, 0, "-max-file-size", ""},
 		{"version --help", []string{"version", "-h"}, 0, "Usage: pushguard version", ""},
+		{"help install-hook", []string{"help", "install-hook"}, 0, "pushguard install-hook [--pre-commit] [--pre-push]", ""},
 		{"help unknown", []string{"help", "nope"}, 2, "", `unknown command "nope"`},
 		{"unknown command", []string{"serve-all"}, 2, "", `pushguard: unknown command "serve-all"`},
 		{"version extra argument", []string{"version", "now"}, 2, "", `pushguard: version: unexpected argument "now"`},

@@ -105,7 +105,7 @@ func TestScanConfigProblemsExec(t *testing.T) {
 		wantStderr []string
 	}{
 		{"unknown key", "paths:\n  ignore: [a]\nrule:\n  disable: []\n", []string{".github/pushguard.yml:3:1: ", "rule"}},
-		{"bad fail_on", "fail_on: sometimes\n", []string{".github/pushguard.yml:1:10: fail_on: want low, medium or high"}},
+		{"bad fail_on", "fail_on: sometimes\n", []string{".github/pushguard.yml:1:10: fail_on: want low, medium, high, any or live"}},
 		{"unknown rule", "rules:\n  disable:\n    - no-such-rule\n", []string{".github/pushguard.yml:3:7: rules.disable", "no-such-rule"}},
 		{"not YAML", "paths: [\n", []string{".github/pushguard.yml:"}},
 	}

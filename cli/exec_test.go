@@ -259,28 +259,42 @@ func TestReadmeHooksHostileConfig(t *testing.T) {
 				}
 			}
 			r.git("remote", "add", "origin", remote)
-			writeFile(t, r.dir, "b/README.md", []byte("# demo\n"))
-			if out, err := r.try("commit-all", "initial"); err != nil {
-				t.Fatalf("clean commit refused: %v\n%s", err, out)
-			}
-			writeFile(t, r.dir, "b/settings.py", []byte("AWS_ACCESS_KEY_ID = \""+awsKeyID+"\"\n"))
-			out, err := r.try("commit-all", "add a key")
-			checkNoSecret(t, awsKeyID, out)
-			if err == nil || !strings.Contains(out, "b/settings.py:1:22  Amazon Web Services") {
-				t.Errorf("commit adding an AWS key: err %v, output %q; want refused with the finding", err, out)
-			}
-			if out, err := r.try("push", "main"); err != nil {
-				t.Fatalf("clean push refused: %v\n%s", err, out)
-			}
-			if out, err := r.try("commit-no-verify", "add a key"); err != nil {
-				t.Fatalf("commit --no-verify: %v\n%s", err, out)
-			}
-			out, err = r.try("push", "main")
-			checkNoSecret(t, awsKeyID, out)
-			if err == nil || !strings.Contains(out, "b/settings.py:1:22  Amazon Web Services") {
-				t.Errorf("push adding an AWS key: err %v, output %q; want refused with the finding", err, out)
-			}
+			checkHooksRefuse(t, r, "b/")
 		})
+	}
+}
+
+// checkHooksRefuse commits and pushes through the installed pre-commit and
+// pre-push hooks: a clean commit and push pass; a commit adding an AWS key
+// under dir is refused; the same key committed with --no-verify and removed
+// again in the next commit makes the push refused.
+func checkHooksRefuse(t *testing.T, r *gitRepo, dir string) {
+	t.Helper()
+	writeFile(t, r.dir, dir+"README.md", []byte("# demo\n"))
+	if out, err := r.try("commit-all", "initial"); err != nil {
+		t.Fatalf("clean commit refused: %v\n%s", err, out)
+	}
+	writeFile(t, r.dir, dir+"settings.py", []byte("AWS_ACCESS_KEY_ID = \""+awsKeyID+"\"\n"))
+	want := dir + "settings.py:1:22  Amazon Web Services"
+	out, err := r.try("commit-all", "add a key")
+	checkNoSecret(t, awsKeyID, out)
+	if err == nil || !strings.Contains(out, want) {
+		t.Errorf("commit adding an AWS key: err %v, output %q; want refused with the finding", err, out)
+	}
+	if out, err := r.try("push", "main"); err != nil {
+		t.Fatalf("clean push (a new branch) refused: %v\n%s", err, out)
+	}
+	if out, err := r.try("commit-no-verify", "add a key"); err != nil {
+		t.Fatalf("commit --no-verify: %v\n%s", err, out)
+	}
+	r.git("rm", "-q", dir+"settings.py")
+	if out, err := r.try("commit-all", "remove the key again"); err != nil {
+		t.Fatalf("commit removing the key refused: %v\n%s", err, out)
+	}
+	out, err = r.try("push", "main")
+	checkNoSecret(t, awsKeyID, out)
+	if err == nil || !strings.Contains(out, want) {
+		t.Errorf("push of a key added and removed again: err %v, output %q; want refused with the finding", err, out)
 	}
 }
 
@@ -303,7 +317,8 @@ func (r *gitRepo) try(step, arg string) (string, error) {
 	return string(out), err
 }
 
-// TestScanGitHostileConfigExec checks scan --git against the same settings.
+// TestScanGitHostileConfigExec checks scan --git and scan --staged against
+// the same settings.
 func TestScanGitHostileConfigExec(t *testing.T) {
 	exe := buildPushguard(t)
 	for _, hc := range hostileGitConfigs() {
@@ -317,6 +332,9 @@ func TestScanGitHostileConfigExec(t *testing.T) {
 			if got.code != 1 || !strings.Contains(got.stdout, "b/settings.py:1:22  Amazon Web Services") {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 1 and the finding at b/settings.py:1:22", got.code, got.stdout, got.stderr)
 			}
+			writeFile(t, r.dir, "b/more.py", []byte("x = 1\nAWS_ACCESS_KEY_ID = \""+awsKeyID+"\"\n"))
+			r.git("add", "-A")
+			checkStagedFinding(t, exe, r.dir, "b/more.py:2:22")
 		})
 	}
 }

@@ -98,7 +98,6 @@ func TestScanGitErrors(t *testing.T) {
 		wantStderr string
 	}{
 		{"bad range", []string{"--git", "nosuchbranch..HEAD", "--repo", r.dir}, "nosuchbranch"},
-		{"option as range", []string{"--git", "--output=/tmp/x", "--repo", r.dir}, "--output=/tmp/x"},
 		{"not a repository", []string{"--git", "HEAD", "--repo", t.TempDir()}, "not a git repository"},
 		{"no such directory", []string{"--git", "HEAD", "--repo", filepath.Join(t.TempDir(), "gone")}, "cannot change to"},
 	}

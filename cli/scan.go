@@ -20,7 +20,9 @@ const (
 
 const scanUsage = `Usage:
   pushguard scan --diff FILE        scan the added lines of a unified diff (- for stdin)
-  pushguard scan --git RANGE        scan the lines each commit in RANGE added
+  pushguard scan --git [RANGE] [git log options] [-- PATHS]
+                                    scan the lines each commit git log selects added
+  pushguard scan --staged           scan the added lines of what git commit records
   pushguard scan PATH...            scan files and directories whole (- for stdin)
 
 A git RANGE is one revision range as git log takes it: main..HEAD,
@@ -28,7 +30,11 @@ v1.0..v2.0, HEAD~5.. or a single commit (all its history). Every commit's
 added lines are scanned, so a secret added in one commit and removed in the
 next is still found. A range from the all-zero SHA (what a pre-push hook
 gets for a new branch), 0000...0000..B, scans the commits of B that are on
-no remote yet.
+no remote yet. The arguments after --git that are not this command's flags
+go to git log: revisions, "--" and paths, and the options that choose
+commits (--all, --branches, --since, --until, --author, --grep, -n N,
+--no-merges, --first-parent, ...); options that change git's output
+(--format, -p, --color, ...) are refused.
 
 Directories are walked in lexical order. .git directories and symbolic links
 met inside a directory are skipped (a link named on the command line is
@@ -60,7 +66,9 @@ Flags:
 // scanOptions is the parsed scan command line.
 type scanOptions struct {
 	diff        string
-	gitRange    string
+	git         []string // scan --git's arguments for git log; see splitGitArgs
+	isGit       bool
+	staged      bool
 	repo        string
 	paths       []string
 	format      string
@@ -76,7 +84,7 @@ type scanOptions struct {
 
 // fromGit reports whether the input is read from the git repository --repo
 // (whose paths are relative to its root).
-func (o *scanOptions) fromGit() bool { return o.gitRange != "" }
+func (o *scanOptions) fromGit() bool { return o.isGit || o.staged }
 
 // toStdout reports whether the report goes to stdout.
 func (o *scanOptions) toStdout() bool { return o.output == "" || o.output == "-" }
@@ -85,12 +93,14 @@ func parseScan(e Env, args []string) (*scanOptions, error) {
 	o := &scanOptions{maxFileSize: defaultMaxFileSize, exitCode: defaultExitCode}
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.StringVar(&o.diff, "diff", "", "scan the unified diff in `FILE` (- for stdin), added lines only")
-	fs.StringVar(&o.gitRange, "git", "", "scan the commits of git `RANGE` (as git log takes it), added lines only")
-	fs.StringVar(&o.repo, "repo", ".", "the git repository `DIR` for --git")
+	fs.Bool("git", false, "scan the commits that the git log `arguments` after it select (a RANGE, --all, --since, ...), added lines only")
+	fs.BoolVar(&o.staged, "staged", false, "scan what git commit is about to record (the index), added lines only")
+	fs.StringVar(&o.repo, "repo", ".", "the git repository `DIR` for --git and --staged")
 	fs.StringVar(&o.format, "format", "text", "output `format`: "+strings.Join(formats(), ", "))
 	fs.StringVar(&o.output, "output", "", "write the report to `FILE` instead of stdout")
 	fs.Var(&o.maxFileSize, "max-file-size", "do not scan a file larger than `SIZE` (bytes, or with KiB, MiB, GiB); with --diff and --git, a file whose added text in one commit is larger")
 	addPolicyFlags(fs, o)
+	args, o.git, o.isGit = splitGitArgs(fs, args) // after every flag is declared: they stay ours after --git
 	paths, err := ParseFlags(e, fs, scanUsage, args)
 	if err != nil {
 		return nil, err
@@ -101,7 +111,7 @@ func parseScan(e Env, args []string) (*scanOptions, error) {
 
 func (o *scanOptions) validate(fs *flag.FlagSet) error {
 	inputs := 0
-	for _, set := range []bool{o.diff != "", o.gitRange != "", len(o.paths) > 0} {
+	for _, set := range []bool{o.diff != "", o.isGit, o.staged, len(o.paths) > 0} {
 		if set {
 			inputs++
 		}
@@ -110,11 +120,11 @@ func (o *scanOptions) validate(fs *flag.FlagSet) error {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
 	case inputs == 0:
-		return Usagef("nothing to scan: give --diff FILE, --git RANGE or paths")
+		return Usagef("nothing to scan: give --diff FILE, --git RANGE, --staged or paths")
 	case inputs > 1:
-		return Usagef("give only one of --diff, --git and paths")
-	case set["repo"] && o.gitRange == "":
-		return Usagef("--repo needs --git")
+		return Usagef("give only one of --diff, --git, --staged and paths")
+	case set["repo"] && !o.isGit && !o.staged:
+		return Usagef("--repo needs --git or --staged")
 	case !slices.Contains(formats(), o.format):
 		return Usagef("unknown format %q (want %s)", o.format, strings.Join(formats(), ", "))
 	case o.exitCode < 0 || o.exitCode > 125 || o.exitCode == ExitError:
@@ -146,11 +156,16 @@ func Scan(ctx context.Context, e Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	git, err := startGitInput(ctx, o) // git works while the rules compile
+	if err != nil {
+		return err
+	}
+	defer git.close()
 	p, err := loadPolicy(ctx, e, o)
 	if err != nil {
 		return err
 	}
-	res, err := scanInput(ctx, e, o, p)
+	res, err := scanInput(ctx, e, o, p, git)
 	if err != nil {
 		return err
 	}
@@ -213,13 +228,14 @@ func loadPolicy(ctx context.Context, e Env, o *scanOptions) (*policy, error) {
 	return p, nil
 }
 
-// scanInput scans the one input the command line names.
-func scanInput(ctx context.Context, e Env, o *scanOptions, p *policy) (*scanner.Result, error) {
+// scanInput scans the one input the command line names (git's output,
+// for --git and --staged).
+func scanInput(ctx context.Context, e Env, o *scanOptions, p *policy, git *gitRun) (*scanner.Result, error) {
 	switch {
 	case o.diff != "":
 		return scanDiffFile(ctx, p.scanner, o.diff, e.Stdin, int64(o.maxFileSize))
-	case o.gitRange != "":
-		return scanGit(ctx, p.scanner, o.repo, o.gitRange, int64(o.maxFileSize))
+	case git != nil:
+		return scanGitOutput(ctx, p.scanner, git, int64(o.maxFileSize))
 	}
 	return scanPaths(ctx, p.scanner, o.paths, e.Stdin, int64(o.maxFileSize), p.ignoredPath)
 }
