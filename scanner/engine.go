@@ -47,6 +47,15 @@ type fileScan struct {
 	oldCols   colCounter // columns of a remembered line
 	winBuf    []window
 	claimed   []span // spans claimed by format-specific rules, until flushed
+
+	// The encoded pass (encoded.go).
+	depth     int          // layers of encoding above this scan's text
+	decoded   int          // bytes decoded in this file
+	runs      []encodedRun // scratch: the current line's encoded runs
+	decBuf    []byte       // scratch: a run's decoded chunk
+	synth     []byte       // scratch: decoded text with the bytes around its run
+	sub       *fileScan    // scans decoded text, one layer down
+	collected []Finding    // what sub found
 }
 
 type recentLine struct {
@@ -85,6 +94,7 @@ func (f *fileScan) reset(path, commit string) {
 	f.block = nil
 	f.pending = f.pending[:0]
 	f.claimed = f.claimed[:0]
+	f.decoded = 0
 }
 
 // line scans one added line. col is the 1-based column at which text starts
@@ -105,6 +115,9 @@ func (f *fileScan) line(num, col int, text []byte) {
 			continue
 		}
 		f.runRule(r, num, col, text, true)
+	}
+	if !inBlock {
+		f.decodeLine(num, col, text)
 	}
 	if len(f.pending) > 0 || len(f.claimed) > 0 {
 		f.flush(num - f.rs.maxWindow)
@@ -288,7 +301,9 @@ func (f *fileScan) flush(line int) {
 }
 
 // resolveOverlaps blanks (empty RuleID) each pending finding that overlaps
-// a better one.
+// a better one. Findings decoded from one encoded run were resolved against
+// each other in the decoded text, and share the run's span: they do not
+// compete again.
 func (f *fileScan) resolveOverlaps() {
 	for i := range f.pending {
 		a := f.pending[i]
@@ -297,16 +312,34 @@ func (f *fileScan) resolveOverlaps() {
 		}
 		for j := i + 1; j < len(f.pending); j++ {
 			b := f.pending[j]
-			if b.RuleID == "" || !overlaps(a, b) {
+			if b.RuleID == "" || !overlaps(a, b) || sameRun(a, b) {
 				continue
 			}
-			if b.Confidence > a.Confidence || b.Confidence == a.Confidence && f.rs.byID[b.RuleID].index < f.rs.byID[a.RuleID].index {
+			if f.better(b, a) {
 				f.pending[i].RuleID = ""
 				break
 			}
 			f.pending[j].RuleID = ""
 		}
 	}
+}
+
+// better reports whether finding b wins over the overlapping finding a: the
+// more confident one, then the direct one over one found after decoding, then
+// the rule that comes first.
+func (f *fileScan) better(b, a Finding) bool {
+	switch {
+	case b.Confidence != a.Confidence:
+		return b.Confidence > a.Confidence
+	case (b.Encoding == "") != (a.Encoding == ""):
+		return b.Encoding == ""
+	}
+	return f.rs.byID[b.RuleID].index < f.rs.byID[a.RuleID].index
+}
+
+// sameRun reports two findings decoded from the same encoded run.
+func sameRun(a, b Finding) bool {
+	return a.Encoding != "" && a.Encoding == b.Encoding && a.Line == b.Line && a.StartColumn == b.StartColumn && a.EndColumn == b.EndColumn
 }
 
 func overlaps(a, b Finding) bool {

@@ -1,0 +1,304 @@
+package scanner
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"unicode/utf8"
+)
+
+// A credential is often committed encoded: a Kubernetes Secret's data values
+// and a docker config.json's auths are base64, an .npmrc's _auth is base64 of
+// user:password, a connection string passed as a query parameter is
+// percent-encoded, a key may sit in a hex dump. After the rules have run on a
+// line, the line's runs of an encoding's alphabet that are long enough to hold
+// a key are decoded; decoded text (not binary) is scanned by the same rules,
+// with the text just before the run in front of it so that a name the value is
+// assigned to still counts. A finding in it is reported at the encoded run's
+// line and columns, with the rule, redaction and fingerprint of the decoded
+// secret (the same key encoded or not is one incident) and Finding.Encoding
+// naming the layers. Decoded text is decoded again once: at most two layers.
+//
+// Cost is bounded: only runs of at least minBase64Run (minHexRun) characters
+// are decoded, in chunks of decodeChunk bytes; a run whose chunk decodes to
+// something other than text is dropped at once (images, hashes, random
+// keys), and at most maxDecodedLine bytes of a line and maxDecodedFile bytes
+// of a file are decoded. Decoded text is scanned by a fileScan of its own, so
+// a long decoded chunk is matched in keyword windows like any long line.
+//
+// A run inside a span claimed by a format-specific rule (a JWT, a GitHub
+// token) is not decoded, and an encoded finding never outlives a claim or a
+// direct finding of the same confidence over the same text.
+
+// Encodings a Finding's secret may have been found under.
+const (
+	EncodingBase64  = "base64"
+	EncodingHex     = "hex"
+	EncodingPercent = "percent"
+)
+
+// Bounds of the encoded pass.
+const (
+	maxEncodingDepth = 2        // layers decoded: base64 of base64, base64 of percent-encoding…
+	minBase64Run     = 20       // base64 characters that can hold a key (15 bytes)
+	minHexRun        = 32       // hex digits that can hold a key (16 bytes)
+	minPercentRun    = 16       // bytes of a percent-encoded token worth decoding
+	decodeChunk      = 32 << 10 // encoded bytes decoded at a time (a multiple of 4)
+	decodeOverlap    = 1 << 10  // bytes consecutive chunks share (a multiple of 4)
+	maxDecodedLine   = 1 << 20  // decoded bytes per line (or piece of a long line)
+	maxDecodedFile   = 8 << 20  // decoded bytes per file
+	decodedBefore    = 256      // bytes of the line before a run scanned with its decoded text
+	decodedAfter     = 64       // and after it
+)
+
+// encodedRun is a stretch [s, e) of a line in one encoding.
+type encodedRun struct {
+	s, e int
+	enc  string
+}
+
+// decodeLine finds the encoded runs of the current line and scans what they
+// decode to. col is the column of text's first byte (above 1 for a later
+// piece of a long line, whose first run may not start on a quantum).
+func (f *fileScan) decodeLine(num, col int, text []byte) {
+	if f.depth >= maxEncodingDepth || len(text) < minBase64Run || f.decoded >= maxDecodedFile {
+		return
+	}
+	f.runs = findRuns(f.runs[:0], text)
+	limit := min(maxDecodedLine, maxDecodedFile-f.decoded)
+	budget := limit
+	for _, r := range f.runs {
+		if budget <= 0 {
+			break
+		}
+		if f.claimedAt(num, f.cols.at(r.s), f.cols.at(r.e)-1) {
+			continue
+		}
+		shifts := 1
+		if r.s == 0 && col > 1 && r.enc != EncodingPercent {
+			shifts = 4 // a piece of a long line: the run's true start is unknown
+		}
+		for k := 0; k < shifts && r.e-r.s-k >= minBase64Run; k++ {
+			if f.decodeRun(num, text, encodedRun{r.s + k, r.e, r.enc}, &budget) {
+				break
+			}
+		}
+	}
+	f.decoded += limit - budget
+}
+
+// decodeRun decodes run r of text chunk by chunk, scanning each chunk that
+// decodes to text, and reports whether the first chunk did.
+func (f *fileScan) decodeRun(num int, text []byte, r encodedRun, budget *int) bool {
+	for cs := r.s; *budget > 0; cs += decodeChunk - decodeOverlap {
+		ce := min(r.e, cs+decodeChunk)
+		f.decBuf = decode(f.decBuf[:0], r.enc, text[cs:ce])
+		*budget -= max(len(f.decBuf), 1)
+		if !isText(f.decBuf) {
+			return cs > r.s
+		}
+		f.scanDecoded(num, text, encodedRun{cs, ce, r.enc}, f.decBuf)
+		if ce == r.e {
+			break
+		}
+	}
+	return true
+}
+
+// claimedAt reports whether columns [start, end] of line num overlap a span
+// claimed by a format-specific rule.
+func (f *fileScan) claimedAt(num, start, end int) bool {
+	for _, c := range f.claimed {
+		if c.line <= num && num <= c.endLine && (c.line != c.endLine || c.startCol <= end && start <= c.endCol) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanDecoded scans dec, the decoded text of run r of the current line, and
+// queues what it finds at r's columns. One-line decoded text is scanned
+// between the bytes around r, so that the name it is assigned to counts;
+// findings that lie wholly in those bytes are not the decoded text's.
+func (f *fileScan) scanDecoded(num int, text []byte, r encodedRun, dec []byte) {
+	c := f.child()
+	c.reset(f.path, f.commit)
+	f.collected = f.collected[:0]
+	pre := text[max(0, r.s-decodedBefore):r.s]
+	preCols := runeCount(pre)
+	first, rest, multi := bytes.Cut(dec, []byte("\n"))
+	f.synth = append(append(f.synth[:0], pre...), bytes.TrimSuffix(first, []byte("\r"))...)
+	decEnd := 0 // the last column of one-line decoded text
+	if !multi {
+		decEnd = preCols + runeCount(first)
+		f.synth = append(f.synth, text[r.e:min(len(text), r.e+decodedAfter)]...)
+	}
+	c.line(1, 1, f.synth)
+	for n := 2; multi; n++ {
+		var ln []byte
+		ln, rest, multi = bytes.Cut(rest, []byte("\n"))
+		c.line(n, 1, bytes.TrimSuffix(ln, []byte("\r")))
+	}
+	c.finish()
+	start, end := f.cols.at(r.s), f.cols.at(r.e)-1
+	for _, fd := range f.collected {
+		if fd.EndLine == 1 && fd.EndColumn <= preCols || decEnd > 0 && fd.StartColumn > decEnd {
+			continue
+		}
+		fd.Line, fd.EndLine, fd.StartColumn, fd.EndColumn = num, num, start, end
+		if fd.Encoding != "" {
+			fd.Encoding = r.enc + "+" + fd.Encoding
+		} else {
+			fd.Encoding = r.enc
+		}
+		f.pending = append(f.pending, fd)
+	}
+	clear(f.collected)
+}
+
+// child returns the scan that decoded text is run through, one layer down.
+func (f *fileScan) child() *fileScan {
+	if f.sub == nil {
+		f.sub = newFileScan(f.rs, f.key, func(fd Finding) { f.collected = append(f.collected, fd) })
+		f.sub.depth = f.depth + 1
+	}
+	return f.sub
+}
+
+// findRuns appends the runs of text worth decoding: base64 (standard or
+// URL-safe, with its padding), hex and percent-encoded tokens.
+func findRuns(runs []encodedRun, text []byte) []encodedRun {
+	for i := 0; i < len(text); {
+		if !isBase64Char(text[i]) {
+			i++
+			continue
+		}
+		s, allHex, std, url := i, true, false, false
+		for ; i < len(text) && isBase64Char(text[i]); i++ {
+			c := text[i]
+			allHex = allHex && isHexChar(c)
+			std = std || c == '+' || c == '/'
+			url = url || c == '-' || c == '_'
+		}
+		switch n := i - s; {
+		case allHex && n >= minHexRun:
+			runs = append(runs, encodedRun{s, s + n&^1, EncodingHex})
+		case n >= minBase64Run && !(std && url):
+			for k := 0; k < 2 && i < len(text) && text[i] == '='; k++ {
+				i++
+			}
+			runs = append(runs, encodedRun{s, i, EncodingBase64})
+		}
+	}
+	if containsByte(text, '%') {
+		runs = percentRuns(runs, text)
+	}
+	return runs
+}
+
+// percentRuns appends the tokens of text (runs of URL characters) that hold
+// a percent-escape.
+func percentRuns(runs []encodedRun, text []byte) []encodedRun {
+	for i := 0; i < len(text); {
+		j := bytes.IndexByte(text[i:], '%')
+		if j < 0 {
+			break
+		}
+		p := i + j
+		if p+2 >= len(text) || !isHexChar(text[p+1]) || !isHexChar(text[p+2]) {
+			i = p + 1
+			continue
+		}
+		s, e := p, p+3
+		for s > i && isURLChar(text[s-1]) {
+			s--
+		}
+		for e < len(text) && isURLChar(text[e]) {
+			e++
+		}
+		if e-s >= minPercentRun {
+			runs = append(runs, encodedRun{s, e, EncodingPercent})
+		}
+		i = e
+	}
+	return runs
+}
+
+// decode appends the decoding of src in encoding enc to dst. What does not
+// decode (a stray character, a partial quantum) ends the output early; an
+// empty result is not text, so the run is then dropped.
+func decode(dst []byte, enc string, src []byte) []byte {
+	switch enc {
+	case EncodingHex:
+		n := len(src) / 2
+		dst = append(dst, make([]byte, n)...)
+		k, _ := hex.Decode(dst[len(dst)-n:], src[:2*n])
+		return dst[:len(dst)-n+k]
+	case EncodingPercent:
+		return percentDecode(dst, src)
+	}
+	src = bytes.TrimRight(src, "=")
+	if len(src)%4 == 1 {
+		src = src[:len(src)-1]
+	}
+	b64 := base64.RawStdEncoding
+	if bytes.ContainsAny(src, "-_") {
+		b64 = base64.RawURLEncoding
+	}
+	n := b64.DecodedLen(len(src))
+	dst = append(dst, make([]byte, n)...)
+	k, err := b64.Decode(dst[len(dst)-n:], src)
+	if err != nil {
+		return dst[:0]
+	}
+	return dst[:len(dst)-n+k]
+}
+
+// percentDecode appends src with its %XX escapes decoded to dst; a '%' not
+// followed by two hex digits stays as it is, and so does '+'.
+func percentDecode(dst, src []byte) []byte {
+	for i := 0; i < len(src); i++ {
+		if src[i] == '%' && i+2 < len(src) && isHexChar(src[i+1]) && isHexChar(src[i+2]) {
+			dst = append(dst, unhex(src[i+1])<<4|unhex(src[i+2]))
+			i += 2
+			continue
+		}
+		dst = append(dst, src[i])
+	}
+	return dst
+}
+
+// isText reports whether b is worth scanning as decoded text: valid UTF-8
+// with no control characters but tabs and line ends.
+func isText(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			return false
+		}
+	}
+	return utf8.Valid(b)
+}
+
+func isBase64Char(c byte) bool {
+	return isAlnum(c) || c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+func isHexChar(c byte) bool {
+	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f'
+}
+
+// isURLChar reports a character that may appear in a URL or a query value:
+// printable ASCII but space, quotes, angle brackets and backslash.
+func isURLChar(c byte) bool {
+	return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '`' && c != '<' && c != '>' && c != '\\'
+}
+
+func unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return (c | 0x20) - 'a' + 10
+}
