@@ -88,7 +88,10 @@ func (f *fileScan) decodeLine(num, col int, text []byte) {
 }
 
 // decodeRun decodes run r of text chunk by chunk, scanning each chunk that
-// decodes to text, and reports whether the first chunk did.
+// decodes to text, and reports whether the first chunk did. A run that
+// decodes to text throughout is judged by its decoded text: a low-confidence
+// finding on the encoded form (the generic rule, taken by the base64 of a
+// placeholder or of a sentence) is dropped.
 func (f *fileScan) decodeRun(num int, text []byte, r encodedRun, budget *int) bool {
 	for cs := r.s; *budget > 0; cs += decodeChunk - decodeOverlap {
 		ce := min(r.e, cs+decodeChunk)
@@ -99,10 +102,22 @@ func (f *fileScan) decodeRun(num int, text []byte, r encodedRun, budget *int) bo
 		}
 		f.scanDecoded(num, text, encodedRun{cs, ce, r.enc}, f.decBuf)
 		if ce == r.e {
+			f.dropEncodedForm(num, f.cols.at(r.s), f.cols.at(r.e)-1)
 			break
 		}
 	}
 	return true
+}
+
+// dropEncodedForm blanks the pending low-confidence findings found as
+// written within columns [start, end] of line num.
+func (f *fileScan) dropEncodedForm(num, start, end int) {
+	for i := range f.pending {
+		p := &f.pending[i]
+		if p.Encoding == "" && p.Confidence == Low && p.Line == num && p.EndLine == num && start <= p.StartColumn && p.EndColumn <= end {
+			p.RuleID = ""
+		}
+	}
 }
 
 // claimedAt reports whether columns [start, end] of line num overlap a span

@@ -24,6 +24,9 @@ type jsonFinding struct {
 	Confidence  string `json:"confidence"`
 	Redacted    string `json:"redacted"`
 	Fingerprint string `json:"fingerprint"`
+	// Encoding is present only for a secret found after decoding the text
+	// at the location ("base64", "hex", "percent", "base64+percent").
+	Encoding string `json:"encoding,omitempty"`
 }
 
 // JSON writes findings as an indented JSON array, [] when there are none.
@@ -35,6 +38,7 @@ func JSON(w io.Writer, findings []scanner.Finding) error {
 			Path: f.Path, Commit: f.Commit, Line: f.Line, EndLine: f.EndLine,
 			StartColumn: f.StartColumn, EndColumn: f.EndColumn,
 			Confidence: f.Confidence.String(), Redacted: f.Redacted, Fingerprint: f.Fingerprint,
+			Encoding: f.Encoding,
 		})
 	}
 	enc := json.NewEncoder(w)

@@ -80,6 +80,9 @@ func ruleIDs(findings []scanner.Finding) []string {
 
 func sarifResultOf(f scanner.Finding, ruleIndex int) sarifResult {
 	msg := fmt.Sprintf("%s secret leaked: %s", f.Provider, f.Redacted)
+	if f.Encoding != "" {
+		msg += " encoded (" + f.Encoding + ")"
+	}
 	if f.Commit != "" {
 		msg += fmt.Sprintf(" (added in commit %s)", shortSHA(f.Commit))
 	}

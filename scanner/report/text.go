@@ -32,6 +32,9 @@ func Text(w io.Writer, res *scanner.Result, rules *scanner.Ruleset) error {
 
 func writeTextFinding(w io.Writer, f scanner.Finding, rules *scanner.Ruleset) {
 	fmt.Fprintf(w, "%s:%d:%d  %s (%s)  %s", printable(f.Path), f.Line, f.StartColumn, f.Provider, f.RuleID, printable(f.Redacted))
+	if f.Encoding != "" {
+		fmt.Fprintf(w, "  encoded (%s)", f.Encoding)
+	}
 	if f.Commit != "" {
 		fmt.Fprintf(w, "  [commit %s]", shortSHA(f.Commit))
 	}
