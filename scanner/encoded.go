@@ -95,7 +95,7 @@ func (f *fileScan) decodeLine(num, col int, text []byte) {
 func (f *fileScan) decodeRun(num int, text []byte, r encodedRun, budget *int) bool {
 	for cs := r.s; *budget > 0; cs += decodeChunk - decodeOverlap {
 		ce := min(r.e, cs+decodeChunk)
-		f.decBuf = decode(f.decBuf[:0], r.enc, text[cs:ce])
+		f.decBuf, f.decPos = decode(f.decBuf[:0], f.decPos[:0], r.enc, text[cs:ce])
 		*budget -= max(len(f.decBuf), 1)
 		if !isText(f.decBuf) {
 			return cs > r.s
@@ -132,35 +132,37 @@ func (f *fileScan) claimedAt(num, start, end int) bool {
 }
 
 // scanDecoded scans dec, the decoded text of run r of the current line, and
-// queues what it finds at r's columns. One-line decoded text is scanned
-// between the bytes around r, so that the name it is assigned to counts;
-// findings that lie wholly in those bytes are not the decoded text's.
+// queues what it finds at the columns of the encoded text that decodes to the
+// secret. One-line decoded text is scanned between the bytes around r, so
+// that the name it is assigned to counts; findings that lie wholly in those
+// bytes are not the decoded text's.
 func (f *fileScan) scanDecoded(num int, text []byte, r encodedRun, dec []byte) {
 	c := f.child()
 	c.reset(f.path, f.commit)
 	f.collected = f.collected[:0]
 	pre := text[max(0, r.s-decodedBefore):r.s]
-	preCols := runeCount(pre)
 	first, rest, multi := bytes.Cut(dec, []byte("\n"))
 	f.synth = append(append(f.synth[:0], pre...), bytes.TrimSuffix(first, []byte("\r"))...)
-	decEnd := 0 // the last column of one-line decoded text
 	if !multi {
-		decEnd = preCols + runeCount(first)
 		f.synth = append(f.synth, text[r.e:min(len(text), r.e+decodedAfter)]...)
 	}
 	c.line(1, 1, f.synth)
+	f.lineAt = append(f.lineAt[:0], -len(pre))
 	for n := 2; multi; n++ {
+		f.lineAt = append(f.lineAt, len(dec)-len(rest))
 		var ln []byte
 		ln, rest, multi = bytes.Cut(rest, []byte("\n"))
 		c.line(n, 1, bytes.TrimSuffix(ln, []byte("\r")))
 	}
 	c.finish()
-	start, end := f.cols.at(r.s), f.cols.at(r.e)-1
 	for _, fd := range f.collected {
-		if fd.EndLine == 1 && fd.EndColumn <= preCols || decEnd > 0 && fd.StartColumn > decEnd {
+		ds := max(0, f.decodedOffset(dec, fd.Line, fd.StartColumn-1))
+		de := min(len(dec), f.decodedOffset(dec, fd.EndLine, fd.EndColumn))
+		if de <= ds {
 			continue
 		}
-		fd.Line, fd.EndLine, fd.StartColumn, fd.EndColumn = num, num, start, end
+		es, ee := f.encodedSpan(r, ds, de)
+		fd.Line, fd.EndLine, fd.StartColumn, fd.EndColumn = num, num, f.cols.at(es), f.cols.at(ee)-1
 		if fd.Encoding != "" {
 			fd.Encoding = r.enc + "+" + fd.Encoding
 		} else {
@@ -169,6 +171,45 @@ func (f *fileScan) scanDecoded(num int, text []byte, r encodedRun, dec []byte) {
 		f.pending = append(f.pending, fd)
 	}
 	clear(f.collected)
+}
+
+// decodedOffset returns the offset in dec of the byte after the first cols
+// characters of decoded line n (negative within the bytes before the run).
+func (f *fileScan) decodedOffset(dec []byte, n, cols int) int {
+	if n == 1 {
+		return runeOffset(f.synth, cols) + f.lineAt[0]
+	}
+	start := f.lineAt[n-1]
+	return start + runeOffset(dec[start:], cols)
+}
+
+// encodedSpan returns the bytes of the current line, within run r, that
+// decode to bytes [ds, de) of its decoded text.
+func (f *fileScan) encodedSpan(r encodedRun, ds, de int) (s, e int) {
+	switch r.enc {
+	case EncodingHex:
+		s, e = 2*ds, 2*de
+	case EncodingPercent:
+		s, e = int(f.decPos[ds]), int(f.decPos[de])
+	default:
+		s, e = ds/3*4, (4*de+2)/3
+	}
+	return r.s + s, min(r.e, r.s+e)
+}
+
+// runeOffset returns the offset of the byte after the first n characters of
+// b (its length when it has fewer), counting as runeCount does.
+func runeOffset(b []byte, n int) int {
+	i := 0
+	for ; n > 0 && i < len(b); n-- {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRune(b[i:])
+		i += size
+	}
+	return i
 }
 
 // child returns the scan that decoded text is run through, one layer down.
@@ -239,18 +280,19 @@ func percentRuns(runs []encodedRun, text []byte) []encodedRun {
 	return runs
 }
 
-// decode appends the decoding of src in encoding enc to dst. What does not
-// decode (a stray character, a partial quantum) ends the output early; an
-// empty result is not text, so the run is then dropped.
-func decode(dst []byte, enc string, src []byte) []byte {
+// decode appends the decoding of src in encoding enc to dst, and for
+// percent-encoding the offset in src of each decoded byte (and of its end) to
+// pos. What does not decode (a stray character, a partial quantum) ends the
+// output early; an empty result is not text, so the run is then dropped.
+func decode(dst []byte, pos []int32, enc string, src []byte) ([]byte, []int32) {
 	switch enc {
 	case EncodingHex:
 		n := len(src) / 2
 		dst = append(dst, make([]byte, n)...)
 		k, _ := hex.Decode(dst[len(dst)-n:], src[:2*n])
-		return dst[:len(dst)-n+k]
+		return dst[:len(dst)-n+k], pos
 	case EncodingPercent:
-		return percentDecode(dst, src)
+		return percentDecode(dst, pos, src)
 	}
 	src = bytes.TrimRight(src, "=")
 	if len(src)%4 == 1 {
@@ -264,15 +306,17 @@ func decode(dst []byte, enc string, src []byte) []byte {
 	dst = append(dst, make([]byte, n)...)
 	k, err := b64.Decode(dst[len(dst)-n:], src)
 	if err != nil {
-		return dst[:0]
+		return dst[:0], pos
 	}
-	return dst[:len(dst)-n+k]
+	return dst[:len(dst)-n+k], pos
 }
 
-// percentDecode appends src with its %XX escapes decoded to dst; a '%' not
+// percentDecode appends src with its %XX escapes decoded to dst, and the
+// offset in src of each decoded byte, then len(src), to pos; a '%' not
 // followed by two hex digits stays as it is, and so does '+'.
-func percentDecode(dst, src []byte) []byte {
+func percentDecode(dst []byte, pos []int32, src []byte) ([]byte, []int32) {
 	for i := 0; i < len(src); i++ {
+		pos = append(pos, int32(i))
 		if src[i] == '%' && i+2 < len(src) && isHexChar(src[i+1]) && isHexChar(src[i+2]) {
 			dst = append(dst, unhex(src[i+1])<<4|unhex(src[i+2]))
 			i += 2
@@ -280,7 +324,7 @@ func percentDecode(dst, src []byte) []byte {
 		}
 		dst = append(dst, src[i])
 	}
-	return dst
+	return dst, append(pos, int32(len(src)))
 }
 
 // isText reports whether b is worth scanning as decoded text: valid UTF-8

@@ -53,6 +53,8 @@ type fileScan struct {
 	decoded   int          // bytes decoded in this file
 	runs      []encodedRun // scratch: the current line's encoded runs
 	decBuf    []byte       // scratch: a run's decoded chunk
+	decPos    []int32      // scratch: where each byte of a percent-decoded chunk came from
+	lineAt    []int        // scratch: where each line of the decoded chunk starts in it
 	synth     []byte       // scratch: decoded text with the bytes around its run
 	sub       *fileScan    // scans decoded text, one layer down
 	collected []Finding    // what sub found
@@ -301,9 +303,7 @@ func (f *fileScan) flush(line int) {
 }
 
 // resolveOverlaps blanks (empty RuleID) each pending finding that overlaps
-// a better one. Findings decoded from one encoded run were resolved against
-// each other in the decoded text, and share the run's span: they do not
-// compete again.
+// a better one.
 func (f *fileScan) resolveOverlaps() {
 	for i := range f.pending {
 		a := f.pending[i]
@@ -312,7 +312,7 @@ func (f *fileScan) resolveOverlaps() {
 		}
 		for j := i + 1; j < len(f.pending); j++ {
 			b := f.pending[j]
-			if b.RuleID == "" || !overlaps(a, b) || sameRun(a, b) {
+			if b.RuleID == "" || !overlaps(a, b) {
 				continue
 			}
 			if f.better(b, a) {
@@ -335,11 +335,6 @@ func (f *fileScan) better(b, a Finding) bool {
 		return b.Encoding == ""
 	}
 	return f.rs.byID[b.RuleID].index < f.rs.byID[a.RuleID].index
-}
-
-// sameRun reports two findings decoded from the same encoded run.
-func sameRun(a, b Finding) bool {
-	return a.Encoding != "" && a.Encoding == b.Encoding && a.Line == b.Line && a.StartColumn == b.StartColumn && a.EndColumn == b.EndColumn
 }
 
 func overlaps(a, b Finding) bool {
