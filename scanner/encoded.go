@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
+	"math"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -51,10 +53,13 @@ const (
 	decodedAfter     = 64       // and after it
 )
 
-// encodedRun is a stretch [s, e) of a line in one encoding.
+// encodedRun is a stretch [s, e) of a line in one encoding. Bytes [lo, s)
+// and [e, hi) of the line are the context its decoded text is scanned with:
+// not before the end of a run decoded already, nor past the next run.
 type encodedRun struct {
-	s, e int
-	enc  string
+	s, e   int
+	enc    string
+	lo, hi int
 }
 
 // decodeLine finds the encoded runs of the current line and scans what they
@@ -67,19 +72,25 @@ func (f *fileScan) decodeLine(num, col int, text []byte) {
 	f.runs = findRuns(f.runs[:0], text)
 	limit := min(maxDecodedLine, maxDecodedFile-f.decoded)
 	budget := limit
-	for _, r := range f.runs {
+	textEnd := 0 // the end of the last run that decoded to text
+	for i, r := range f.runs {
 		if budget <= 0 {
 			break
 		}
-		if f.claimedAt(num, f.cols.at(r.s), f.cols.at(r.e)-1) {
-			continue
+		if r.e <= f.decodeLo || r.s >= f.decodeHi || f.claimedAt(num, f.cols.at(r.s), f.cols.at(r.e)-1) {
+			continue // in the context of decoded text (decoded already), or claimed
+		}
+		r.lo, r.hi = min(r.s, textEnd), len(text)
+		if i+1 < len(f.runs) {
+			r.hi = max(r.e, f.runs[i+1].s)
 		}
 		shifts := 1
 		if r.s == 0 && col > 1 && r.enc != EncodingPercent {
 			shifts = 4 // a piece of a long line: the run's true start is unknown
 		}
 		for k := 0; k < shifts && r.e-r.s-k >= minBase64Run; k++ {
-			if f.decodeRun(num, text, encodedRun{r.s + k, r.e, r.enc}, &budget) {
+			if f.decodeRun(num, text, encodedRun{r.s + k, r.e, r.enc, r.lo, r.hi}, &budget) {
+				textEnd = r.e
 				break
 			}
 		}
@@ -100,7 +111,11 @@ func (f *fileScan) decodeRun(num int, text []byte, r encodedRun, budget *int) bo
 		if !isText(f.decBuf) {
 			return cs > r.s
 		}
-		f.scanDecoded(num, text, encodedRun{cs, ce, r.enc}, f.decBuf)
+		lo := r.lo
+		if cs > r.s {
+			lo = cs // a later chunk: the text before it is the run itself
+		}
+		f.scanDecoded(num, text, encodedRun{cs, ce, r.enc, lo, r.hi}, f.decBuf)
 		if ce == r.e {
 			f.dropEncodedForm(num, f.cols.at(r.s), f.cols.at(r.e)-1)
 			break
@@ -140,13 +155,16 @@ func (f *fileScan) scanDecoded(num int, text []byte, r encodedRun, dec []byte) {
 	c := f.child()
 	c.reset(f.path, f.commit)
 	f.collected = f.collected[:0]
-	pre := text[max(0, r.s-decodedBefore):r.s]
+	pre := text[max(r.lo, r.s-decodedBefore):r.s]
 	first, rest, multi := bytes.Cut(dec, []byte("\n"))
-	f.synth = append(append(f.synth[:0], pre...), bytes.TrimSuffix(first, []byte("\r"))...)
+	first = bytes.TrimSuffix(first, []byte("\r"))
+	f.synth = append(append(f.synth[:0], pre...), first...)
 	if !multi {
-		f.synth = append(f.synth, text[r.e:min(len(text), r.e+decodedAfter)]...)
+		f.synth = append(f.synth, text[r.e:min(r.hi, r.e+decodedAfter)]...)
 	}
+	c.decodeLo, c.decodeHi = len(pre), len(pre)+len(first)
 	c.line(1, 1, f.synth)
+	c.decodeLo, c.decodeHi = 0, math.MaxInt
 	f.lineAt = append(f.lineAt[:0], -len(pre))
 	for n := 2; multi; n++ {
 		f.lineAt = append(f.lineAt, len(dec)-len(rest))
@@ -217,11 +235,12 @@ func (f *fileScan) child() *fileScan {
 	if f.sub == nil {
 		f.sub = newFileScan(f.rs, f.key, func(fd Finding) { f.collected = append(f.collected, fd) })
 		f.sub.depth = f.depth + 1
+		f.sub.decodeHi = math.MaxInt
 	}
 	return f.sub
 }
 
-// findRuns appends the runs of text worth decoding: base64 (standard or
+// findRuns appends the runs of text worth decoding, sorted by start: base64 (standard or
 // URL-safe, with its padding), hex and percent-encoded tokens.
 func findRuns(runs []encodedRun, text []byte) []encodedRun {
 	for i := 0; i < len(text); {
@@ -238,16 +257,17 @@ func findRuns(runs []encodedRun, text []byte) []encodedRun {
 		}
 		switch n := i - s; {
 		case allHex && n >= minHexRun:
-			runs = append(runs, encodedRun{s, s + n&^1, EncodingHex})
+			runs = append(runs, encodedRun{s: s, e: s + n&^1, enc: EncodingHex})
 		case n >= minBase64Run && !(std && url):
 			for k := 0; k < 2 && i < len(text) && text[i] == '='; k++ {
 				i++
 			}
-			runs = append(runs, encodedRun{s, i, EncodingBase64})
+			runs = append(runs, encodedRun{s: s, e: i, enc: EncodingBase64})
 		}
 	}
 	if containsByte(text, '%') {
 		runs = percentRuns(runs, text)
+		slices.SortStableFunc(runs, func(a, b encodedRun) int { return a.s - b.s })
 	}
 	return runs
 }
@@ -273,7 +293,7 @@ func percentRuns(runs []encodedRun, text []byte) []encodedRun {
 			e++
 		}
 		if e-s >= minPercentRun {
-			runs = append(runs, encodedRun{s, e, EncodingPercent})
+			runs = append(runs, encodedRun{s: s, e: e, enc: EncodingPercent})
 		}
 		i = e
 	}

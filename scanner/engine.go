@@ -58,6 +58,9 @@ type fileScan struct {
 	synth     []byte       // scratch: decoded text with the bytes around its run
 	sub       *fileScan    // scans decoded text, one layer down
 	collected []Finding    // what sub found
+	// decodeLo and decodeHi bound the runs decoded on line 1 of decoded
+	// text: the bytes around it were the parent line's, decoded there.
+	decodeLo, decodeHi int
 }
 
 type recentLine struct {
@@ -82,6 +85,8 @@ func newFileScan(rs *Ruleset, key []byte, emit func(Finding)) *fileScan {
 		kwWins: make([][]window, len(rs.kwAll)),
 		kwHits: make([][]int32, len(rs.kwAll)),
 		active: make([]int, len(rs.rules)),
+
+		decodeHi: math.MaxInt,
 	}
 }
 
