@@ -261,3 +261,73 @@ func TestIsText(t *testing.T) {
 }
 
 func must(b []byte, _ []int32) []byte { return b }
+
+// TestRunClass checks the class table against the alphabets it encodes.
+func TestRunClass(t *testing.T) {
+	t.Parallel()
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		want := 0
+		if isAlnum(b) || strings.IndexByte("+/-_", b) >= 0 {
+			want |= clBase64
+		}
+		if strings.IndexByte("0123456789abcdefABCDEF", b) >= 0 {
+			want |= clHex
+		}
+		if b == '+' || b == '/' {
+			want |= clStd
+		}
+		if b == '-' || b == '_' {
+			want |= clURL
+		}
+		if int(runClass[c]) != want {
+			t.Errorf("runClass[%q] = %#x, want %#x", b, runClass[c], want)
+		}
+	}
+}
+
+// TestFindRunsMatchesScan compares findRuns' skipping search with a plain
+// byte-by-byte one on random lines of alphabet runs, padding and separators.
+func TestFindRunsMatchesScan(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"QUJD", "ab12", "+/", "-_", "==", "=", " ", ": ", ".", "deadbeef", "x"}
+	rng := uint64(1)
+	for n := 0; n < 2000; n++ {
+		var b strings.Builder
+		for k := 0; k < 30; k++ {
+			rng = rng*6364136223846793005 + 1442695040888963407
+			b.WriteString(pieces[(rng>>33)%uint64(len(pieces))])
+		}
+		line := []byte(b.String())
+		if got, want := findRuns(nil, line), naiveRuns(line); !slices.Equal(got, want) {
+			t.Fatalf("%q: runs %v, want %v", line, got, want)
+		}
+	}
+}
+
+// naiveRuns is findRuns without skipping (and without percent runs).
+func naiveRuns(text []byte) []encodedRun {
+	var runs []encodedRun
+	for i := 0; i < len(text); {
+		if runClass[text[i]]&clBase64 == 0 {
+			i++
+			continue
+		}
+		s, hexOnly, std, url := i, true, false, false
+		for ; i < len(text) && runClass[text[i]]&clBase64 != 0; i++ {
+			hexOnly = hexOnly && isHexChar(text[i])
+			std = std || text[i] == '+' || text[i] == '/'
+			url = url || text[i] == '-' || text[i] == '_'
+		}
+		switch n := i - s; {
+		case hexOnly && n >= minHexRun:
+			runs = append(runs, encodedRun{s: s, e: s + n&^1, enc: EncodingHex})
+		case n >= minBase64Run && !(std && url):
+			for k := 0; k < 2 && i < len(text) && text[i] == '='; k++ {
+				i++
+			}
+			runs = append(runs, encodedRun{s: s, e: i, enc: EncodingBase64})
+		}
+	}
+	return runs
+}
