@@ -77,7 +77,7 @@ func (f *fileScan) decodeLine(num, col int, text []byte) {
 		if budget <= 0 {
 			break
 		}
-		if r.e <= f.decodeLo || r.s >= f.decodeHi || f.claimedAt(num, f.cols.at(r.s), f.cols.at(r.e)-1) {
+		if r.e <= f.decodeLo || r.s >= f.decodeHi || len(f.claimed) > 0 && f.claimedAt(num, f.cols.at(r.s), f.cols.at(r.e)-1) {
 			continue // in the context of decoded text (decoded already), or claimed
 		}
 		r.lo, r.hi = min(r.s, textEnd), len(text)
@@ -106,6 +106,9 @@ func (f *fileScan) decodeLine(num, col int, text []byte) {
 func (f *fileScan) decodeRun(num int, text []byte, r encodedRun, budget *int) bool {
 	for cs := r.s; *budget > 0; cs += decodeChunk - decodeOverlap {
 		ce := min(r.e, cs+decodeChunk)
+		if !asciiLead(r.enc, text[cs:ce]) {
+			return cs > r.s
+		}
 		f.decBuf, f.decPos = decode(f.decBuf[:0], f.decPos[:0], r.enc, text[cs:ce])
 		*budget -= max(len(f.decBuf), 1)
 		if !isText(f.decBuf) {
@@ -330,6 +333,33 @@ func percentRuns(runs []encodedRun, text []byte) []encodedRun {
 		i = e
 	}
 	return runs
+}
+
+// leadQuanta is how many leading bytes of decoded text asciiLead checks.
+const leadQuanta = 4
+
+// asciiLead reports whether the first bytes src decodes to can be ASCII text
+// (a tab, a line end or a printable character), from the encoded characters
+// alone: in base64 the first character of each quantum holds a byte's top six
+// bits (C to f for 0x08 to 0x7f), in hex the first digit its top four. Most
+// long identifiers and hex digests fail on their first characters and are
+// never decoded.
+func asciiLead(enc string, src []byte) bool {
+	switch enc {
+	case EncodingBase64:
+		for k := 0; k < leadQuanta && 4*k < len(src); k++ {
+			if c := src[4*k]; !(c >= 'C' && c <= 'Z' || c >= 'a' && c <= 'f') {
+				return false
+			}
+		}
+	case EncodingHex:
+		for k := 0; k < leadQuanta && 2*k < len(src); k++ {
+			if c := src[2*k]; c < '0' || c > '7' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // decode appends the decoding of src in encoding enc to dst, and for

@@ -331,3 +331,28 @@ func naiveRuns(text []byte) []encodedRun {
 	}
 	return runs
 }
+
+// TestASCIILead: the pre-check agrees with decoding on text and rejects the
+// usual non-text runs without decoding them.
+func TestASCIILead(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"\tuser:pass", "-----BEGIN", "{\"auths\":{}}", "~~~~~~~~~~~~", "\n\nx"} {
+		if !asciiLead(EncodingBase64, []byte(base64.StdEncoding.EncodeToString([]byte(s)))) {
+			t.Errorf("base64 of %q rejected", s)
+		}
+		if !asciiLead(EncodingHex, []byte(hex.EncodeToString([]byte(s)))) {
+			t.Errorf("hex of %q rejected", s)
+		}
+	}
+	for _, tt := range []struct{ enc, s string }{
+		{EncodingBase64, "errInvalidCookieValue"},
+		{EncodingBase64, "http2FrameContinuation"},
+		{EncodingBase64, base64.StdEncoding.EncodeToString([]byte{0x89, 'P', 'N', 'G'})},
+		{EncodingHex, "ffffffffffffffffffffffffffffffff"},
+		{EncodingHex, "80a8cf39317f7d0be0e24972c51ac152"},
+	} {
+		if asciiLead(tt.enc, []byte(tt.s)) {
+			t.Errorf("%s %q accepted", tt.enc, tt.s)
+		}
+	}
+}
