@@ -59,6 +59,7 @@ func TestEncodedTruePositives(t *testing.T) {
 		{"npmrc", []string{"npm-access-token 2:37-91 base64", "github-pat 3:34-87 base64"}},
 		{"urlencoded.env", []string{"postgres-connection-uri 2:50-69 percent", "url-basic-auth 3:68-83 percent"}},
 		{"hexdump.env", []string{"aws-secret-access-key 2:25-104 hex"}},
+		{"serviceaccount-secret.yaml", []string{"kubernetes-service-account-token 8:10-1156 base64"}},
 		{"two-layers.yaml", []string{"url-basic-auth 2:93-115 base64+percent", "github-pat 3:12-119 hex+base64"}},
 	}
 	for _, tt := range tests {
