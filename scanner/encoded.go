@@ -245,8 +245,9 @@ func (f *fileScan) child() *fileScan {
 
 // findRuns appends the runs of text worth decoding, sorted by start: base64
 // (standard or URL-safe, with its padding), hex and percent-encoded tokens.
-// It looks at one byte in minBase64Run until one is in the alphabet, so that
-// ordinary text, made of short words, costs a fraction of its length.
+// It looks at one byte in minBase64Run until one is in the alphabet, then
+// back to where that run starts and at the byte that ends a run long enough,
+// so that ordinary text, made of short words, costs a fraction of its length.
 func findRuns(runs []encodedRun, text []byte) []encodedRun {
 	for i := 0; i+minBase64Run <= len(text); {
 		p := i + minBase64Run - 1
@@ -257,6 +258,10 @@ func findRuns(runs []encodedRun, text []byte) []encodedRun {
 		s, e := p, p+1
 		for s > i && runClass[text[s-1]]&clBase64 != 0 {
 			s--
+		}
+		if q := s + minBase64Run - 1; q < len(text) && runClass[text[q]]&clBase64 == 0 {
+			i = q + 1 // the run from s is too short, and none as long holds q
+			continue
 		}
 		for e < len(text) && runClass[text[e]]&clBase64 != 0 {
 			e++
