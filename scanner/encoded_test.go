@@ -358,3 +358,29 @@ func TestASCIILead(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodedClaimedSpan: text a format-specific rule claims (its pattern
+// matched, its checks rejected the value) is that format's or nothing, and is
+// not decoded either.
+func TestEncodedClaimedSpan(t *testing.T) {
+	t.Parallel()
+	fix := Remediation{What: "w", RevokeURL: "https://example.test", Revoke: "r", Rotate: "r", Misuse: "m"}
+	rules := append(engineRules(t).Rules(), Rule{
+		ID: "test-claim", Provider: "Test", Keywords: []string{"clm:"}, Pattern: `\b(clm:[A-Za-z0-9+/=]{20,})`, Group: 1,
+		Validators: []Validator{func(string) bool { return false }}, Confidence: High, Remediation: fix,
+	}, Rule{ // a claiming rule too: its encoded finding must still yield to the claim
+		ID: "test-checked", Provider: "Test", Keywords: []string{"chk_"}, Pattern: `\b(chk_[A-Za-z0-9]{20})\b`, Group: 1,
+		Validators: []Validator{func(string) bool { return true }}, Confidence: High, Remediation: fix,
+	})
+	rs, err := NewRuleset(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := base64.StdEncoding.EncodeToString([]byte("t = chk_" + tokA[4:]))
+	if got := scanFileText(t, rs, "x", "v: "+enc+"\n").Findings; len(got) != 1 || got[0].RuleID != "test-checked" {
+		t.Fatalf("unclaimed: %v, want the encoded token", encodedLocs(got))
+	}
+	if got := scanFileText(t, rs, "x", "v: clm:"+enc+"\n").Findings; len(got) != 0 {
+		t.Fatalf("claimed: %v, want none", encodedLocs(got))
+	}
+}
