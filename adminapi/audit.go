@@ -35,14 +35,7 @@ type AuditPage struct {
 // name the installation {id} (a chi URL parameter).
 func AuditHandler(store *decisions.Store, token []byte, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if len(token) == 0 {
-			http.NotFound(w, r)
-			return
-		}
-		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if subtle.ConstantTimeCompare([]byte(got), token) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="pushguard"`)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
+		if !authorized(w, r, token) {
 			return
 		}
 		id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
@@ -64,6 +57,22 @@ func AuditHandler(store *decisions.Store, token []byte, log *slog.Logger) http.H
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(page)
 	})
+}
+
+// authorized answers a request that does not carry the admin token (404
+// when the API is off, 401 otherwise) and reports whether it does.
+func authorized(w http.ResponseWriter, r *http.Request, token []byte) bool {
+	if len(token) == 0 {
+		http.NotFound(w, r)
+		return false
+	}
+	got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if subtle.ConstantTimeCompare([]byte(got), token) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="pushguard"`)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return false
+	}
+	return true
 }
 
 // ReadAudit reads one page of an installation's audit trail, newest first:

@@ -29,6 +29,7 @@ func commands() []command {
 		{name: "serve", summary: "run the GitHub App: webhook server and workers", run: runServe},
 		{name: "worker", summary: "run GitHub App workers only, against a shared Redis", run: runWorkerCmd},
 		{name: "audit", summary: "list maintainers' dismissals and undos of an installation", run: runAudit},
+		{name: "incidents", summary: "list leaked-secret incidents: where first seen, validity, state", run: runIncidents},
 		{name: "version", summary: "print the version of pushguard and of its rules", run: runVersion},
 	}
 }
@@ -43,6 +44,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return cli.ExitError
 	}
 	name, rest := args[0], args[1:]
+	if name == "--version" || name == "-version" {
+		name = "version"
+	}
 	if isHelp(name) {
 		if len(rest) == 0 {
 			writeUsage(e.Stdout)

@@ -25,6 +25,8 @@ func TestMainDispatch(t *testing.T) {
 		{"help unknown", []string{"help", "nope"}, 2, "", `unknown command "nope"`},
 		{"unknown command", []string{"serve-all"}, 2, "", `pushguard: unknown command "serve-all"`},
 		{"version extra argument", []string{"version", "now"}, 2, "", `pushguard: version: unexpected argument "now"`},
+		{"--version", []string{"--version"}, 0, "pushguard ", ""},
+		{"-version", []string{"-version"}, 0, "pushguard ", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

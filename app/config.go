@@ -57,6 +57,8 @@ type Config struct {
 	// neither in the environment nor in CredentialsFile: serve then runs
 	// the setup page, which creates the App (the setup package).
 	Setup bool
+	// Loop configures validity checks and alerts (config_loop.go).
+	Loop LoopConfig
 }
 
 // Embedded reports whether the App runs on its embedded in-memory Redis.
@@ -90,6 +92,7 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 	}
 	c.APIURL, err = ghapp.ParseAPIURL(c.APIURL)
 	r.ok(err)
+	c.Loop = r.loop()
 	c.CredentialsFile = r.str("PUSHGUARD_CREDENTIALS_FILE", DefaultCredentialsFile)
 	r.credentials(&c, needWebhook) // the environment, else CredentialsFile
 	r.ok(store.CheckURL(c.RedisURL))
@@ -110,7 +113,7 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 func loadRedisURL(getenv func(string) string) (string, error) {
 	r := envReader{getenv: getenv}
 	v := r.str("REDIS_URL", "")
-	r.check(v != "", "REDIS_URL is required: the audit trail lives in the App's Redis")
+	r.check(v != "", "REDIS_URL is required: the audit trail and the incidents live in the App's Redis")
 	r.ok(store.CheckURL(v))
 	return v, r.err()
 }

@@ -60,6 +60,8 @@ type e2eConfig struct {
 	transport  http.RoundTripper
 	adminToken string
 	scanBudget time.Duration // 0: the default
+	loop       LoopConfig    // validity checks and alerts
+	loopOpts   loopOptions   // where verifiers and alert receivers are reached
 }
 
 func startE2E(t *testing.T, c e2eConfig) *e2e { return startE2EWith(t, c) }
@@ -79,7 +81,7 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 		AppID: gh.AppID(), PrivateKey: gh.PrivateKeyPEM(), WebhookSecret: []byte(e2eWebhookKey),
 		APIURL: gh.URL(), RedisURL: "redis://unused", Workers: 4, FingerprintKey: []byte("e2e fingerprint key 0123456789"),
 		MaxCommits: c.maxCommits, LogFormat: "json", LogLevel: slog.LevelInfo, AdminToken: []byte(c.adminToken),
-		ScanBudget: c.scanBudget,
+		ScanBudget: c.scanBudget, Loop: c.loop,
 	}
 	if cfg.MaxCommits == 0 {
 		cfg.MaxCommits = worker.DefaultMaxCommits
@@ -94,7 +96,7 @@ func startE2EWith(t testing.TB, c e2eConfig) *e2e {
 	e.url = "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	opts := serviceOptions{transport: c.transport, rdb: rdb, queue: queue.Options{Name: qname, KeyPrefix: e.prefix, Backoff: func(int) time.Duration { return 100 * time.Millisecond }, MaxRetry: 3}, pollInterval: 20 * time.Millisecond}
+	opts := serviceOptions{transport: c.transport, rdb: rdb, queue: queue.Options{Name: qname, KeyPrefix: e.prefix, Backoff: func(int) time.Duration { return 100 * time.Millisecond }, MaxRetry: 3}, pollInterval: 20 * time.Millisecond, loop: c.loopOpts}
 	go func() { done <- serve(ctx, cfg, newLogger(cfg, e.logs), ln, opts) }()
 	e.stop = func() {
 		cancel()

@@ -34,7 +34,9 @@ Both read their configuration from the environment (see the README):
 GITHUB_APP_ID, GITHUB_PRIVATE_KEY[_FILE], GITHUB_WEBHOOK_SECRET[_FILE] (serve),
 GITHUB_API_URL, REDIS_URL, PUSHGUARD_ADDR, PUSHGUARD_WORKERS,
 PUSHGUARD_FINGERPRINT_KEY[_FILE], PUSHGUARD_MAX_COMMITS, PUSHGUARD_SWEEP_INTERVAL,
-PUSHGUARD_CREDENTIALS_FILE, LOG_LEVEL, LOG_FORMAT.
+PUSHGUARD_CREDENTIALS_FILE, PUSHGUARD_VALIDITY_CHECKS, PUSHGUARD_SLACK_WEBHOOK_URL[_FILE],
+PUSHGUARD_ALERT_WEBHOOK_URL, PUSHGUARD_ALERT_WEBHOOK_SECRET[_FILE], PUSHGUARD_ALERT_LEVEL,
+LOG_LEVEL, LOG_FORMAT.
 Without App credentials (no App ID, key or webhook secret variable, and no
 credentials file), serve shows a setup page at /setup that creates the App.
 They stop gracefully on SIGINT or SIGTERM.
@@ -114,6 +116,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ln net.Listener, o
 		defer close(workersDone)
 		workerErr = s.runWorkers(workerCtx)
 	})
+	// alerts and the open-incidents gauge
+	wg.Go(func() { s.runLoop(workerCtx) })
 	if s.creds.Err() != nil { // GitHub was unreachable at start
 		wg.Go(func() { s.creds.Retry(workerCtx) })
 	}
@@ -164,6 +168,7 @@ func (s *service) routes(hook http.Handler) http.Handler {
 	}
 	r.Method(http.MethodGet, "/metrics", s.metrics.Handler())
 	r.Method(http.MethodGet, "/api/v1/installations/{id}/audit", adminapi.AuditHandler(s.decisions, s.cfg.AdminToken, s.log))
+	r.Method(http.MethodGet, "/api/incidents", adminapi.IncidentsHandler(s.loop.incidents, s.cfg.AdminToken, s.log))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

@@ -41,6 +41,8 @@ type service struct {
 	pollInterval time.Duration
 	// creds is whether GitHub accepted the App's credentials.
 	creds *ghapp.CredentialCheck
+	// loop is validity checks, incidents and alerts (service_loop.go).
+	loop loopParts
 }
 
 // serviceOptions are what tests change.
@@ -53,6 +55,7 @@ type serviceOptions struct {
 	// credentialRetry is the first wait before GET /app is tried again
 	// when GitHub could not be reached at start (ghapp.DefaultCredentialRetry).
 	credentialRetry time.Duration
+	loop            loopOptions // where verifiers and alert receivers are reached
 }
 
 // newService connects to Redis (or starts the embedded one) and builds the
@@ -88,10 +91,16 @@ func newService(cfg Config, log *slog.Logger, opts serviceOptions) (*service, er
 	sc := scanner.New(rules, cfg.FingerprintKey)
 	s.store = store.New(rdb, qopts.KeyPrefix)
 	s.decisions = decisions.NewStore(rdb, s.store.Prefix(), decisions.WithRedactor(sc.RedactText))
-	s.worker = worker.New(worker.Options{
+	if s.loop, err = s.newLoop(opts.loop); err != nil {
+		s.Close()
+		return nil, err
+	}
+	wo := worker.Options{
 		GitHub: gh, AppID: cfg.AppID, Scanner: sc, Store: s.store, Decisions: s.decisions, Metrics: s.metrics, Log: log,
 		MaxCommits: cfg.MaxCommits, ScanBudget: cfg.ScanBudget,
-	})
+	}
+	s.loop.workerLoop(&wo, cfg.Loop.AlertLevel)
+	s.worker = worker.New(wo)
 	return s, nil
 }
 

@@ -41,7 +41,7 @@ func RenderComment(r Report, rules *scanner.Ruleset, commands string) string {
 	// what the note on left-out rows needs.
 	room := MaxComment - len(head) - len(removed) - len(foot) - commentNoteReserve
 	books := commentPlaybooks(r, rules, room/2)
-	r.Items = activeFirst(r.Items)
+	r.Items = liveFirst(activeFirst(r.Items))
 	table, left := commentTable(r, room-len(books))
 	var b strings.Builder
 	b.WriteString(head)
@@ -70,11 +70,11 @@ func commentVerdict(r Report) string {
 		if dismissed > 0 {
 			s += fmt.Sprintf("%d other finding%s dismissed by maintainers.\n\n", dismissed, pluralWas(dismissed))
 		}
-		return s + advisoryNote(advisory)
+		return s + liveNote(r) + advisoryNote(r, advisory)
 	}
 	if r.Incomplete() {
 		return "## ⚠️ No active secrets in what was scanned, but not everything was scanned\n\n" +
-			"The pushguard check asks for action until the rest is covered (below).\n\n" + advisoryNote(advisory)
+			"The pushguard check asks for action until the rest is covered (below).\n\n" + advisoryNote(r, advisory)
 	}
 	if len(r.Items) == 0 {
 		return "## ✅ All findings resolved\n\nNo secrets are left in this pull request's commits.\n\n"
@@ -83,14 +83,14 @@ func commentVerdict(r Report) string {
 	if dismissed > 0 {
 		s += fmt.Sprintf(" %d finding%s dismissed by maintainers, listed below for the record.", dismissed, pluralWas(dismissed))
 	}
-	return s + "\n\n" + advisoryNote(advisory)
+	return s + "\n\n" + advisoryNote(r, advisory)
 }
 
-func advisoryNote(n int) string {
+func advisoryNote(r Report, n int) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d possible secret%s below this repository's `fail_on` confidence, listed below: check them.\n\n", n, plural(n))
+	return advisoryText(r, n)
 }
 
 // activeFirst orders the findings that fail the check first, keeping scan
@@ -112,15 +112,22 @@ func activeFirst(items []Item) []Item {
 // commentTable renders the findings within budget characters and returns
 // how many rows did not fit.
 func commentTable(r Report, budget int) (string, int) {
+	if r.ValidityChecked {
+		return table("| Where | Provider | Secret (redacted) | Validity | Fingerprint | Status |\n|---|---|---|---|---|---|\n",
+			r.Items, func(it Item) string {
+				return fmt.Sprintf("| %s | %s | `%s` | %s | `%s` | %s |\n", where(r, it), mdEscape(htmlEscape(it.Provider)),
+					mdEscape(it.Redacted), validityCell(it), short(it.Fingerprint), commentStatus(r, it))
+			}, budget)
+	}
 	return table("| Where | Provider | Secret (redacted) | Fingerprint | Status |\n|---|---|---|---|---|\n",
 		r.Items, func(it Item) string {
 			return fmt.Sprintf("| %s | %s | `%s` | `%s` | %s |\n", where(r, it), mdEscape(htmlEscape(it.Provider)),
-				mdEscape(it.Redacted), short(it.Fingerprint), commentStatus(it))
+				mdEscape(it.Redacted), short(it.Fingerprint), commentStatus(r, it))
 		}, budget)
 }
 
 // commentStatus says whether a finding is active, and if not, why.
-func commentStatus(it Item) string {
+func commentStatus(r Report, it Item) string {
 	switch {
 	case it.Dismissed != nil:
 		d := it.Dismissed
@@ -133,7 +140,7 @@ func commentStatus(it Item) string {
 		}
 		return s
 	case it.Advisory:
-		return "🟡 below fail_on"
+		return advisoryLabel(r)
 	}
 	return "🔴 active"
 }

@@ -75,6 +75,8 @@ func TestRenderCommentGolden(t *testing.T) {
 		{"comment_injection", with(atHead(hostile[0]), injected),
 			[]string{"🚨 1 active secret in"}},
 		{"comment_no_findings", with(), []string{"✅ All findings resolved"}},
+		{"comment_validity", withValidity(with(checked(atHead(f[0]), ValidityNotLive), checked(atHead(f[2]), ValidityLive), atHead(f[3]))),
+			[]string{"**1 key is live — revoke now:**", "| **live — revoke now** |", "| not checked |"}},
 		{"comment_unscanned", withGaps(with(atHead(f[0]))),
 			[]string{"🚨 1 active secret", "**2 commits not scanned.**", "**1 file not scanned (time budget)**"}},
 		{"comment_unscanned_resolved", withGaps(with(dismissed(f[0], "revoked"))),
@@ -187,7 +189,7 @@ func checkNoSecret(t *testing.T, got string, r Report) {
 }
 
 // checkTable checks that every row of the findings table has exactly the
-// header's five cells: user-controlled text cannot add or close one.
+// header's cells (five, six with validity): user-controlled text cannot add or close one.
 func checkTable(t *testing.T, got string) {
 	t.Helper()
 	in := false
@@ -201,8 +203,12 @@ func checkTable(t *testing.T, got string) {
 		if !strings.HasPrefix(line, "|") {
 			break
 		}
-		if n := cellSeparators(line); n != 6 {
-			t.Errorf("table row has %d separators, want 6: %s", n, line)
+		want := 6
+		if strings.Contains(got, "| Validity |") {
+			want = 7
+		}
+		if n := cellSeparators(line); n != want {
+			t.Errorf("table row has %d separators, want %d: %s", n, want, line)
 		}
 	}
 }

@@ -154,6 +154,15 @@ func atHead(f scanner.Finding) Item {
 		StartColumn: f.StartColumn, EndColumn: f.EndColumn}}
 }
 
+// checked is it with a validity result.
+func checked(it Item, validity string) Item { it.Validity = validity; return it }
+
+// advisory is it set aside by fail_on.
+func advisory(it Item) Item { it.Advisory = true; return it }
+
+// withValidity is r with validity checks on.
+func withValidity(r Report) Report { r.ValidityChecked = true; return r }
+
 // removed is an item a later commit deleted.
 func removed(f scanner.Finding) Item { return Item{Finding: f} }
 

@@ -31,6 +31,7 @@ type Output struct {
 // Render turns a report into check-run output. rules supplies each finding's
 // remediation (a finding whose rule is unknown still renders, without one).
 func Render(r Report, rules *scanner.Ruleset) Output {
+	r.Items = liveFirst(r.Items)
 	return Output{
 		Title:       title(r),
 		Summary:     summary(r, rules),
@@ -43,6 +44,8 @@ func Render(r Report, rules *scanner.Ruleset) Output {
 func title(r Report) string {
 	active := r.Active()
 	switch {
+	case r.ValidityChecked && r.Live() > 0:
+		return fmt.Sprintf("%d leaked secret%s, %d live: revoke %s now", active, plural(active), r.Live(), pronoun(active))
 	case active == 1:
 		return "1 leaked secret: revoke it now"
 	case active > 1:
@@ -55,7 +58,9 @@ func title(r Report) string {
 		if dismissed > 0 {
 			parts = append(parts, fmt.Sprintf("%d dismissed", dismissed))
 		}
-		if advisory > 0 {
+		if advisory > 0 && r.FailOnLive {
+			parts = append(parts, fmt.Sprintf("%d not live", advisory))
+		} else if advisory > 0 {
 			parts = append(parts, fmt.Sprintf("%d below fail_on", advisory))
 		}
 		return "No active secrets (" + strings.Join(parts, ", ") + ")"
@@ -110,10 +115,15 @@ func headline(r Report) string {
 			s += fmt.Sprintf("%d finding%s dismissed by maintainers, listed below for the record.\n\n", dismissed, pluralWas(dismissed))
 		}
 		if advisory > 0 {
-			s += fmt.Sprintf("%d possible secret%s below this repository's `fail_on` confidence, listed below: check them.\n\n", advisory, plural(advisory))
+			s += advisoryText(r, advisory)
 		}
 		return s
 	}
+	return liveHeadline(r, active, scope) + liveNote(r)
+}
+
+// liveHeadline is the headline of a scan with active findings.
+func liveHeadline(r Report, active int, scope string) string {
 	return fmt.Sprintf("## 🚨 %d leaked secret%s in %s\n\n"+
 		"Anyone who can read this repository's history can use %s. Attackers find keys in pushes within minutes: "+
 		"**revoke first**, then clean up. Deleting the line or force-pushing does not make a key safe.\n\n",
@@ -141,6 +151,10 @@ func configSection(r Report) string {
 // findingsTable renders the findings as a markdown table of at most budget
 // characters and returns how many rows did not fit.
 func findingsTable(r Report, budget int) (string, int) {
+	if r.ValidityChecked {
+		return table("| | Where | Provider | Secret (redacted) | Validity | Added in | Fingerprint |\n|---|---|---|---|---|---|---|\n",
+			r.Items, func(it Item) string { return tableRow(r, it) }, budget)
+	}
 	return table("| | Where | Provider | Secret (redacted) | Added in | Fingerprint |\n|---|---|---|---|---|---|\n",
 		r.Items, func(it Item) string { return tableRow(r, it) }, budget)
 }
@@ -169,7 +183,11 @@ func tableRow(r Report, it Item) string {
 	case it.Dismissed != nil:
 		status = "⚪ " + mdEscape(it.Dismissed.Reason)
 	case it.Advisory:
-		status = "🟡 below fail_on"
+		status = advisoryLabel(r)
+	}
+	if r.ValidityChecked {
+		return fmt.Sprintf("| %s | %s | %s | `%s` | %s | %s | `%s` |\n",
+			status, where(r, it), mdEscape(htmlEscape(it.Provider)), mdEscape(it.Redacted), validityCell(it), short(it.Commit), short(it.Fingerprint))
 	}
 	return fmt.Sprintf("| %s | %s | %s | `%s` | %s | `%s` |\n",
 		status, where(r, it), mdEscape(htmlEscape(it.Provider)), mdEscape(it.Redacted), short(it.Commit), short(it.Fingerprint))
@@ -381,12 +399,12 @@ func annotations(r Report, rules *scanner.Ruleset) []*github.CheckRunAnnotation 
 		if it.AtHead == nil {
 			continue
 		}
-		out = append(out, annotation(it, rules))
+		out = append(out, annotation(r, it, rules))
 	}
 	return out
 }
 
-func annotation(it Item, rules *scanner.Ruleset) *github.CheckRunAnnotation {
+func annotation(r Report, it Item, rules *scanner.Ruleset) *github.CheckRunAnnotation {
 	loc := it.AtHead
 	level, title := "failure", fmt.Sprintf("Leaked %s secret", it.Provider)
 	msg := fmt.Sprintf("%s (%s) found: %s, added in commit %s. Revoke it now, then remove it from the code.",
@@ -399,7 +417,12 @@ func annotation(it Item, rules *scanner.Ruleset) *github.CheckRunAnnotation {
 		level, title = "notice", fmt.Sprintf("Dismissed %s finding (%s)", it.Provider, it.Dismissed.Reason)
 		msg = fmt.Sprintf("%s: dismissed as %s by %s on %s.", it.Redacted, it.Dismissed.Reason, it.Dismissed.By, it.Dismissed.At.UTC().Format("2006-01-02"))
 	case it.Advisory:
-		level, title = "warning", fmt.Sprintf("Possible %s secret (below this repository's fail_on)", it.Provider)
+		level, title = "warning", fmt.Sprintf("Possible %s secret (%s)", it.Provider, advisoryTitle(r))
+	case it.Validity == ValidityLive:
+		title = fmt.Sprintf("Leaked %s secret, live: revoke now", it.Provider)
+	}
+	if r.ValidityChecked {
+		msg += "\nValidity: " + validityLabel(it) + "."
 	}
 	a := &github.CheckRunAnnotation{
 		Path:            github.String(loc.Path),

@@ -71,6 +71,18 @@ func TestRenderGolden(t *testing.T) {
 		}},
 		{"unscanned_with_finding", Report{Items: []Item{atHead(f[0])}, Commits: 1, RulesVersion: testRulesVersion, CommitTimes: times,
 			Skipped: []scanner.Skipped{{Path: "src/late.go", Commit: sha(1), Reason: SkipTimeBudget}}}},
+		{"validity_live_first", Report{
+			Items:   []Item{checked(atHead(f[0]), ValidityNotLive), checked(atHead(f[1]), ValidityLive), checked(atHead(f[2]), ValidityUnknown), atHead(f[3])},
+			Commits: 3, RulesVersion: testRulesVersion, CommitTimes: times, ValidityChecked: true,
+		}},
+		{"validity_fail_on_live", Report{
+			Items:   []Item{advisory(checked(atHead(f[0]), ValidityNotLive)), checked(atHead(f[1]), ValidityLive), advisory(checked(atHead(f[2]), ValidityUnknown))},
+			Commits: 3, RulesVersion: testRulesVersion, CommitTimes: times, ValidityChecked: true, FailOnLive: true,
+		}},
+		{"validity_fail_on_live_none_live", Report{
+			Items:   []Item{advisory(checked(atHead(f[0]), ValidityNotLive))},
+			Commits: 1, RulesVersion: testRulesVersion, ValidityChecked: true, FailOnLive: true,
+		}},
 		{"net_diff", Report{Items: []Item{atHead(f[1])}, Commits: 0, RulesVersion: testRulesVersion,
 			NetDiff: "This push has 1,204 commits, more than the limit of 250: pushguard scanned the net diff of the push instead of each commit."}},
 	}

@@ -20,9 +20,13 @@ type Item struct {
 	// Dismissed, when set, is a maintainer's decision that keeps the finding
 	// from failing the check.
 	Dismissed *Dismissal
-	// Advisory marks a finding below the repository's fail_on confidence:
-	// shown, but it does not fail the check.
+	// Advisory marks a finding below the repository's fail_on confidence
+	// (or not live when fail_on is live): shown, but it does not fail the
+	// check.
 	Advisory bool
+	// Validity is what a validity check found (a Validity value); empty
+	// when the key was not checked.
+	Validity string
 }
 
 // Location is a place in a file at the head SHA.
@@ -68,6 +72,12 @@ type Report struct {
 	// BlobURL, when set, links a path at the head SHA: it is called with the
 	// path and line and returns the URL.
 	BlobURL func(path string, line int) string
+	// ValidityChecked: validity checks ran for this scan, so each finding
+	// shows its validity and live keys come first.
+	ValidityChecked bool
+	// FailOnLive: the repository's fail_on is live, so only live keys fail
+	// the check (the others are Advisory).
+	FailOnLive bool
 }
 
 // Active counts the findings that fail the check.

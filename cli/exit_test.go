@@ -22,6 +22,8 @@ func TestExitStatus(t *testing.T) {
 		{"success", nil, ExitOK, ""},
 		{"help", flag.ErrHelp, ExitOK, ""},
 		{"findings", fmt.Errorf("scan: %w", ErrFindings), ExitFindings, ""},
+		{"findings, --exit-code 3", fmt.Errorf("scan: %w", &FindingsError{Code: 3}), 3, ""},
+		{"findings, --exit-code 0", &FindingsError{Code: 0}, 0, ""},
 		{"usage", Usagef("bad flag %q", "-x"), ExitError, "pushguard: scan: bad flag \"-x\" (see 'pushguard scan --help')\n"},
 		{"interrupted", fmt.Errorf("read: %w", context.Canceled), ExitError, "pushguard: scan: interrupted\n"},
 		{"failure on two lines", errors.New("open x:\n  no such file"), ExitError, "pushguard: scan: open x: no such file\n"},

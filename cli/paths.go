@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pushguard/pushguard/scanner"
 )
@@ -15,39 +17,81 @@ import (
 // within a directory, in lexical order. It skips .git directories and, inside
 // a tree, symbolic links (their targets inside the tree are scanned anyway);
 // a symbolic link named on the command line is followed. A path "-" is
-// stdin, scanned as one file named "-". Binary files, files above maxSize
-// and other non-regular files are reported as skipped.
-func scanPaths(ctx context.Context, s *scanner.Scanner, paths []string, stdin io.Reader, maxSize int64) (*scanner.Result, error) {
-	total := &scanner.Result{}
+// stdin, scanned as one file named "-". Files that ignored names are left
+// out. Binary files, files above maxSize, other non-regular files and paths
+// that are missing or cannot be read are reported as skipped; when no path
+// named could be read at all, that is an error.
+func scanPaths(ctx context.Context, s *scanner.Scanner, paths []string, stdin io.Reader, maxSize int64, ignored func(string) bool) (*scanner.Result, error) {
+	w := &pathScan{s: s, maxSize: maxSize, ignored: ignored, total: &scanner.Result{}}
+	var unread []any
 	for _, root := range paths {
 		var err error
 		if root == "-" {
-			err = scanStdin(ctx, s, stdin, maxSize, total)
+			err = scanStdin(ctx, s, stdin, maxSize, w.total)
 		} else {
-			err = scanRoot(ctx, s, root, maxSize, total)
+			err = w.root(ctx, root)
 		}
-		if err != nil {
+		var pe *fs.PathError
+		switch {
+		case errors.As(err, &pe) && pe.Path == root:
+			unread = append(unread, err)
+			skip(w.total, root, unreadable(err))
+		case err != nil:
 			return nil, err
 		}
 	}
-	return total, nil
+	if len(unread) == len(paths) {
+		format := "nothing could be scanned: " + strings.TrimSuffix(strings.Repeat("%w; ", len(unread)), "; ")
+		return nil, fmt.Errorf(format, unread...)
+	}
+	return w.total, nil
 }
 
-func scanRoot(ctx context.Context, s *scanner.Scanner, root string, maxSize int64, total *scanner.Result) error {
+// pathScan is one scan of paths named on the command line.
+type pathScan struct {
+	s       *scanner.Scanner
+	maxSize int64
+	ignored func(string) bool
+	total   *scanner.Result
+}
+
+// unreadable says why a path could not be read: "missing", or
+// "unreadable: permission denied".
+func unreadable(err error) string {
+	if errors.Is(err, fs.ErrNotExist) {
+		return "missing"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return "unreadable: " + err.Error()
+}
+
+// root scans one path named on the command line. An error for the path
+// itself is an *fs.PathError for root; files and directories under it
+// that cannot be read are recorded as skipped.
+func (w *pathScan) root(ctx context.Context, root string) error {
 	info, err := os.Stat(root) // follows a link named on the command line
 	if err != nil {
 		return err
 	}
 	if !info.IsDir() {
-		return scanPath(ctx, s, root, info, maxSize, total)
+		return w.file(ctx, root, info)
 	}
 	walkRoot := root
 	if l, err := os.Lstat(root); err == nil && l.Mode()&fs.ModeSymlink != 0 {
 		walkRoot = root + string(filepath.Separator) // make WalkDir enter the linked directory
 	}
+	d, err := os.Open(root) // a directory that cannot be read is the path's own error
+	if err != nil {
+		return err
+	}
+	d.Close()
 	return filepath.WalkDir(walkRoot, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			skip(w.total, path, unreadable(err))
+			return nil // a directory that cannot be read: its contents are skipped
 		}
 		if err := ctx.Err(); err != nil {
 			return err
@@ -62,11 +106,23 @@ func scanRoot(ctx context.Context, s *scanner.Scanner, root string, maxSize int6
 			return nil
 		}
 		info, err := d.Info()
-		if err != nil {
-			return err
+		if err == nil {
+			err = w.file(ctx, path, info)
 		}
-		return scanPath(ctx, s, path, info, maxSize, total)
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			skip(w.total, path, unreadable(err))
+			return nil
+		}
+		return err
 	})
+}
+
+// file scans one file, or records why it was not scanned.
+func (w *pathScan) file(ctx context.Context, path string, info fs.FileInfo) error {
+	if w.ignored(path) {
+		return nil
+	}
+	return scanPath(ctx, w.s, path, info, w.maxSize, w.total)
 }
 
 // scanPath scans one file, or records why it was not scanned.

@@ -9,39 +9,50 @@ import (
 	"github.com/pushguard/pushguard/scanner/report"
 )
 
-// writeReport renders res in the chosen format to --output or stdout. The
+// formats lists the report formats of --format.
+func formats() []string { return []string{"text", "json", "sarif", "junit", "csv"} }
+
+// writeReport renders s in the chosen format to --output or stdout. The
 // output file is created only once the scan has succeeded.
-func writeReport(o *scanOptions, stdout io.Writer, res *scanner.Result, rules *scanner.Ruleset, version string) error {
-	if o.output == "" || o.output == "-" {
-		return render(o.format, stdout, res, rules, version)
+func writeReport(o *scanOptions, stdout io.Writer, s report.Scan, rules *scanner.Ruleset, version string) error {
+	if o.toStdout() {
+		return render(o.format, stdout, s, rules, version)
 	}
-	f, err := os.Create(o.output)
+	return createFile(o.output, func(f *os.File) error { return render(o.format, f, s, rules, version) })
+}
+
+// render writes s to w in format; version names pushguard in SARIF.
+func render(format string, w io.Writer, s report.Scan, rules *scanner.Ruleset, version string) error {
+	var err error
+	switch format {
+	case "json":
+		err = report.JSON(w, s)
+	case "sarif":
+		err = report.SARIF(w, s, rules, version)
+	case "junit":
+		err = report.JUnit(w, s)
+	case "csv":
+		err = report.CSV(w, s)
+	default:
+		err = report.Text(w, s, rules)
+	}
 	if err != nil {
-		return err
-	}
-	if err := render(o.format, f, res, rules, version); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
 }
 
-// render writes res to w in format; version names pushguard in SARIF.
-func render(format string, w io.Writer, res *scanner.Result, rules *scanner.Ruleset, version string) error {
-	var err error
-	switch format {
-	case "json":
-		err = report.JSON(w, res.Findings)
-	case "sarif":
-		err = report.SARIF(w, res.Findings, res.Skipped, rules, version)
-	default:
-		err = report.Text(w, res, rules)
+// writeNotices tells the user on stderr what the report on their terminal
+// would not: the files not scanned, unless a text report on stdout lists
+// them already (so they are shown once, not twice), and the summary line
+// when the report went to a file.
+func writeNotices(o *scanOptions, stderr io.Writer, s report.Scan) {
+	if !o.toStdout() || o.format != "text" {
+		for _, sk := range s.Result.Skipped {
+			fmt.Fprintf(stderr, "pushguard: not scanned: %s\n", report.DescribeSkipped(sk))
+		}
 	}
-	if err != nil {
-		return fmt.Errorf("write report: %w", err)
+	if !o.toStdout() {
+		fmt.Fprintf(stderr, "pushguard: %s (report in %s)\n", report.Summary(s), o.output)
 	}
-	return nil
 }

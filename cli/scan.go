@@ -2,20 +2,20 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"flag"
 	"fmt"
+	"io"
+	"slices"
+	"strings"
 
+	"github.com/pushguard/pushguard/repoconfig"
 	"github.com/pushguard/pushguard/scanner"
-	"github.com/pushguard/pushguard/scanner/report"
 )
 
-// Defaults and names of the scan command.
+// Defaults of the scan command.
 const (
 	defaultMaxFileSize = 10 << 20
-	// fingerprintKeyEnv names the variable holding the fingerprint key. Set
-	// it to the App's key and the CLI's fingerprints equal the App's.
-	fingerprintKeyEnv = "PUSHGUARD_FINGERPRINT_KEY"
+	defaultExitCode    = ExitFindings
 )
 
 const scanUsage = `Usage:
@@ -34,15 +34,25 @@ Directories are walked in lexical order. .git directories and symbolic links
 met inside a directory are skipped (a link named on the command line is
 followed). "-" scans stdin as one file named "-". Binary files and files
 above --max-file-size (with --diff and --git: whose added text in one commit
-is above it) are not scanned and are listed on stderr and in the report.
+is above it) are not scanned and are listed once: in a text report on
+stdout, else on stderr.
 Input to --diff that holds no diff is an error; empty input is nothing to
 scan.
 
-Exit status: 0 nothing found, 1 secrets found, 2 usage error or failure.
+The repository's .github/pushguard.yml (the App's configuration: path
+ignores, rules, fail_on) applies, or --config FILE. Findings whose
+fingerprint .pushguardignore (or --ignore-file) lists with a reason are
+reported as ignored; those in --baseline REPORT.json (a previous --format
+json report) are hidden and counted. A paths argument that is missing or
+unreadable is reported as not scanned and the rest is scanned.
 
-Fingerprints are keyed with $PUSHGUARD_FINGERPRINT_KEY (set it to the App's
-key to compare fingerprints with the App's); without it, with a random key
-that changes every run.
+Exit status: 0 nothing found, 1 (or --exit-code) secrets found, 2 usage
+error or failure (and when no path could be read at all).
+
+Fingerprints are stable from run to run; $PUSHGUARD_FINGERPRINT_KEY or
+$PUSHGUARD_FINGERPRINT_KEY_FILE keys them as the App does (use a key when
+reports are shared: an unkeyed fingerprint lets whoever holds it confirm a
+guess of a short secret).
 
 Flags:
 `
@@ -56,17 +66,31 @@ type scanOptions struct {
 	format      string
 	output      string
 	maxFileSize byteSize
+
+	config        string
+	baseline      string
+	writeBaseline string
+	ignoreFile    string
+	exitCode      int
 }
 
+// fromGit reports whether the input is read from the git repository --repo
+// (whose paths are relative to its root).
+func (o *scanOptions) fromGit() bool { return o.gitRange != "" }
+
+// toStdout reports whether the report goes to stdout.
+func (o *scanOptions) toStdout() bool { return o.output == "" || o.output == "-" }
+
 func parseScan(e Env, args []string) (*scanOptions, error) {
-	o := &scanOptions{maxFileSize: defaultMaxFileSize}
+	o := &scanOptions{maxFileSize: defaultMaxFileSize, exitCode: defaultExitCode}
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.StringVar(&o.diff, "diff", "", "scan the unified diff in `FILE` (- for stdin), added lines only")
 	fs.StringVar(&o.gitRange, "git", "", "scan the commits of git `RANGE` (as git log takes it), added lines only")
 	fs.StringVar(&o.repo, "repo", ".", "the git repository `DIR` for --git")
-	fs.StringVar(&o.format, "format", "text", "output `format`: text, json or sarif")
+	fs.StringVar(&o.format, "format", "text", "output `format`: "+strings.Join(formats(), ", "))
 	fs.StringVar(&o.output, "output", "", "write the report to `FILE` instead of stdout")
 	fs.Var(&o.maxFileSize, "max-file-size", "do not scan a file larger than `SIZE` (bytes, or with KiB, MiB, GiB); with --diff and --git, a file whose added text in one commit is larger")
+	addPolicyFlags(fs, o)
 	paths, err := ParseFlags(e, fs, scanUsage, args)
 	if err != nil {
 		return nil, err
@@ -91,72 +115,130 @@ func (o *scanOptions) validate(fs *flag.FlagSet) error {
 		return Usagef("give only one of --diff, --git and paths")
 	case set["repo"] && o.gitRange == "":
 		return Usagef("--repo needs --git")
-	case o.format != "text" && o.format != "json" && o.format != "sarif":
-		return Usagef("unknown format %q (want text, json or sarif)", o.format)
+	case !slices.Contains(formats(), o.format):
+		return Usagef("unknown format %q (want %s)", o.format, strings.Join(formats(), ", "))
+	case o.exitCode < 0 || o.exitCode > 125 || o.exitCode == ExitError:
+		return Usagef("--exit-code %d: want 0 to 125, but not %d (failures exit with it)", o.exitCode, ExitError)
 	case o.maxFileSize <= 0:
 		return Usagef("--max-file-size must be positive")
 	}
 	return nil
 }
 
+// addPolicyFlags declares the flags of what the report keeps and how the
+// scan exits: configuration, baseline, ignore file, -o and --exit-code.
+func addPolicyFlags(fs *flag.FlagSet, o *scanOptions) {
+	fs.StringVar(&o.output, "o", "", "shorthand for --output `FILE`")
+	fs.StringVar(&o.config, "config", "", "read the configuration from `FILE` (default: .github/pushguard.yml at the repository's root)")
+	fs.StringVar(&o.baseline, "baseline", "", "hide the findings of `REPORT.json`, a previous --format json report")
+	fs.StringVar(&o.writeBaseline, "write-baseline", "", "write every finding not ignored to `FILE`, for --baseline")
+	fs.StringVar(&o.ignoreFile, "ignore-file", "", "read ignored fingerprints from `FILE` (default: .pushguardignore at the repository's root)")
+	fs.IntVar(&o.exitCode, "exit-code", defaultExitCode, "exit with `N` when secrets are found")
+}
+
 // Scan runs `pushguard scan` with args (the command line after "scan"). It
-// returns ErrFindings when it found secrets, a *UsageError for a mistake on
-// the command line, flag.ErrHelp after --help, and other errors for a scan
-// that could not be done.
+// returns a *FindingsError (errors.Is ErrFindings) when it found secrets
+// that fail the scan, a *UsageError for a mistake on the command line,
+// flag.ErrHelp after --help, and other errors for a scan that could not be
+// done.
 func Scan(ctx context.Context, e Env, args []string) error {
 	o, err := parseScan(e, args)
 	if err != nil {
 		return err
 	}
-	rules, err := scanner.Default()
+	p, err := loadPolicy(ctx, e, o)
 	if err != nil {
-		return fmt.Errorf("built-in rules: %w", err)
+		return err
+	}
+	res, err := scanInput(ctx, e, o, p)
+	if err != nil {
+		return err
+	}
+	dropIgnoredPaths(res, p.ignoredPath)
+	all := slices.Clone(res.Findings)
+	out := triage(res, p.ignores, p.baseline)
+	writeNotices(o, e.Stderr, out)
+	if err := writeReport(o, e.Stdout, out, p.scanner.Rules(), e.Version); err != nil {
+		return err
+	}
+	if o.writeBaseline != "" {
+		if err := writeBaseline(o.writeBaseline, all, out); err != nil {
+			return fmt.Errorf("write baseline: %w", err)
+		}
+	}
+	return p.verdict(e.Stderr, o, out.Result.Findings)
+}
+
+// policy is what the scan brings from the repository and the command line:
+// its scanner (rules and key), configuration, ignore file and baseline.
+type policy struct {
+	scanner     *scanner.Scanner
+	config      *repoconfig.Config
+	ignoredPath func(string) bool
+	ignores     ignoreList
+	baseline    baseline
+}
+
+// loadPolicy builds the scanner and reads the configuration, the ignore
+// file and the baseline; any of them broken is an error.
+func loadPolicy(ctx context.Context, e Env, o *scanOptions) (*policy, error) {
+	builtin, err := scanner.Default()
+	if err != nil {
+		return nil, fmt.Errorf("built-in rules: %w", err)
 	}
 	key, err := fingerprintKey(e.Getenv)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s := scanner.New(rules, key)
-	var res *scanner.Result
-	switch {
-	case o.diff != "":
-		res, err = scanDiffFile(ctx, s, o.diff, e.Stdin, int64(o.maxFileSize))
-	case o.gitRange != "":
-		res, err = scanGit(ctx, s, o.repo, o.gitRange, int64(o.maxFileSize))
-	default:
-		res, err = scanPaths(ctx, s, o.paths, e.Stdin, int64(o.maxFileSize))
-	}
+	root, err := repoRoot(ctx, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, sk := range res.Skipped {
-		fmt.Fprintf(e.Stderr, "pushguard: not scanned: %s\n", report.DescribeSkipped(sk))
+	p := &policy{}
+	if p.config, err = loadConfig(o, root, builtin); err != nil {
+		return nil, err
 	}
-	if err := writeReport(o, e.Stdout, res, rules, e.Version); err != nil {
-		return err
+	rules, err := p.config.Ruleset(builtin)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
 	}
-	if len(res.Findings) > 0 {
-		return ErrFindings
+	p.scanner = scanner.New(rules, key)
+	p.ignoredPath = pathIgnored(p.config, o, root)
+	if p.ignores, err = loadIgnoreFile(o, root, p.scanner.RedactText); err != nil {
+		return nil, err
 	}
-	return nil
+	if p.baseline, err = loadBaseline(o.baseline); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
-// fingerprintKey returns the key of the run's fingerprints: the App's key
-// from the environment when set, so fingerprints can be compared with the
-// App's (and dismissed by them), else a random one.
-//
-// There is deliberately no fixed built-in key. A fingerprint is an HMAC of
-// the secret; under a key everyone knows, anyone holding a fingerprint (from
-// a CI log or a SARIF upload) could confirm a guess of a low-entropy secret,
-// such as a password, by hashing candidates until one matches. A random key
-// makes the fingerprints of a run comparable only with each other.
-func fingerprintKey(getenv func(string) string) ([]byte, error) {
-	if k := getenv(fingerprintKeyEnv); k != "" {
-		return []byte(k), nil
+// scanInput scans the one input the command line names.
+func scanInput(ctx context.Context, e Env, o *scanOptions, p *policy) (*scanner.Result, error) {
+	switch {
+	case o.diff != "":
+		return scanDiffFile(ctx, p.scanner, o.diff, e.Stdin, int64(o.maxFileSize))
+	case o.gitRange != "":
+		return scanGit(ctx, p.scanner, o.repo, o.gitRange, int64(o.maxFileSize))
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return nil, fmt.Errorf("random fingerprint key: %w", err)
+	return scanPaths(ctx, p.scanner, o.paths, e.Stdin, int64(o.maxFileSize), p.ignoredPath)
+}
+
+// verdict is the scan's outcome: a *FindingsError when a finding reaches
+// the configuration's fail_on. Findings below it are reported and, on
+// stderr, said not to fail the scan.
+func (p *policy) verdict(stderr io.Writer, o *scanOptions, findings []scanner.Finding) error {
+	failing := 0
+	for _, f := range findings {
+		if p.config.Fails(f.Confidence) {
+			failing++
+		}
 	}
-	return key, nil
+	if below := len(findings) - failing; below > 0 {
+		fmt.Fprintf(stderr, "pushguard: %d of %d findings are below fail_on (%s) and do not fail the scan\n", below, len(findings), p.config.FailOn())
+	}
+	if failing == 0 {
+		return nil
+	}
+	return &FindingsError{Code: o.exitCode}
 }

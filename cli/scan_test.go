@@ -100,34 +100,56 @@ func TestScanFormats(t *testing.T) {
 	})
 }
 
-// TestFingerprintKey checks that PUSHGUARD_FINGERPRINT_KEY keys the
-// fingerprints, so the CLI's agree with the App's, and that without it every
-// run uses a different key.
+// TestFingerprintKey checks that without a key fingerprints are the same
+// from run to run (in JSON and in SARIF's partialFingerprints), and that
+// PUSHGUARD_FINGERPRINT_KEY and PUSHGUARD_FINGERPRINT_KEY_FILE key them as
+// the App does, so the CLI's agree with the App's.
 func TestFingerprintKey(t *testing.T) {
 	token := githubToken(t)
 	diff := fixture(t, "leak.diff", token)
-	fingerprint := func(t *testing.T) jsonFinding {
-		t.Helper()
-		got := run(t, diff, "scan", "--diff", "-", "--format", "json")
-		fs := parseFindings(t, got.stdout)
-		if len(fs) != 1 {
-			t.Fatalf("%d findings, want 1", len(fs))
-		}
-		return fs[0]
+	dir := t.TempDir()
+	keyFile := writeFile(t, dir, "fp.key", []byte("the-apps-key\n"))
+	emptyFile := writeFile(t, dir, "empty.key", nil)
+	tests := []struct {
+		name    string
+		key     string
+		file    string
+		wantKey string
+		wantErr string
+	}{
+		{"no key", "", "", "", ""},
+		{"from the environment", "the-apps-key", "", "the-apps-key", ""},
+		{"from a file", "", keyFile, "the-apps-key", ""},
+		{"both", "the-apps-key", keyFile, "", "not both"},
+		{"empty file", "", emptyFile, "", "is empty"},
+		{"missing file", "", filepath.Join(dir, "nope"), "", "no such file"},
+		{"blank key", "  ", "", "", "blank"},
 	}
-	t.Run("random per run", func(t *testing.T) {
-		t.Setenv(fingerprintKeyEnv, "")
-		if a, b := fingerprint(t), fingerprint(t); a.Fingerprint == b.Fingerprint {
-			t.Error("two runs without a key gave the same fingerprint")
-		}
-	})
-	t.Run("from the environment", func(t *testing.T) {
-		t.Setenv(fingerprintKeyEnv, "the-apps-key")
-		f := fingerprint(t)
-		if want := scanner.Fingerprint([]byte("the-apps-key"), f.RuleID, token); f.Fingerprint != want {
-			t.Errorf("fingerprint %s, want the App's %s", f.Fingerprint, want)
-		}
-	})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(fingerprintKeyEnv, tt.key)
+			t.Setenv(fingerprintKeyFileEnv, tt.file)
+			jsonRun := run(t, diff, "scan", "--diff", "-", "--format", "json")
+			if tt.wantErr != "" {
+				if jsonRun.code != 2 || !strings.Contains(jsonRun.stderr, tt.wantErr) {
+					t.Errorf("exit %d, stderr %q; want 2 and %q", jsonRun.code, jsonRun.stderr, tt.wantErr)
+				}
+				return
+			}
+			fs := parseFindings(t, jsonRun.stdout)
+			if len(fs) != 1 {
+				t.Fatalf("%d findings, want 1", len(fs))
+			}
+			want := scanner.Fingerprint([]byte(tt.wantKey), fs[0].RuleID, token)
+			if fs[0].Fingerprint != want {
+				t.Errorf("fingerprint %s, want %s", fs[0].Fingerprint, want)
+			}
+			sarifRun := run(t, diff, "scan", "--diff", "-", "--format", "sarif")
+			if !strings.Contains(sarifRun.stdout, `"pushguardFingerprint/v1": "`+want+`"`) {
+				t.Errorf("SARIF partialFingerprints lack %s:\n%s", want, sarifRun.stdout)
+			}
+		})
+	}
 }
 
 func TestScanUsageErrors(t *testing.T) {

@@ -33,6 +33,7 @@ type Metrics struct {
 	signatureFailure prometheus.Counter
 	bodyErrors       *prometheus.CounterVec
 	leases           *prometheus.CounterVec
+	loop             loopMetrics
 }
 
 // Lease events, as counted by Lease.
@@ -77,6 +78,7 @@ func New(q *queue.Queue) *Metrics {
 	m.reg.MustRegister(m.webhooks, m.webhookSeconds, m.jobs, m.jobSeconds, m.scanBytes, m.scanSeconds,
 		m.findings, m.githubCalls, m.rateRemaining, m.redeliveries, m.signatureFailure, m.bodyErrors, m.leases,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.loop = newLoopMetrics(m.reg)
 	if q != nil {
 		m.reg.MustRegister(queueCollector{q: q, desc: prometheus.NewDesc("pushguard_queue_jobs",
 			"Jobs in the queue, by state (pending, active, scheduled, retry, dead).", []string{"state"}, nil)})

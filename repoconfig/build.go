@@ -24,11 +24,11 @@ func (p *parser) build(raw *rawConfig) *Config {
 		cfg.comments = &v
 	}
 	if f := raw.FailOn; f.set() {
-		conf, err := scanner.ParseConfidence(f.Value)
-		if err != nil {
-			p.add(f.Line, f.Column, fmt.Sprintf("fail_on: want low, medium or high, found %q", excerpt(f.Value)))
-		}
-		cfg.failOn = conf
+		p.failOn(cfg, f)
+	}
+	if raw.Validity.set() {
+		v := raw.Validity.Value
+		cfg.validity = &v
 	}
 	if raw.Bypass != nil && raw.Bypass.Allowed != nil {
 		cfg.bypass = p.bypass(raw.Bypass.Allowed)
@@ -219,4 +219,28 @@ func keywords(raw []located[string], bad func(line, col int, msg string)) []stri
 		}
 	}
 	return out
+}
+
+// failOnWant names the values fail_on takes, for its problems.
+const failOnWant = "low, medium, high, any or live"
+
+// failOn validates fail_on: a confidence (low, medium, high), "any" (every
+// finding, the same as low) or "live" (only keys a validity check found
+// live).
+func (p *parser) failOn(cfg *Config, f located[string]) {
+	live := false
+	cfg.failLive = &live
+	switch f.Value {
+	case FailOnAny:
+		cfg.failOn = scanner.Low
+		return
+	case FailOnLive:
+		live = true
+		return
+	}
+	conf, err := scanner.ParseConfidence(f.Value)
+	if err != nil {
+		p.add(f.Line, f.Column, fmt.Sprintf("fail_on: want %s, found %q", failOnWant, excerpt(f.Value)))
+	}
+	cfg.failOn = conf
 }

@@ -12,6 +12,17 @@ const (
 	DefaultComments = true
 	// DefaultFailOn: every finding fails the check, whatever its confidence.
 	DefaultFailOn = scanner.Low
+	// DefaultValidity: a repository's keys are checked for validity when
+	// its installation turns validity checks on.
+	DefaultValidity = true
+)
+
+// The fail_on values besides the confidences.
+const (
+	// FailOnAny: every finding fails the check (the same as low).
+	FailOnAny = "any"
+	// FailOnLive: only keys a validity check found live fail the check.
+	FailOnLive = "live"
 )
 
 // Config is the effective configuration of one repository. The zero value
@@ -26,6 +37,8 @@ type Config struct {
 	comments *bool          // nil: unset
 	failOn   scanner.Confidence
 	bypass   bypassPolicy
+	failLive *bool // nil: fail_on unset
+	validity *bool // nil: unset
 }
 
 // Ignored reports whether a file path (slash-separated, relative to the
@@ -60,6 +73,22 @@ func (c *Config) FailOn() scanner.Confidence {
 		return DefaultFailOn
 	}
 	return c.failOn
+}
+
+// FailOnLive reports whether fail_on is "live": only keys a validity check
+// found live fail the check (the worker falls back to every finding when
+// validity checks are off, and says so).
+func (c *Config) FailOnLive() bool {
+	return c != nil && c.failLive != nil && *c.failLive
+}
+
+// ValidityEnabled reports whether the repository's keys may be checked for
+// validity (validity: false turns it off; the installation must turn it on).
+func (c *Config) ValidityEnabled() bool {
+	if c == nil || c.validity == nil {
+		return DefaultValidity
+	}
+	return *c.validity
 }
 
 // CommentsEnabled reports whether pushguard may comment on pull requests.

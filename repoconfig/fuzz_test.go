@@ -15,7 +15,7 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	for _, s := range []string{"", "a: b: c", "- x", "comments: [", "paths: {ignore: [&a x, *a]}", "rules:\n  custom:\n    - {id: a, pattern: 'a+', keywords: [aaa]}\n"} {
+	for _, s := range []string{"", "a: b: c", "- x", "comments: [", "fail_on: live\nvalidity: false\n", "validity: [x]", "paths: {ignore: [&a x, *a]}", "rules:\n  custom:\n    - {id: a, pattern: 'a+', keywords: [aaa]}\n"} {
 		f.Add([]byte(s))
 	}
 	rs := builtin(f)

@@ -13,7 +13,7 @@ import (
 //     can add to the org's list but not remove from it.
 //   - rules.custom: the union; a repository rule with the same id as an org
 //     rule replaces it.
-//   - comments, fail_on, bypass.allowed: the repository's value when its
+//   - comments, fail_on, validity, bypass.allowed: the repository's value when its
 //     file sets the key, else the org's. (An explicit empty bypass list in
 //     the repository reopens bypass to everyone with write permission.)
 //
@@ -37,8 +37,12 @@ func Merge(org, repo *Config) *Config {
 	if repo.comments != nil {
 		m.comments = repo.comments
 	}
-	if repo.failOn != 0 {
-		m.failOn = repo.failOn
+	m.failLive, m.validity = org.failLive, org.validity
+	if repo.failOn != 0 || repo.failLive != nil {
+		m.failOn, m.failLive = repo.failOn, repo.failLive
+	}
+	if repo.validity != nil {
+		m.validity = repo.validity
 	}
 	if repo.bypass.set {
 		m.bypass = repo.bypass

@@ -41,7 +41,8 @@ const (
 //     section itself is broken, bypass is closed: nobody may dismiss as
 //     accepted-risk or false-positive until the file is fixed.
 //
-// Every other setting (paths.ignore, rules.disable, comments, fail_on) is
+// Every other setting (paths.ignore, rules.disable, comments, fail_on,
+// validity) is
 // left unset, so the org default or the built-in default applies: built-in
 // rules still run and every finding fails the check. A file too large or
 // not YAML yields the defaults. The Config is never nil.
@@ -236,6 +237,9 @@ func (p *parser) decodeError(msg string) {
 		w := want(into)
 		if strings.HasSuffix(where, "fail_on") || strings.HasSuffix(where, "confidence") {
 			w = "low, medium or high"
+			if strings.HasSuffix(where, "fail_on") {
+				w = failOnWant
+			}
 		}
 		p.add(line, column(n), fmt.Sprintf("%s: want %s, found %s", cmp.Or(where, "value"), w, found))
 		return

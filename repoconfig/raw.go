@@ -16,6 +16,7 @@ type rawConfig struct {
 	Comments located[bool]   `yaml:"comments"`
 	FailOn   located[string] `yaml:"fail_on"`
 	Bypass   *rawBypass      `yaml:"bypass"`
+	Validity located[bool]   `yaml:"validity"`
 }
 
 type rawPaths struct {

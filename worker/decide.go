@@ -9,6 +9,7 @@ import (
 
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
+	"github.com/pushguard/pushguard/incident"
 	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/repoconfig"
@@ -86,6 +87,9 @@ func (w *Worker) apply(ctx context.Context, log *slog.Logger, job queue.Job, st 
 			if err != nil {
 				return "", false, err
 			}
+			if err := w.decideIncident(ctx, job, it, incident.Open, "dismissal undone"); err != nil {
+				return "", false, err
+			}
 			log.Info("finding restored", logkey.Decision, "undo", logkey.Sender, job.Sender, logkey.Fingerprint, it.Fingerprint[:12])
 		}
 		return "", true, nil
@@ -124,6 +128,13 @@ func (w *Worker) record(ctx context.Context, log *slog.Logger, job queue.Job, st
 			RuleID: it.RuleID, Redacted: it.Redacted,
 		}
 		if err := w.decisions.Dismiss(ctx, d); err != nil {
+			return err
+		}
+		reason := string(c.Reason)
+		if note := w.scanner.RedactText(d.Note); note != "" {
+			reason += ": " + note
+		}
+		if err := w.decideIncident(ctx, job, it, incident.Dismissed, reason); err != nil {
 			return err
 		}
 		log.Info("finding dismissed", logkey.Decision, string(c.Reason), logkey.Sender, job.Sender, logkey.Fingerprint, it.Fingerprint[:12], logkey.PR, job.PR)

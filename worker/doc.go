@@ -8,7 +8,11 @@
 // permission checks they need (permissions.go) run here too; OnDead
 // concludes a scan that failed for good.
 //
-// It imports scanner, checks, queue, decisions, repoconfig, store, metrics
-// and internal/logkey of ours; never the webhook, the sweeper, the command
-// line or app.
+// After a scan, closeloop.go checks each key's validity with its provider
+// (when the installation and the repository turn checks on), records every
+// finding on its incident and queues the alerts the alert level asks for.
+//
+// It imports scanner, checks, queue, decisions, repoconfig, store, metrics,
+// validity, incident, alert and internal/logkey of ours; never the webhook,
+// the sweeper, the command line or app.
 package worker

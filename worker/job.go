@@ -113,6 +113,9 @@ func (w *Worker) scanLeased(ctx context.Context, log *slog.Logger, job queue.Job
 		return err
 	}
 	repo, cfg, report := st.repo, st.cfg, st.report
+	if err := w.closeLoop(ctx, job, cfg, report, run.ID); err != nil {
+		return err
+	}
 	out := checks.Render(*report, repo.sc.Rules())
 	keys, err := w.newAnnotations(ctx, run.ID, &out)
 	if err != nil {

@@ -11,14 +11,17 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/pushguard/pushguard/alert"
 	"github.com/pushguard/pushguard/checks"
 	"github.com/pushguard/pushguard/decisions"
 	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/incident"
 	"github.com/pushguard/pushguard/internal/logkey"
 	"github.com/pushguard/pushguard/metrics"
 	"github.com/pushguard/pushguard/queue"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/store"
+	"github.com/pushguard/pushguard/validity"
 )
 
 // Defaults of the worker's limits.
@@ -58,6 +61,15 @@ type Options struct {
 	MaxBlob    int64         // bytes of a file fetched whole; 0: DefaultMaxBlobBytes
 	ScanBudget time.Duration // per job; 0: DefaultScanBudget
 	Now        func() time.Time
+	// Validity checks keys with their providers; nil: validity checks are
+	// off (PUSHGUARD_VALIDITY_CHECKS).
+	Validity *validity.Checker
+	// Incidents keeps one incident per leaked value; nil: none kept.
+	Incidents *incident.Store
+	// Alerts tells the security team; nil: no alerts.
+	Alerts *alert.Dispatcher
+	// AlertLevel is AlertLevelLive or AlertLevelAny (the default).
+	AlertLevel string
 }
 
 // Worker runs jobs: it scans the commits a job names and reports them as
@@ -75,6 +87,10 @@ type Worker struct {
 	metrics    *metrics.Metrics
 	decisions  *decisions.Store
 	perms      *permissions
+	validity   *validity.Checker
+	incidents  *incident.Store
+	alerts     *alert.Dispatcher
+	alertLevel string
 }
 
 // New builds a worker.
@@ -92,6 +108,7 @@ func New(o Options) *Worker {
 		gh: o.GitHub, appID: o.AppID, scanner: o.Scanner, store: o.Store, log: o.Log,
 		maxCommits: o.MaxCommits, maxBlob: o.MaxBlob, scanBudget: o.ScanBudget, now: o.Now, metrics: o.Metrics,
 		decisions: o.Decisions, perms: newPermissions(o.Now),
+		validity: o.Validity, incidents: o.Incidents, alerts: o.Alerts, alertLevel: o.AlertLevel,
 	}
 }
 

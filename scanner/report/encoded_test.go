@@ -29,9 +29,10 @@ func TestEncodedFinding(t *testing.T) {
 		render func(w *bytes.Buffer) error
 		want   string
 	}{
-		{"text", func(w *bytes.Buffer) error { return Text(w, res, rs) }, "encoded (base64)"},
-		{"json", func(w *bytes.Buffer) error { return JSON(w, res.Findings) }, `"encoding": "base64"`},
-		{"sarif", func(w *bytes.Buffer) error { return SARIF(w, res.Findings, nil, rs, "1.2.3") }, "encoded (base64)"},
+		{"text", func(w *bytes.Buffer) error { return Text(w, Scan{Result: res}, rs) }, "encoded (base64)"},
+		{"json", func(w *bytes.Buffer) error { return JSON(w, Scan{Result: res}) }, `"encoding": "base64"`},
+		{"sarif", func(w *bytes.Buffer) error { return SARIF(w, Scan{Result: res}, rs, "1.2.3") }, "encoded (base64)"},
+		{"junit", func(w *bytes.Buffer) error { return JUnit(w, Scan{Result: res}) }, "encoded (base64)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -81,24 +81,34 @@ func checkNoSecret(t *testing.T, out []byte) {
 	}
 }
 
+// testScan is the fixture's findings as a report shows them: the first
+// ignored with a reason, two findings hidden by a baseline.
+func testScan(findings []scanner.Finding, skipped []scanner.Skipped) Scan {
+	return Scan{
+		Result:    &scanner.Result{Findings: findings[1:], Skipped: skipped, Files: 4},
+		Ignored:   []Ignored{{Finding: findings[0], Reason: "test fixture, never issued"}},
+		Baselined: 2,
+	}
+}
+
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	rs := testRules(t)
 	findings, skipped := testFindings(t, rs)
 	tests := []struct {
 		name   string
-		render func(w *bytes.Buffer, res *scanner.Result) error
+		render func(w *bytes.Buffer, s Scan) error
 	}{
-		{"text", func(w *bytes.Buffer, res *scanner.Result) error { return Text(w, res, rs) }},
-		{"json", func(w *bytes.Buffer, res *scanner.Result) error { return JSON(w, res.Findings) }},
-		{"sarif", func(w *bytes.Buffer, res *scanner.Result) error {
-			return SARIF(w, res.Findings, res.Skipped, rs, "1.2.3")
-		}},
+		{"text", func(w *bytes.Buffer, s Scan) error { return Text(w, s, rs) }},
+		{"json", func(w *bytes.Buffer, s Scan) error { return JSON(w, s) }},
+		{"sarif", func(w *bytes.Buffer, s Scan) error { return SARIF(w, s, rs, "1.2.3") }},
+		{"junit", func(w *bytes.Buffer, s Scan) error { return JUnit(w, s) }},
+		{"csv", func(w *bytes.Buffer, s Scan) error { return CSV(w, s) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := tt.render(&buf, &scanner.Result{Findings: findings, Skipped: skipped, Files: 4}); err != nil {
+			if err := tt.render(&buf, testScan(findings, skipped)); err != nil {
 				t.Fatal(err)
 			}
 			checkNoSecret(t, buf.Bytes())
@@ -106,7 +116,7 @@ func TestGolden(t *testing.T) {
 		})
 		t.Run(tt.name+" clean", func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := tt.render(&buf, &scanner.Result{Files: 1}); err != nil {
+			if err := tt.render(&buf, Scan{Result: &scanner.Result{Files: 1}}); err != nil {
 				t.Fatal(err)
 			}
 			golden.Check(t, filepath.Join("testdata", tt.name+"_clean.golden"), buf.Bytes())

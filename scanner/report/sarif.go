@@ -26,27 +26,43 @@ const (
 	securitySeverity = "9.0"
 )
 
-// SARIF writes findings as a SARIF 2.1.0 log with one run. The run's rules
+// SARIF writes a scan as a SARIF 2.1.0 log with one run. The run's rules
 // are the rules that have results, described from rules (which may be nil);
-// columns count Unicode code points. Each file that was not scanned is a
-// warning among the run's invocations[0].toolExecutionNotifications.
-func SARIF(w io.Writer, findings []scanner.Finding, skipped []scanner.Skipped, rules *scanner.Ruleset, toolVersion string) error {
+// columns count Unicode code points. Ignored findings are results with an
+// external suppression whose justification is the reason given; the number
+// of findings the baseline hid is the run's property
+// "pushguard/hiddenByBaseline". Each file that was not scanned is a warning
+// among the run's invocations[0].toolExecutionNotifications.
+func SARIF(w io.Writer, s Scan, rules *scanner.Ruleset, toolVersion string) error {
+	res := s.result()
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name: "pushguard", InformationURI: informationURI, Version: toolVersion,
 			Rules: []sarifDescriptor{},
 		}},
-		Invocations: []sarifInvocation{{ExecutionSuccessful: true, ToolExecutionNotifications: notScanned(skipped)}},
+		Invocations: []sarifInvocation{{ExecutionSuccessful: true, ToolExecutionNotifications: notScanned(res.Skipped)}},
 		ColumnKind:  "unicodeCodePoints",
 		Results:     []sarifResult{},
 	}
-	index := map[string]int{}
-	for _, id := range ruleIDs(findings) {
-		index[id] = len(run.Tool.Driver.Rules)
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, describeRule(id, findings, rules))
+	if s.Baselined > 0 {
+		run.Properties = map[string]int{"pushguard/hiddenByBaseline": s.Baselined}
 	}
-	for _, f := range findings {
+	all := slices.Clone(res.Findings)
+	for _, ig := range s.Ignored {
+		all = append(all, ig.Finding)
+	}
+	index := map[string]int{}
+	for _, id := range ruleIDs(all) {
+		index[id] = len(run.Tool.Driver.Rules)
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, describeRule(id, all, rules))
+	}
+	for _, f := range res.Findings {
 		run.Results = append(run.Results, sarifResultOf(f, index[f.RuleID]))
+	}
+	for _, ig := range s.Ignored {
+		r := sarifResultOf(ig.Finding, index[ig.Finding.RuleID])
+		r.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: ig.Reason}}
+		run.Results = append(run.Results, r)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -79,10 +95,7 @@ func ruleIDs(findings []scanner.Finding) []string {
 }
 
 func sarifResultOf(f scanner.Finding, ruleIndex int) sarifResult {
-	msg := fmt.Sprintf("%s secret leaked: %s", f.Provider, f.Redacted)
-	if f.Encoding != "" {
-		msg += " encoded (" + f.Encoding + ")"
-	}
+	msg := findingMessage(f)
 	if f.Commit != "" {
 		msg += fmt.Sprintf(" (added in commit %s)", shortSHA(f.Commit))
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/pushguard/pushguard/scanner"
 )
 
 // TestSARIFStructure checks what SARIF 2.1.0 and GitHub code scanning
@@ -13,7 +15,7 @@ func TestSARIFStructure(t *testing.T) {
 	rs := testRules(t)
 	findings, _ := testFindings(t, rs)
 	var buf bytes.Buffer
-	if err := SARIF(&buf, findings, nil, rs, "1.2.3"); err != nil {
+	if err := SARIF(&buf, Scan{Result: &scanner.Result{Findings: findings}}, rs, "1.2.3"); err != nil {
 		t.Fatal(err)
 	}
 	var log struct {

@@ -11,34 +11,45 @@ import (
 	"github.com/pushguard/pushguard/scanner"
 )
 
-// Text writes a scan's result for a terminal: one block per finding
-// (location, provider, rule, redacted value, commit, how to revoke it,
-// fingerprint), then the files that were not scanned, then a one-line
-// summary. rules supplies each finding's remediation; it may be nil.
-func Text(w io.Writer, res *scanner.Result, rules *scanner.Ruleset) error {
+// Text writes a scan for a terminal: one block per finding (location,
+// provider, rule, redacted value, commit, how to revoke it, fingerprint),
+// then the ignored findings with their reasons, then the files that were not
+// scanned, then a one-line summary. rules supplies each finding's
+// remediation; it may be nil.
+func Text(w io.Writer, s Scan, rules *scanner.Ruleset) error {
+	res := s.result()
 	bw := bufio.NewWriter(w) // keeps the first write error; Flush returns it
 	for _, f := range res.Findings {
 		writeTextFinding(bw, f, rules)
 	}
-	for _, s := range res.Skipped {
-		fmt.Fprintf(bw, "not scanned: %s\n", DescribeSkipped(s))
+	for _, ig := range s.Ignored {
+		fmt.Fprintf(bw, "ignored: %s  fingerprint %s: %s\n", location(ig.Finding), shortFingerprint(ig.Finding.Fingerprint), printable(ig.Reason))
 	}
-	if len(res.Skipped) > 0 {
+	for _, sk := range res.Skipped {
+		fmt.Fprintf(bw, "not scanned: %s\n", DescribeSkipped(sk))
+	}
+	if len(res.Skipped) > 0 || len(s.Ignored) > 0 {
 		bw.WriteString("\n")
 	}
-	fmt.Fprintln(bw, Summary(res))
+	fmt.Fprintln(bw, Summary(s))
 	return bw.Flush()
 }
 
-func writeTextFinding(w io.Writer, f scanner.Finding, rules *scanner.Ruleset) {
-	fmt.Fprintf(w, "%s:%d:%d  %s (%s)  %s", printable(f.Path), f.Line, f.StartColumn, f.Provider, f.RuleID, printable(f.Redacted))
+// location renders where a finding is and what it is, on one line:
+// "path:line:col  Provider (rule-id)  redacted  [encoded (base64)]  [commit abcdef123456]".
+func location(f scanner.Finding) string {
+	loc := fmt.Sprintf("%s:%d:%d  %s (%s)  %s", printable(f.Path), f.Line, f.StartColumn, f.Provider, f.RuleID, printable(f.Redacted))
 	if f.Encoding != "" {
-		fmt.Fprintf(w, "  encoded (%s)", f.Encoding)
+		loc += "  encoded (" + f.Encoding + ")"
 	}
 	if f.Commit != "" {
-		fmt.Fprintf(w, "  [commit %s]", shortSHA(f.Commit))
+		loc += fmt.Sprintf("  [commit %s]", shortSHA(f.Commit))
 	}
-	fmt.Fprintln(w)
+	return loc
+}
+
+func writeTextFinding(w io.Writer, f scanner.Finding, rules *scanner.Ruleset) {
+	fmt.Fprintln(w, location(f))
 	if rule, ok := lookupRule(rules, f.RuleID); ok {
 		if revoke := revokeLine(rule.Remediation); revoke != "" {
 			fmt.Fprintf(w, "    revoke: %s\n", revoke)
@@ -56,12 +67,12 @@ func revokeLine(r scanner.Remediation) string {
 	return parts[0] + "  " + parts[1]
 }
 
-// Summary is the last line of the text report: how many findings in how
-// many files and how many files were not scanned. Only a scan that skipped
+// ResultSummary says how many findings in how many files and how many files
+// were not scanned. Only a scan that skipped
 // nothing says "no secrets found"; one that saw no file at all says
 // "nothing to scan", and one that skipped every file it saw says "nothing
 // scanned". res.Files counts every file seen, skipped ones included.
-func Summary(res *scanner.Result) string {
+func ResultSummary(res *scanner.Result) string {
 	skipped := len(res.Skipped)
 	if len(res.Findings) > 0 {
 		files := map[string]bool{}

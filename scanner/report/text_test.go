@@ -6,7 +6,7 @@ import (
 	"github.com/pushguard/pushguard/scanner"
 )
 
-func TestSummary(t *testing.T) {
+func TestResultSummary(t *testing.T) {
 	t.Parallel()
 	one := scanner.Finding{Path: "a"}
 	tests := []struct {
@@ -27,7 +27,31 @@ func TestSummary(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Summary(&scanner.Result{Findings: tt.findings, Skipped: tt.skipped, Files: tt.files}); got != tt.want {
+			if got := ResultSummary(&scanner.Result{Findings: tt.findings, Skipped: tt.skipped, Files: tt.files}); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSummary(t *testing.T) {
+	t.Parallel()
+	one := scanner.Finding{Path: "a"}
+	tests := []struct {
+		name string
+		in   Scan
+		want string
+	}{
+		{"nil result", Scan{}, "nothing to scan"},
+		{"plain", Scan{Result: &scanner.Result{Findings: []scanner.Finding{one}, Files: 1}}, "1 finding in 1 file"},
+		{"ignored", Scan{Result: &scanner.Result{Files: 1}, Ignored: []Ignored{{Finding: one, Reason: "r"}}}, "no secrets found; 1 ignored"},
+		{"baselined", Scan{Result: &scanner.Result{Findings: []scanner.Finding{one}, Files: 1}, Baselined: 3}, "1 finding in 1 file; 3 hidden by the baseline"},
+		{"both", Scan{Result: &scanner.Result{Files: 2, Skipped: []scanner.Skipped{{Path: "x"}}}, Ignored: []Ignored{{}, {}}, Baselined: 1},
+			"no secrets in the 1 file scanned; 1 file not scanned; 2 ignored, 1 hidden by the baseline"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Summary(tt.in); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
