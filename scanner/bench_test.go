@@ -252,3 +252,61 @@ func BenchmarkShapes(b *testing.B) {
 		}
 	}
 }
+
+// encodedInputs are encoded-heavy inputs of about 10 MB: a Kubernetes Secret
+// whose data values are base64 of configuration text (a key in one value in
+// a hundred), its twin with the same text in clear (a ConfigMap), the same
+// base64 as one long line, and base64 of random bytes (an embedded binary)
+// as one long line.
+func encodedInputs(tb testing.TB) map[string][]byte {
+	tb.Helper()
+	const size = 10 << 20
+	rng := rand.New(rand.NewChaCha8([32]byte{2}))
+	var yaml, plain, long bytes.Buffer
+	yaml.WriteString("apiVersion: v1\nkind: Secret\nmetadata:\n  name: bulk\ntype: Opaque\ndata:\n")
+	plain.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bulk\ndata:\n")
+	for i := 0; yaml.Len() < size; i++ {
+		value := fmt.Sprintf("# service %d\nlog_level = debug\nendpoint = https://svc-%d.internal.acme.io:8443/v1\nretries = %d\n", i, i, rng.IntN(9))
+		if i%100 == 0 {
+			value += "api_token = " + tokA + "\n"
+		}
+		enc := base64.StdEncoding.EncodeToString([]byte(value))
+		fmt.Fprintf(&yaml, "  svc-%d.conf: %s\n", i, enc)
+		fmt.Fprintf(&plain, "  svc-%d.conf: |\n    %s\n", i, strings.ReplaceAll(strings.TrimSuffix(value, "\n"), "\n", "\n    "))
+		long.WriteString(enc)
+	}
+	raw := make([]byte, size*3/4)
+	for i := range raw {
+		raw[i] = byte(rng.Uint32())
+	}
+	return map[string][]byte{
+		"k8s-secret":  yaml.Bytes(),
+		"k8s-plain":   plain.Bytes(),
+		"long-line":   long.Bytes()[:size],
+		"binary-line": []byte(base64.StdEncoding.EncodeToString(raw)),
+	}
+}
+
+// BenchmarkScanEncoded measures whole-file scanning of encoded-heavy input;
+// k8s-plain is k8s-secret's text in clear, for the cost of decoding. SetBytes
+// counts the input's bytes.
+func BenchmarkScanEncoded(b *testing.B) {
+	sc := New(defaultRules(b), testKey)
+	all := encodedInputs(b)
+	for _, name := range []string{"k8s-secret", "k8s-plain", "long-line", "binary-line"} {
+		data := all[name]
+		b.Run(name, func(b *testing.B) {
+			res, err := sc.ScanFile(context.Background(), "x.yaml", "", bytes.NewReader(data))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(len(res.Findings)), "findings")
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := sc.ScanFile(context.Background(), "x.yaml", "", bytes.NewReader(data)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -22,15 +22,15 @@ func (f *fileScan) claim(line, endLine, startCol, endCol int) {
 	f.claimed = append(f.claimed, span{line, endLine, startCol, endCol})
 }
 
-// dropClaimed blanks each pending finding of a non-claiming rule that
-// overlaps a claimed span, then forgets the claims on lines before line.
+// dropClaimed blanks each pending finding of a non-claiming rule, and each
+// one found after decoding, that overlaps a claimed span, then forgets the claims on lines before line.
 func (f *fileScan) dropClaimed(line int) {
 	if len(f.claimed) == 0 {
 		return
 	}
 	for i := range f.pending {
 		p := &f.pending[i]
-		if p.RuleID == "" || f.rs.byID[p.RuleID].claims {
+		if p.RuleID == "" || p.Encoding == "" && f.rs.byID[p.RuleID].claims {
 			continue
 		}
 		for _, c := range f.claimed {

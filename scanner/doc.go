@@ -14,6 +14,8 @@
 //     expression is worth running.
 //   - rule.go describes a rule as data: keywords, pattern, validators,
 //     confidence, remediation and its own true- and false-positive cases.
+//   - encoded.go decodes base64, hex and percent-encoded runs of a line
+//     (two layers at most) and runs the rules over the decoded text.
 //   - decoy.go is the one false-positive filter shared by every rule.
 //   - finding.go is what comes out: a located, redacted, fingerprinted
 //     finding whose raw secret never leaves the process by accident.

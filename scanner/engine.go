@@ -47,6 +47,20 @@ type fileScan struct {
 	oldCols   colCounter // columns of a remembered line
 	winBuf    []window
 	claimed   []span // spans claimed by format-specific rules, until flushed
+
+	// The encoded pass (encoded.go).
+	depth     int          // layers of encoding above this scan's text
+	decoded   int          // bytes decoded in this file
+	runs      []encodedRun // scratch: the current line's encoded runs
+	decBuf    []byte       // scratch: a run's decoded chunk
+	decPos    []int32      // scratch: where each byte of a percent-decoded chunk came from
+	lineAt    []int        // scratch: where each line of the decoded chunk starts in it
+	synth     []byte       // scratch: decoded text with the bytes around its run
+	sub       *fileScan    // scans decoded text, one layer down
+	collected []Finding    // what sub found
+	// decodeLo and decodeHi bound the runs decoded on line 1 of decoded
+	// text: the bytes around it were the parent line's, decoded there.
+	decodeLo, decodeHi int
 }
 
 type recentLine struct {
@@ -71,6 +85,8 @@ func newFileScan(rs *Ruleset, key []byte, emit func(Finding)) *fileScan {
 		kwWins: make([][]window, len(rs.kwAll)),
 		kwHits: make([][]int32, len(rs.kwAll)),
 		active: make([]int, len(rs.rules)),
+
+		decodeHi: math.MaxInt,
 	}
 }
 
@@ -85,6 +101,7 @@ func (f *fileScan) reset(path, commit string) {
 	f.block = nil
 	f.pending = f.pending[:0]
 	f.claimed = f.claimed[:0]
+	f.decoded = 0
 }
 
 // line scans one added line. col is the 1-based column at which text starts
@@ -105,6 +122,9 @@ func (f *fileScan) line(num, col int, text []byte) {
 			continue
 		}
 		f.runRule(r, num, col, text, true)
+	}
+	if !inBlock {
+		f.decodeLine(num, col, text)
 	}
 	if len(f.pending) > 0 || len(f.claimed) > 0 {
 		f.flush(num - f.rs.maxWindow)
@@ -300,13 +320,26 @@ func (f *fileScan) resolveOverlaps() {
 			if b.RuleID == "" || !overlaps(a, b) {
 				continue
 			}
-			if b.Confidence > a.Confidence || b.Confidence == a.Confidence && f.rs.byID[b.RuleID].index < f.rs.byID[a.RuleID].index {
+			if f.better(b, a) {
 				f.pending[i].RuleID = ""
 				break
 			}
 			f.pending[j].RuleID = ""
 		}
 	}
+}
+
+// better reports whether finding b wins over the overlapping finding a: the
+// more confident one, then the direct one over one found after decoding, then
+// the rule that comes first.
+func (f *fileScan) better(b, a Finding) bool {
+	switch {
+	case b.Confidence != a.Confidence:
+		return b.Confidence > a.Confidence
+	case (b.Encoding == "") != (a.Encoding == ""):
+		return b.Encoding == ""
+	}
+	return f.rs.byID[b.RuleID].index < f.rs.byID[a.RuleID].index
 }
 
 func overlaps(a, b Finding) bool {

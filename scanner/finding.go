@@ -24,6 +24,11 @@ type Finding struct {
 	Confidence  Confidence `json:"confidence"`
 	Redacted    string     `json:"redacted"`
 	Fingerprint string     `json:"fingerprint"`
+	// Encoding names the layers the secret was decoded from, outermost
+	// first ("base64", "base64+percent"), when it was found only after
+	// decoding the text at Line and the columns; empty for a secret found
+	// as written.
+	Encoding string `json:"encoding,omitempty"`
 
 	secret string
 }
@@ -38,7 +43,11 @@ func (f Finding) String() string {
 	if f.Commit != "" {
 		loc = shortSHA(f.Commit) + ":" + loc
 	}
-	return fmt.Sprintf("%s %s (%s) %s", loc, f.RuleID, f.Provider, f.Redacted)
+	s := fmt.Sprintf("%s %s (%s) %s", loc, f.RuleID, f.Provider, f.Redacted)
+	if f.Encoding != "" {
+		s += " encoded (" + f.Encoding + ")"
+	}
+	return s
 }
 
 // GoString keeps %#v from printing the secret.

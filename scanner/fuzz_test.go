@@ -3,11 +3,14 @@ package scanner
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // addFixtureSeeds seeds a fuzz target with every diff fixture.
@@ -22,6 +25,23 @@ func addFixtureSeeds(f *testing.F) {
 	}
 	f.Add([]byte("@@ -1 +1 @@\n+" + tokA + "\n"))
 	f.Add([]byte("diff --git a/k b/k\n@@ -0,0 +1,3 @@\n+-----BEGIN TEST KEY-----\n+QUJD\n+-----END TEST KEY-----\n"))
+	addEncodedSeeds(f)
+}
+
+// addEncodedSeeds seeds a fuzz target with encoded secrets: base64, hex,
+// percent-encoded and two layers deep.
+func addEncodedSeeds(f *testing.F) {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	for _, v := range []string{
+		b64("t = " + tokA),
+		b64(b64(tokA)),
+		hex.EncodeToString([]byte(tokA)),
+		"x%3D" + tokA + "%20" + tokB,
+		b64("-----BEGIN TEST KEY-----\nQUJD\n-----END TEST KEY-----\n"),
+		base64.RawURLEncoding.EncodeToString([]byte("secret = \"" + tokB + "\"")),
+	} {
+		f.Add([]byte("diff --git a/s.yaml b/s.yaml\n@@ -0,0 +1,2 @@\n+data:\n+  v: " + v + "\n"))
+	}
 }
 
 // FuzzParseDiff: no input makes the parser panic, every added line has a
@@ -64,7 +84,8 @@ func (s *orderSink) added(num, col int, text []byte) {
 }
 
 // FuzzScanDiff: no input makes the scanner panic, and every finding lies on
-// added lines and its secret is text of those lines.
+// added lines and its secret is text of those lines (or, found after
+// decoding, its columns are within its line).
 func FuzzScanDiff(f *testing.F) {
 	addFixtureSeeds(f)
 	rs := engineRules(f)
@@ -87,8 +108,11 @@ func FuzzScanDiff(f *testing.F) {
 				text = append(text, lt)
 			}
 			joined := strings.Join(text, "\n")
-			if fd.EndLine == fd.Line && !strings.Contains(joined, fd.Secret()) {
+			if fd.Encoding == "" && fd.EndLine == fd.Line && !strings.Contains(joined, fd.Secret()) {
 				t.Fatalf("finding %v: secret is not in its line", fd)
+			}
+			if fd.Encoding != "" && (fd.EndLine != fd.Line || fd.StartColumn < 1 || fd.EndColumn < fd.StartColumn || fd.EndColumn > utf8.RuneCountInString(joined)) {
+				t.Fatalf("finding %v: the encoded text's span is not within its line", fd)
 			}
 		}
 	})

@@ -12,7 +12,7 @@ import (
 
 // engineVersion changes whenever the engine or the shared decoy filter
 // changes what it finds; it is part of every Ruleset's Version.
-const engineVersion = "engine-5"
+const engineVersion = "engine-6"
 
 // Ruleset is a compiled, immutable set of rules with its keyword prefilter.
 // It is safe for concurrent use.

@@ -32,6 +32,9 @@ type jsonFinding struct {
 	Fingerprint  string `json:"fingerprint"`
 	Status       string `json:"status"`
 	IgnoreReason string `json:"ignore_reason"`
+	// Encoding is present only for a secret found after decoding the text
+	// at the location ("base64", "hex", "percent", "base64+percent").
+	Encoding string `json:"encoding,omitempty"`
 }
 
 // JSON writes a scan as an indented JSON array of findings, [] when there
@@ -59,6 +62,6 @@ func jsonFindingOf(f scanner.Finding, status, reason string) jsonFinding {
 		Path: f.Path, Commit: f.Commit, Line: f.Line, EndLine: f.EndLine,
 		StartColumn: f.StartColumn, EndColumn: f.EndColumn,
 		Confidence: f.Confidence.String(), Redacted: f.Redacted, Fingerprint: f.Fingerprint,
-		Status: status, IgnoreReason: reason,
+		Status: status, IgnoreReason: reason, Encoding: f.Encoding,
 	}
 }

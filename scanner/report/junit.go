@@ -107,7 +107,11 @@ func junitName(f scanner.Finding) string {
 
 // findingMessage is one line saying what leaked, redacted.
 func findingMessage(f scanner.Finding) string {
-	return fmt.Sprintf("%s secret leaked: %s", f.Provider, f.Redacted)
+	msg := fmt.Sprintf("%s secret leaked: %s", f.Provider, f.Redacted)
+	if f.Encoding != "" {
+		msg += " encoded (" + f.Encoding + ")"
+	}
+	return msg
 }
 
 // junitDetail is a failure's body: where, what and its fingerprint.

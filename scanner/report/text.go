@@ -36,9 +36,12 @@ func Text(w io.Writer, s Scan, rules *scanner.Ruleset) error {
 }
 
 // location renders where a finding is and what it is, on one line:
-// "path:line:col  Provider (rule-id)  redacted  [commit abcdef123456]".
+// "path:line:col  Provider (rule-id)  redacted  [encoded (base64)]  [commit abcdef123456]".
 func location(f scanner.Finding) string {
 	loc := fmt.Sprintf("%s:%d:%d  %s (%s)  %s", printable(f.Path), f.Line, f.StartColumn, f.Provider, f.RuleID, printable(f.Redacted))
+	if f.Encoding != "" {
+		loc += "  encoded (" + f.Encoding + ")"
+	}
 	if f.Commit != "" {
 		loc += fmt.Sprintf("  [commit %s]", shortSHA(f.Commit))
 	}
