@@ -423,6 +423,10 @@ func annotation(r Report, it Item, rules *scanner.Ruleset) *github.CheckRunAnnot
 	case it.Validity == ValidityLive:
 		title = fmt.Sprintf("Leaked %s secret, live: revoke now", it.Provider)
 	}
+	if it.Encoding != "" {
+		title += ", encoded (" + it.Encoding + ")"
+		msg += "\nThe key is encoded (" + it.Encoding + ") in the file: the highlighted text decodes to it."
+	}
 	if r.ValidityChecked {
 		msg += "\nValidity: " + validityLabel(it) + "."
 	}

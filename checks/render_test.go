@@ -455,3 +455,23 @@ func BenchmarkRender200(b *testing.B) {
 		Render(r, rs)
 	}
 }
+
+// TestRenderAnnotationSaysEncoded: a key found after decoding is marked so
+// in its annotation, since the highlighted text is not the key as written.
+func TestRenderAnnotationSaysEncoded(t *testing.T) {
+	t.Parallel()
+	rs := newTestRuleset(t)
+	f := scanFindings(t, rs, []plant{{rule: "zenith-token", seed: "enc", path: "k8s/secret.yaml", commit: sha(2), line: 3}})[0]
+	for _, enc := range []string{"", "base64", "base64+percent"} {
+		t.Run("encoding="+enc, func(t *testing.T) {
+			g := f
+			g.Encoding = enc
+			loc := Location{Path: g.Path, Line: g.Line}
+			a := Render(Report{Items: []Item{{Finding: g, AtHead: &loc}}}, rs).Annotations[0]
+			marked := strings.Contains(a.GetTitle(), "encoded ("+enc+")") && strings.Contains(a.GetMessage(), "encoded ("+enc+")")
+			if marked != (enc != "") {
+				t.Errorf("title %q, message %q: marked encoded %v, want %v", a.GetTitle(), a.GetMessage(), marked, enc != "")
+			}
+		})
+	}
+}

@@ -13,7 +13,7 @@ import (
 func csvHeader() []string {
 	return []string{
 		"rule_id", "provider", "path", "commit", "line", "end_line", "start_column", "end_column",
-		"confidence", "redacted", "fingerprint", "status", "ignore_reason",
+		"confidence", "redacted", "fingerprint", "status", "ignore_reason", "encoding",
 	}
 }
 
@@ -46,7 +46,7 @@ func csvRow(f scanner.Finding, status, reason string) []string {
 	return []string{
 		f.RuleID, f.Provider, csvText(f.Path), f.Commit,
 		strconv.Itoa(f.Line), strconv.Itoa(f.EndLine), strconv.Itoa(f.StartColumn), strconv.Itoa(f.EndColumn),
-		f.Confidence.String(), csvText(f.Redacted), f.Fingerprint, status, csvText(reason),
+		f.Confidence.String(), csvText(f.Redacted), f.Fingerprint, status, csvText(reason), f.Encoding,
 	}
 }
 
