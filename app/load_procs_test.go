@@ -91,6 +91,13 @@ type process struct {
 // and redisURL, on a free loopback port, until the benchmark ends.
 func startProcess(b *testing.B, bin, redisURL string, gh *fakegithub.Server, env []string, args ...string) *process {
 	b.Helper()
+	return startNiced(b, 0, bin, redisURL, gh, env, args...)
+}
+
+// startNiced is startProcess at OS priority nice (0: the default; higher
+// is lower priority), set at start so that every thread inherits it.
+func startNiced(b *testing.B, nice int, bin, redisURL string, gh *fakegithub.Server, env []string, args ...string) *process {
+	b.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -98,6 +105,9 @@ func startProcess(b *testing.B, bin, redisURL string, gh *fakegithub.Server, env
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(bin, args...)
+	if nice != 0 {
+		cmd = exec.Command("nice", append([]string{"-n", strconv.Itoa(nice), bin}, args...)...)
+	}
 	cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"GITHUB_APP_ID=" + strconv.FormatInt(gh.AppID(), 10),
