@@ -1,7 +1,11 @@
 package app
 
 import (
+	"io"
+	"math"
+	"net/http"
 	"os"
+	"slices"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -59,11 +63,13 @@ func BenchmarkLoadPaced(b *testing.B) {
 			}
 			b.ResetTimer()
 			paced := &latencies{}
-			cpu0, wrk0, self0 := web.stats(b).cpu, wrk.cpuTime(b), selfCPU(b)
+			cpu0, wrk0, self0, hist0 := web.stats(b).cpu, wrk.cpuTime(b), selfCPU(b), webhookHistogram(b, web.url)
 			start := time.Now()
 			accepted := l.sendPaced(web.url, l.paced, paced)
 			sent := time.Since(start)
 			cpu := web.stats(b).cpu - cpu0
+			b.ReportMetric(histogramQuantile(hist0, webhookHistogram(b, web.url), 0.5), "server-p50-le-ms")
+			b.ReportMetric(histogramQuantile(hist0, webhookHistogram(b, web.url), 0.99), "server-p99-le-ms")
 			b.ReportMetric((wrk.cpuTime(b)-wrk0).Seconds()/sent.Seconds(), "worker-cores")
 			b.ReportMetric((selfCPU(b)-self0).Seconds()/sent.Seconds(), "fakegithub+sender-cores")
 			b.StopTimer()
@@ -123,4 +129,52 @@ func niceGit(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+// webhookHistogram scrapes the web process's webhook duration histogram:
+// the cumulative count at each bucket's upper bound, in milliseconds.
+func webhookHistogram(b *testing.B, url string) map[float64]float64 {
+	b.Helper()
+	resp, err := http.Get(url + "/metrics")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := map[float64]float64{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		rest, ok := strings.CutPrefix(line, `pushguard_webhook_duration_seconds_bucket{le="`)
+		if !ok {
+			continue
+		}
+		le, count, _ := strings.Cut(rest, `"} `)
+		sec, err := strconv.ParseFloat(le, 64)
+		if err != nil { // +Inf
+			sec = math.Inf(1)
+		}
+		h[sec*1000], _ = strconv.ParseFloat(count, 64)
+	}
+	return h
+}
+
+// histogramQuantile is the upper bound (ms) of the bucket holding the
+// q-quantile of the deliveries observed between two scrapes: the time the
+// handler took, as the server measured it, without the time a request
+// waited for the process to be scheduled or for a connection.
+func histogramQuantile(before, after map[float64]float64, q float64) float64 {
+	bounds := make([]float64, 0, len(after))
+	for le := range after {
+		bounds = append(bounds, le)
+	}
+	slices.Sort(bounds)
+	total := after[math.Inf(1)] - before[math.Inf(1)]
+	for _, le := range bounds {
+		if after[le]-before[le] >= q*total {
+			return le
+		}
+	}
+	return math.Inf(1)
 }
