@@ -44,7 +44,11 @@ func BenchmarkLoadPaced(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			l.b = b
 			redisURL := loadBenchRedis(b)
-			web := startProcess(b, bin, redisURL, gh, nil, "serve", "--no-workers")
+			var pin []string
+			if cpu := os.Getenv("PUSHGUARD_LOAD_WEB_CPU"); cpu != "" && tc.deployed {
+				pin = []string{"taskset", "-c", cpu}
+			}
+			web := startWrapped(b, pin, bin, redisURL, gh, nil, "serve", "--no-workers")
 			wrk := &process{}
 			if tc.workers {
 				env := []string{
@@ -52,13 +56,13 @@ func BenchmarkLoadPaced(b *testing.B) {
 					"PUSHGUARD_INSTALLATION_CONCURRENCY=" + strconv.Itoa(2*loadWorkers/loadInstallations),
 					"PUSHGUARD_GITHUB_WRITES_PER_MINUTE=1000000",
 				}
-				nice := 0
+				var nice []string
 				if tc.deployed {
-					nice = 10
+					nice = []string{"nice", "-n", "10"}
 					env = append(env, "GOMAXPROCS=1")
 					niceGit(b)
 				}
-				wrk = startNiced(b, nice, bin, redisURL, gh, env, "worker")
+				wrk = startWrapped(b, nice, bin, redisURL, gh, env, "worker")
 				l.sendAll(web.url, l.burst, &latencies{}) // the backlog the workers drain
 			}
 			b.ResetTimer()

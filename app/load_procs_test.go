@@ -91,12 +91,13 @@ type process struct {
 // and redisURL, on a free loopback port, until the benchmark ends.
 func startProcess(b *testing.B, bin, redisURL string, gh *fakegithub.Server, env []string, args ...string) *process {
 	b.Helper()
-	return startNiced(b, 0, bin, redisURL, gh, env, args...)
+	return startWrapped(b, nil, bin, redisURL, gh, env, args...)
 }
 
-// startNiced is startProcess at OS priority nice (0: the default; higher
-// is lower priority), set at start so that every thread inherits it.
-func startNiced(b *testing.B, nice int, bin, redisURL string, gh *fakegithub.Server, env []string, args ...string) *process {
+// startWrapped is startProcess run through wrapper (a command and its
+// arguments, such as nice -n 10 or taskset -c 0), which sets the priority
+// or CPUs before bin starts, so that every thread of bin inherits them.
+func startWrapped(b *testing.B, wrapper []string, bin, redisURL string, gh *fakegithub.Server, env []string, args ...string) *process {
 	b.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -105,8 +106,8 @@ func startNiced(b *testing.B, nice int, bin, redisURL string, gh *fakegithub.Ser
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(bin, args...)
-	if nice != 0 {
-		cmd = exec.Command("nice", append([]string{"-n", strconv.Itoa(nice), bin}, args...)...)
+	if len(wrapper) > 0 {
+		cmd = exec.Command(wrapper[0], slices.Concat(wrapper[1:], []string{bin}, args)...)
 	}
 	cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"),
