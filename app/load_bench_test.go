@@ -36,7 +36,7 @@ const (
 // pushes at a paced rate, then a burst from 50 senders at once, waits for
 // every check run, then measures single pushes and pull requests end to end. Run it once:
 //
-//	REDIS_URL=redis://127.0.0.1:6379/0 go test -run '^$' -bench BenchmarkLoad -benchtime 1x ./app/
+//	REDIS_URL=redis://127.0.0.1:6379/0 go test -run '^$' -bench 'BenchmarkLoad$' -benchtime 1x ./app/
 func BenchmarkLoad(b *testing.B) {
 	if testing.Short() {
 		b.Skip("the load benchmark takes minutes")
