@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,9 +69,11 @@ func BenchmarkLoadPaced(b *testing.B) {
 			b.ResetTimer()
 			paced := &latencies{}
 			cpu0, wrk0, self0, hist0 := web.stats(b).cpu, wrk.cpuTime(b), selfCPU(b), webhookHistogram(b, web.url)
+			stopTrace := traceTo(b, os.Getenv("PUSHGUARD_LOAD_TRACE"))
 			start := time.Now()
 			accepted := l.sendPaced(web.url, l.paced, paced)
 			sent := time.Since(start)
+			stopTrace()
 			cpu := web.stats(b).cpu - cpu0
 			b.ReportMetric(histogramQuantile(hist0, webhookHistogram(b, web.url), 0.5), "server-p50-le-ms")
 			b.ReportMetric(histogramQuantile(hist0, webhookHistogram(b, web.url), 0.99), "server-p99-le-ms")
@@ -181,4 +184,26 @@ func histogramQuantile(before, after map[float64]float64, q float64) float64 {
 		}
 	}
 	return math.Inf(1)
+}
+
+// traceTo writes an execution trace of this process (the senders and the
+// fake GitHub) to path+"-"+the sub-benchmark's name until the returned func
+// is called; nothing when path is empty. `go tool trace -pprof=sched` on it
+// shows how long the senders waited for this process's CPUs.
+func traceTo(b *testing.B, path string) (stop func()) {
+	b.Helper()
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path + "-" + filepath.Base(b.Name()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := trace.Start(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		trace.Stop()
+		f.Close()
+	}
 }
