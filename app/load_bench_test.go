@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strconv"
@@ -238,6 +239,9 @@ func (l *load) deliver(client *http.Client, url, event string, body []byte, lat 
 		l.b.Errorf("deliver: %v", err)
 		return 0
 	}
+	// Read to the end, so that the connection is reused as GitHub's
+	// sender would; an unread body makes the client close it.
+	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	lat.add(time.Since(start))
 	return resp.StatusCode
