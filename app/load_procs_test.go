@@ -91,6 +91,14 @@ type process struct {
 // and redisURL, on a free loopback port, until the benchmark ends.
 func startProcess(b *testing.B, bin, redisURL string, gh *fakegithub.Server, env []string, args ...string) *process {
 	b.Helper()
+	return startWrapped(b, nil, bin, redisURL, gh, env, args...)
+}
+
+// startWrapped is startProcess run through wrapper (a command and its
+// arguments, such as nice -n 10 or taskset -c 0), which sets the priority
+// or CPUs before bin starts, so that every thread of bin inherits them.
+func startWrapped(b *testing.B, wrapper []string, bin, redisURL string, gh *fakegithub.Server, env []string, args ...string) *process {
+	b.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -98,6 +106,9 @@ func startProcess(b *testing.B, bin, redisURL string, gh *fakegithub.Server, env
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(bin, args...)
+	if len(wrapper) > 0 {
+		cmd = exec.Command(wrapper[0], slices.Concat(wrapper[1:], []string{bin}, args)...)
+	}
 	cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"GITHUB_APP_ID=" + strconv.FormatInt(gh.AppID(), 10),

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -241,5 +242,76 @@ func TestDuplicateKeptForRetention(t *testing.T) {
 	}
 	if info.Retention != queue.DefaultDedupeTTL {
 		t.Errorf("retention %v, want the dedupe window %v", info.Retention, queue.DefaultDedupeTTL)
+	}
+}
+
+// commandLog records the name of every command a client sends, and counts
+// a pipeline as one round trip.
+type commandLog struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (c *commandLog) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (c *commandLog) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		c.mu.Lock()
+		c.names = append(c.names, cmd.Name())
+		c.mu.Unlock()
+		return next(ctx, cmd)
+	}
+}
+
+func (c *commandLog) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		c.mu.Lock()
+		c.names = append(c.names, "pipeline")
+		c.mu.Unlock()
+		return next(ctx, cmds)
+	}
+}
+
+// take returns the names recorded since the last take.
+func (c *commandLog) take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	names := c.names
+	c.names = nil
+	return names
+}
+
+// TestEnqueueIsOneRoundTrip: once the queue's name is registered (the
+// first enqueue), deduplication and enqueue are one Redis round trip, the
+// webhook's whole share of Redis: one script call, for a new delivery and
+// for a duplicate alike.
+func TestEnqueueIsOneRoundTrip(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, queue.Options{})
+	counted := redis.NewClient(q.rdb.(*redis.Client).Options())
+	t.Cleanup(func() { _ = counted.Close() })
+	cmds := &commandLog{}
+	counted.AddHook(cmds)
+	enq := queue.New(counted, q.opts)
+	ctx := context.Background()
+	if err := enq.Enqueue(ctx, testJob("d-first")); err != nil {
+		t.Fatal(err)
+	}
+	cmds.take() // the first also registers the queue's name, once
+	for _, tc := range []struct {
+		name, delivery string
+		want           error
+	}{
+		{"new delivery", "d-second", nil},
+		{"duplicate", "d-second", queue.ErrDuplicate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := enq.Enqueue(ctx, testJob(tc.delivery)); !errors.Is(err, tc.want) {
+				t.Fatalf("Enqueue = %v, want %v", err, tc.want)
+			}
+			if got := cmds.take(); len(got) != 1 || (got[0] != "evalsha" && got[0] != "eval") {
+				t.Errorf("Redis commands = %v, want one script call", got)
+			}
+		})
 	}
 }
