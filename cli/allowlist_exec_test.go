@@ -3,6 +3,9 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/pushguard/pushguard/repoconfig"
+	"github.com/pushguard/pushguard/scanner"
 )
 
 // TestScanAllowlistExec runs the built binary in a repository whose
@@ -58,4 +61,22 @@ func TestScanAllowlistExec(t *testing.T) {
 			t.Errorf("%d findings, stderr %q; want 2 and no allowed count", n, got.stderr)
 		}
 	})
+}
+
+// TestReadmeAllowlistExample: the README's allowlist example parses and
+// allows what it says.
+func TestReadmeAllowlistExample(t *testing.T) {
+	t.Parallel()
+	rs, err := scanner.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, problems := repoconfig.Parse("README.md", []byte(readmeBlock(t, "allowlist:")), rs)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	a := cfg.Allowlist()
+	if len(a.Regexes) != 1 || len(a.Stopwords) != 2 || !cfg.CommitAllowed("0123456789abcdef0123456789abcdef01234567") {
+		t.Errorf("allowlist %+v, commits %q", a, cfg.AllowlistCommits())
+	}
 }
