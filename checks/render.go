@@ -76,6 +76,7 @@ func summary(r Report, rules *scanner.Ruleset) string {
 	b.WriteString(noticesSection(r))
 	b.WriteString(notScannedSection(r, "listed below"))
 	b.WriteString(configSection(r))
+	b.WriteString(allowedSection(r))
 	table, left := findingsTable(r, MaxSummary/2)
 	b.WriteString(table)
 	if left > 0 {
@@ -129,6 +130,18 @@ func liveHeadline(r Report, active int, scope string) string {
 		"Anyone who can read this repository's history can use %s. Attackers find keys in pushes within minutes: "+
 		"**revoke first**, then clean up. Deleting the line or force-pushing does not make a key safe.\n\n",
 		active, plural(active), scope, pronoun(active))
+}
+
+// allowedSection counts the findings the allowlist of .github/pushguard.yml
+// dropped: allowed findings are never silent.
+func allowedSection(r Report) string {
+	switch r.Allowed {
+	case 0:
+		return ""
+	case 1:
+		return "_1 finding allowed by .github/pushguard.yml allowlist._\n\n"
+	}
+	return fmt.Sprintf("_%d findings allowed by .github/pushguard.yml allowlist._\n\n", r.Allowed)
 }
 
 // configSection lists the problems of .github/pushguard.yml.

@@ -69,6 +69,10 @@ type Report struct {
 	// ConfigProblems are the problems of the repository's configuration
 	// file, shown at the top of the summary: a broken file is never ignored.
 	ConfigProblems []string
+	// Allowed counts the findings the repository configuration's allowlist
+	// dropped (its regexes, stopwords and commits); the summary says how
+	// many, never which.
+	Allowed int
 	// Notices say what pushguard did for this run at a maintainer's request
 	// or by the installation's setting (a revocation's outcome), in
 	// redacted form only; shown under the headline of the summary and the

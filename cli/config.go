@@ -53,8 +53,15 @@ func repoRoot(ctx context.Context, o *scanOptions) (string, error) {
 // loadConfig reads the repository configuration with the App's parser:
 // --config FILE when given (it must exist), else .github/pushguard.yml under
 // root when there is one. No file is the default configuration (nil). A
-// file with problems is an error listing each with its line.
-func loadConfig(o *scanOptions, root string, builtin *scanner.Ruleset) (*repoconfig.Config, error) {
+// file with problems is an error listing each with its line. It also
+// returns the file's name, for messages.
+func loadConfig(o *scanOptions, root string, builtin *scanner.Ruleset) (*repoconfig.Config, string, error) {
+	cfg, err := parseConfig(o, root, builtin)
+	return cfg, cmp.Or(o.config, configPath), err
+}
+
+// parseConfig is loadConfig without the file's name.
+func parseConfig(o *scanOptions, root string, builtin *scanner.Ruleset) (*repoconfig.Config, error) {
 	path, data, err := readNamedOrDefault(o.config, filepath.Join(root, filepath.FromSlash(configPath)))
 	if err != nil || data == nil {
 		return nil, wrapIf("configuration", err)
@@ -113,6 +120,15 @@ func dropIgnoredPaths(res *scanner.Result, ignored func(string) bool) {
 		}
 	}
 	res.Findings, res.Skipped = findings, skipped
+}
+
+// dropAllowedCommits removes the findings of the configuration's
+// allowlist.commits, counting them in res.Allowed with those the ruleset's
+// allowlist dropped, as the App does.
+func dropAllowedCommits(res *scanner.Result, cfg *repoconfig.Config) {
+	var n int
+	res.Findings, n = cfg.DropAllowedCommits(res.Findings)
+	res.Allowed += n
 }
 
 // readNamedOrDefault reads the file the user named, which must exist, or

@@ -161,4 +161,5 @@ func merge(total, res *scanner.Result) {
 	total.Files += res.Files
 	total.Lines += res.Lines
 	total.Bytes += res.Bytes
+	total.Allowed += res.Allowed
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/pushguard/pushguard/repoconfig"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/scanner/report"
 )
@@ -45,8 +46,13 @@ func render(format string, w io.Writer, s report.Scan, rules *scanner.Ruleset, v
 // writeNotices tells the user on stderr what the report on their terminal
 // would not: the files not scanned, unless a text report on stdout lists
 // them already (so they are shown once, not twice), and the summary line
-// when the report went to a file.
-func writeNotices(o *scanOptions, stderr io.Writer, s report.Scan) {
+// when the report went to a file. Findings the configuration's allowlist
+// dropped are counted, whatever the format (a JSON report is a list of
+// findings, with no place for the count).
+func writeNotices(o *scanOptions, stderr io.Writer, s report.Scan, configName string) {
+	if s.Result != nil && s.Result.Allowed > 0 {
+		fmt.Fprintf(stderr, "pushguard: %s\n", repoconfig.AllowedSummary(s.Result.Allowed, configName))
+	}
 	if !o.toStdout() || o.format != "text" {
 		for _, sk := range s.Result.Skipped {
 			fmt.Fprintf(stderr, "pushguard: not scanned: %s\n", report.DescribeSkipped(sk))

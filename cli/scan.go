@@ -170,9 +170,10 @@ func Scan(ctx context.Context, e Env, args []string) error {
 		return err
 	}
 	dropIgnoredPaths(res, p.ignoredPath)
+	dropAllowedCommits(res, p.config)
 	all := slices.Clone(res.Findings)
 	out := triage(res, p.ignores, p.baseline)
-	writeNotices(o, e.Stderr, out)
+	writeNotices(o, e.Stderr, out, p.configName)
 	if err := writeReport(o, e.Stdout, out, p.scanner.Rules(), e.Version); err != nil {
 		return err
 	}
@@ -189,6 +190,7 @@ func Scan(ctx context.Context, e Env, args []string) error {
 type policy struct {
 	scanner     *scanner.Scanner
 	config      *repoconfig.Config
+	configName  string // the configuration file's name, for messages
 	ignoredPath func(string) bool
 	ignores     ignoreList
 	baseline    baseline
@@ -210,7 +212,7 @@ func loadPolicy(ctx context.Context, e Env, o *scanOptions) (*policy, error) {
 		return nil, err
 	}
 	p := &policy{}
-	if p.config, err = loadConfig(o, root, builtin); err != nil {
+	if p.config, p.configName, err = loadConfig(o, root, builtin); err != nil {
 		return nil, err
 	}
 	rules, err := p.config.Ruleset(builtin)

@@ -33,6 +33,9 @@ func (p *parser) build(raw *rawConfig) *Config {
 	if raw.Bypass != nil && raw.Bypass.Allowed != nil {
 		cfg.bypass = p.bypass(raw.Bypass.Allowed)
 	}
+	if raw.Allow != nil {
+		cfg.allow = p.allowlistSec(raw.Allow)
+	}
 	return cfg
 }
 

@@ -39,6 +39,7 @@ type Config struct {
 	bypass   bypassPolicy
 	failLive *bool // nil: fail_on unset
 	validity *bool // nil: unset
+	allow    allowlist
 }
 
 // Ignored reports whether a file path (slash-separated, relative to the

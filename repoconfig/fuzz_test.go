@@ -15,7 +15,7 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	for _, s := range []string{"", "a: b: c", "- x", "comments: [", "fail_on: live\nvalidity: false\n", "validity: [x]", "paths: {ignore: [&a x, *a]}", "rules:\n  custom:\n    - {id: a, pattern: 'a+', keywords: [aaa]}\n"} {
+	for _, s := range []string{"", "a: b: c", "- x", "comments: [", "fail_on: live\nvalidity: false\n", "allowlist: {regexes: ['^EX'], target: line, stopwords: [dummy], commits: [0123456789abcdef0123456789abcdef01234567]}", "validity: [x]", "paths: {ignore: [&a x, *a]}", "rules:\n  custom:\n    - {id: a, pattern: 'a+', keywords: [aaa]}\n"} {
 		f.Add([]byte(s))
 	}
 	rs := builtin(f)
@@ -30,7 +30,8 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		if len(problems) > 0 {
-			if len(c.IgnorePatterns()) > 0 || len(c.DisabledRules()) > 0 || !c.CommentsEnabled() || c.FailOn() != DefaultFailOn {
+			if len(c.IgnorePatterns()) > 0 || len(c.DisabledRules()) > 0 || !c.CommentsEnabled() || c.FailOn() != DefaultFailOn ||
+				!c.Allowlist().Empty() || len(c.AllowlistCommits()) > 0 {
 				t.Errorf("broken file weakened scanning: %+v", c)
 			}
 		}

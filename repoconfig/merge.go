@@ -13,6 +13,7 @@ import (
 //     can add to the org's list but not remove from it.
 //   - rules.custom: the union; a repository rule with the same id as an org
 //     rule replaces it.
+//   - allowlist.regexes, stopwords and commits: the union, org's first.
 //   - comments, fail_on, validity, bypass.allowed: the repository's value when its
 //     file sets the key, else the org's. (An explicit empty bypass list in
 //     the repository reopens bypass to everyone with write permission.)
@@ -33,6 +34,7 @@ func Merge(org, repo *Config) *Config {
 		comments: org.comments,
 		failOn:   org.failOn,
 		bypass:   org.bypass,
+		allow:    mergeAllowlists(org.allow, repo.allow),
 	}
 	if repo.comments != nil {
 		m.comments = repo.comments

@@ -38,6 +38,10 @@ func TestParseExample(t *testing.T) {
 	if allowed, restricted := c.BypassAllowed(); !restricted || !slices.Equal(allowed, []string{"octo-org/security", "octocat"}) {
 		t.Errorf("bypass = %q restricted %v", allowed, restricted)
 	}
+	a := c.Allowlist()
+	if len(a.Regexes) != 1 || a.Regexes[0].Target != scanner.AllowSecret || !slices.Equal(a.Stopwords, []string{"dummy"}) || !c.CommitAllowed("0123456789abcdef0123456789abcdef01234567") {
+		t.Errorf("allowlist = %+v, commits %q", a, c.AllowlistCommits())
+	}
 }
 
 // TestParseKeys checks each key on its own.
@@ -146,7 +150,7 @@ func TestParseProblems(t *testing.T) {
 		want []string
 	}{
 		{"unknown top-level key", yml("comments: true", "", "rule:", "  disable: [x]"),
-			[]string{`:3:1: unknown key "rule" (want one of: paths, rules, comments, fail_on, bypass, validity)`}},
+			[]string{`:3:1: unknown key "rule" (want one of: paths, rules, comments, fail_on, bypass, validity, allowlist)`}},
 		{"unknown nested key", yml("rules:", "  disabled: [x]"),
 			[]string{`:2:3: unknown key "disabled" in rules (want one of: disable, custom)`}},
 		{"unknown key in a custom rule", yml("rules:", "  custom:", "    - id: a", "      patern: 'x'"),
@@ -182,7 +186,7 @@ func TestParseProblems(t *testing.T) {
 		{"bad bypass entry", yml("bypass:", "  allowed: [octocat, 'not a user']"),
 			[]string{`:2:22: bypass.allowed: "not a user" is neither a user login nor a team ("@org/team")`}},
 		{"top level list", yml("- comments"),
-			[]string{`:1:1: the file must be a mapping of keys (paths, rules, comments, fail_on, bypass, validity)`}},
+			[]string{`:1:1: the file must be a mapping of keys (paths, rules, comments, fail_on, bypass, validity, allowlist)`}},
 		{"syntax error", yml("comments: true", "paths:", "  ignore: [a", "rules: {}"),
 			[]string{`:3: YAML syntax: did not find expected ',' or ']'`}},
 		{"bad indentation", yml("a:", "  - b", " c: d"),
@@ -196,7 +200,7 @@ func TestParseProblems(t *testing.T) {
 		{"several problems, in line order", yml("fail_on: urgent", "comment: false", "paths: {ignore: [x]}", "rules: {disable: [nope]}"),
 			[]string{
 				`:1:10: fail_on: want low, medium, high, any or live, found "urgent"`,
-				`:2:1: unknown key "comment" (want one of: paths, rules, comments, fail_on, bypass, validity)`,
+				`:2:1: unknown key "comment" (want one of: paths, rules, comments, fail_on, bypass, validity, allowlist)`,
 				`:4:19: rules.disable: no built-in rule has the id "nope" (ids are shown in the check run next to each finding)`,
 			}},
 	}

@@ -17,6 +17,14 @@ type rawConfig struct {
 	FailOn   located[string] `yaml:"fail_on"`
 	Bypass   *rawBypass      `yaml:"bypass"`
 	Validity located[bool]   `yaml:"validity"`
+	Allow    *rawAllowlist   `yaml:"allowlist"`
+}
+
+type rawAllowlist struct {
+	Regexes   []located[string] `yaml:"regexes"`
+	Target    located[string]   `yaml:"target"`
+	Stopwords []located[string] `yaml:"stopwords"`
+	Commits   []located[string] `yaml:"commits"`
 }
 
 type rawPaths struct {
@@ -64,7 +72,7 @@ func (l located[T]) set() bool { return l.Line > 0 }
 
 // knownKeys returns the keys of the raw type the decoder names ("repoconfig.rawRules").
 func knownKeys(typeName string) []string {
-	for _, v := range []any{rawConfig{}, rawPaths{}, rawRules{}, rawCustomRule{}, rawBypass{}} {
+	for _, v := range []any{rawConfig{}, rawPaths{}, rawRules{}, rawCustomRule{}, rawBypass{}, rawAllowlist{}} {
 		t := reflect.TypeOf(v)
 		if t.String() != typeName {
 			continue

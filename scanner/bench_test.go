@@ -310,3 +310,31 @@ func BenchmarkScanEncoded(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScanDiffAllowlist is BenchmarkScanDiff with an allowlist of
+// expressions (secret and line) and stopwords: the allowlist runs per
+// finding, not per line, so throughput should match BenchmarkScanDiff.
+func BenchmarkScanDiffAllowlist(b *testing.B) {
+	diff := goSourceDiff(b, 32<<20)
+	rs, err := defaultRules(b).WithAllowlist(Allowlist{
+		Regexes:   []AllowRegex{{Pattern: `^AKIA[0-9A-Z]{4}EXAMPLE`}, {Pattern: `(?i)example|dummy`, Target: AllowLine}},
+		Stopwords: []string{"dummy", "example", "changeme"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc := New(rs, testKey)
+	res, err := sc.ScanDiff(context.Background(), bytes.NewReader(diff))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(res.Bytes)
+	b.ReportMetric(float64(len(res.Findings)), "findings")
+	b.ReportMetric(float64(res.Allowed), "allowed")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := sc.ScanDiff(context.Background(), bytes.NewReader(diff)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -17,6 +17,8 @@
 //   - encoded.go decodes base64, hex and percent-encoded runs of a line
 //     (two layers at most) and runs the rules over the decoded text.
 //   - decoy.go is the one false-positive filter shared by every rule.
+//   - allowlist.go drops (and counts in Result.Allowed) the findings a
+//     repository accepts, by expression or stopword (Ruleset.WithAllowlist).
 //   - finding.go is what comes out: a located, redacted, fingerprinted
 //     finding whose raw secret never leaves the process by accident.
 //

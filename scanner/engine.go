@@ -259,7 +259,8 @@ func (f *fileScan) accept(r *compiledRule, secret string, context []byte) bool {
 }
 
 // queue records a finding on the current line for overlap resolution.
-func (f *fileScan) queue(r *compiledRule, secret string, line, endLine, startCol, endCol int) {
+// context is the text the secret was found in, for the allowlist.
+func (f *fileScan) queue(r *compiledRule, secret string, context []byte, line, endLine, startCol, endCol int) {
 	f.pending = append(f.pending, Finding{
 		RuleID:      r.ID,
 		Provider:    r.Provider,
@@ -274,6 +275,7 @@ func (f *fileScan) queue(r *compiledRule, secret string, line, endLine, startCol
 		Redacted:    Redact(secret),
 		Fingerprint: Fingerprint(f.key, r.ID, secret),
 		secret:      secret,
+		allowed:     f.rs.allow.allows(secret, context),
 	})
 }
 
@@ -401,7 +403,7 @@ func (f *fileScan) extendBlock(num int, text []byte, allowed bool) bool {
 			f.claim(b.first, b.last, b.col, runeCount(text[:loc[1]]))
 		}
 		if f.accept(r, secret, joined[:min(len(joined), 200)]) {
-			f.queue(r, secret, b.first, b.last, b.col, runeCount(text[:loc[1]]))
+			f.queue(r, secret, joined, b.first, b.last, b.col, runeCount(text[:loc[1]]))
 		}
 	}
 	return true

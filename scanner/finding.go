@@ -30,7 +30,8 @@ type Finding struct {
 	// as written.
 	Encoding string `json:"encoding,omitempty"`
 
-	secret string
+	secret  string
+	allowed bool // by the ruleset's allowlist: counted, not reported
 }
 
 // Secret returns the raw credential. It exists for verification and

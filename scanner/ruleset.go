@@ -30,6 +30,7 @@ type Ruleset struct {
 	minWindowedLen int
 	windowed       []int // rules with a keyword window
 	version        string
+	allow          *compiledAllowlist // nil: nothing allowed
 }
 
 // NewRuleset checks and compiles rules. Every problem is reported at once.

@@ -37,6 +37,8 @@ type Result struct {
 	// Lines and Bytes count the scanned (added) lines and their bytes.
 	Lines int   `json:"lines"`
 	Bytes int64 `json:"bytes"`
+	// Allowed counts the findings the ruleset's allowlist dropped.
+	Allowed int `json:"allowed,omitempty"`
 }
 
 // Skipped is a file that was not scanned.
@@ -132,6 +134,10 @@ func (k *resultSink) file(path string, binary bool) {
 	}
 	if k.scan == nil {
 		k.scan = newFileScan(k.s.rules, k.s.key, func(f Finding) {
+			if f.allowed {
+				k.res.Allowed++
+				return
+			}
 			k.res.Findings = append(k.res.Findings, f)
 		})
 	}

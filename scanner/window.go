@@ -169,7 +169,7 @@ func (f *fileScan) report(r *compiledRule, num int, text []byte, w window, ms []
 			context = text[max(0, s-ctxMargin):min(len(text), e+ctxMargin)]
 		}
 		if f.accept(r, secret, context) {
-			f.queue(r, secret, num, num, start, end)
+			f.queue(r, secret, context, num, num, start, end)
 		}
 	}
 }

@@ -23,6 +23,8 @@ type commitResult struct {
 	Findings []scanner.Finding `json:"findings"`
 	Skipped  []scanner.Skipped `json:"skipped,omitempty"`
 	Date     time.Time         `json:"date"`
+	// Allowed counts the findings the ruleset's allowlist dropped.
+	Allowed int `json:"allowed,omitempty"`
 }
 
 // commitScan returns a commit's scan, from the cache when this ruleset has
@@ -137,6 +139,7 @@ func (w *Worker) scanFile(ctx context.Context, repo repoRef, sha string, f *gith
 	w.metrics.Scanned(r.Bytes, time.Since(start))
 	res.Findings = append(res.Findings, r.Findings...)
 	res.Skipped = append(res.Skipped, r.Skipped...)
+	res.Allowed += r.Allowed
 	return nil
 }
 

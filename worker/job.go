@@ -255,14 +255,19 @@ func (w *Worker) openRepo(ctx context.Context, job queue.Job) (repoRef, *repocon
 	return repo, cfg, problems, nil
 }
 
-// applyPolicy drops findings in ignored paths, marks those below fail_on as
-// advisory, and attaches maintainers' dismissals.
+// applyPolicy drops findings in ignored paths and of allowlisted commits
+// (counting the latter), marks those below fail_on as advisory, and
+// attaches maintainers' dismissals.
 func (w *Worker) applyPolicy(ctx context.Context, job queue.Job, cfg *repoconfig.Config, r *checks.Report) error {
 	var items []checks.Item
 	var fps []string
 	for _, it := range r.Items {
 		it.Dismissed = nil // decided below, as they are now
 		if cfg.Ignored(it.Path) || (it.AtHead != nil && cfg.Ignored(it.AtHead.Path)) {
+			continue
+		}
+		if allowedCommit(cfg, it.Commit) {
+			r.Allowed++
 			continue
 		}
 		it.Advisory = !cfg.Fails(it.Confidence)
@@ -338,7 +343,7 @@ func (w *Worker) buildReport(ctx context.Context, repo repoRef, job queue.Job, e
 		if err != nil {
 			return nil, nil, err
 		}
-		findings, report.Skipped = res.Findings, res.Skipped
+		findings, report.Skipped, report.Allowed = res.Findings, res.Skipped, res.Allowed
 	}
 	for _, sha := range p.commits {
 		cs, err := w.commitScan(ctx, repo, sha)
@@ -347,6 +352,7 @@ func (w *Worker) buildReport(ctx context.Context, repo repoRef, job queue.Job, e
 		}
 		findings = append(findings, cs.Findings...)
 		report.Skipped = append(report.Skipped, cs.Skipped...)
+		report.Allowed += cs.Allowed
 		report.CommitTimes[sha] = cs.Date
 	}
 	report.Commits = len(p.commits)

@@ -44,8 +44,14 @@ func SARIF(w io.Writer, s Scan, rules *scanner.Ruleset, toolVersion string) erro
 		ColumnKind:  "unicodeCodePoints",
 		Results:     []sarifResult{},
 	}
+	if s.Baselined > 0 || res.Allowed > 0 {
+		run.Properties = map[string]int{}
+	}
 	if s.Baselined > 0 {
-		run.Properties = map[string]int{"pushguard/hiddenByBaseline": s.Baselined}
+		run.Properties["pushguard/hiddenByBaseline"] = s.Baselined
+	}
+	if res.Allowed > 0 {
+		run.Properties["pushguard/allowedByAllowlist"] = res.Allowed
 	}
 	all := slices.Clone(res.Findings)
 	for _, ig := range s.Ignored {

@@ -31,7 +31,8 @@ type Ignored struct {
 
 // Summary is the last line of the text report (and the CLI's summary on
 // stderr): the result's summary (see ResultSummary), followed by how many
-// findings were ignored and hidden by the baseline, when any were.
+// findings were ignored, hidden by the baseline and allowed by the
+// configuration's allowlist, when any were.
 func Summary(s Scan) string {
 	line := ResultSummary(s.result())
 	var extra []string
@@ -40,6 +41,9 @@ func Summary(s Scan) string {
 	}
 	if s.Baselined > 0 {
 		extra = append(extra, strconv.Itoa(s.Baselined)+" hidden by the baseline")
+	}
+	if n := s.result().Allowed; n > 0 {
+		extra = append(extra, strconv.Itoa(n)+" allowed by the configuration's allowlist")
 	}
 	if len(extra) == 0 {
 		return line

@@ -48,6 +48,8 @@ func TestSummary(t *testing.T) {
 		{"baselined", Scan{Result: &scanner.Result{Findings: []scanner.Finding{one}, Files: 1}, Baselined: 3}, "1 finding in 1 file; 3 hidden by the baseline"},
 		{"both", Scan{Result: &scanner.Result{Files: 2, Skipped: []scanner.Skipped{{Path: "x"}}}, Ignored: []Ignored{{}, {}}, Baselined: 1},
 			"no secrets in the 1 file scanned; 1 file not scanned; 2 ignored, 1 hidden by the baseline"},
+		{"allowed", Scan{Result: &scanner.Result{Files: 1, Allowed: 2}, Baselined: 1},
+			"no secrets found; 1 hidden by the baseline, 2 allowed by the configuration's allowlist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,183 @@
+package repoconfig
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pushguard/pushguard/scanner"
+)
+
+// Limits on the allowlist section.
+const (
+	maxAllowRegexes  = 100
+	maxStopwords     = 100
+	minStopwordLen   = 3 // shorter stopwords would allow most secrets
+	maxStopwordLen   = 64
+	maxAllowCommits  = 500
+	allowlistSection = "allowlist"
+)
+
+// commitRe is a full commit id: SHA-1 or SHA-256, hexadecimal.
+var commitRe = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
+
+// allowlist is the allowlist section of a Config.
+type allowlist struct {
+	regexes   []scanner.AllowRegex
+	stopwords []string // lower-case
+	commits   []string // full ids, lower-case
+}
+
+// Allowlist returns allowlist.regexes and allowlist.stopwords, ready for
+// scanner.Ruleset.WithAllowlist (Ruleset applies them already).
+func (c *Config) Allowlist() scanner.Allowlist {
+	if c == nil {
+		return scanner.Allowlist{}
+	}
+	return scanner.Allowlist{Regexes: slices.Clone(c.allow.regexes), Stopwords: slices.Clone(c.allow.stopwords)}
+}
+
+// AllowlistCommits returns allowlist.commits: full commit ids whose
+// findings are dropped (and counted).
+func (c *Config) AllowlistCommits() []string {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.allow.commits)
+}
+
+// CommitAllowed reports whether findings of the commit are allowed by
+// allowlist.commits. An empty sha (a working-tree file) is never allowed.
+func (c *Config) CommitAllowed(sha string) bool {
+	return c != nil && sha != "" && slices.Contains(c.allow.commits, strings.ToLower(sha))
+}
+
+// DropAllowedCommits removes the findings of allowlist.commits from fs, in
+// place, and returns the rest and how many were dropped.
+func (c *Config) DropAllowedCommits(fs []scanner.Finding) ([]scanner.Finding, int) {
+	n := len(fs)
+	fs = slices.DeleteFunc(fs, func(f scanner.Finding) bool { return c.CommitAllowed(f.Commit) })
+	return fs, n - len(fs)
+}
+
+// AllowedSummary is the line a report shows for n allowed findings, or ""
+// when n is 0. It never names a secret.
+func AllowedSummary(n int, path string) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("1 finding allowed by %s allowlist", path)
+	}
+	return fmt.Sprintf("%d findings allowed by %s allowlist", n, path)
+}
+
+// allowlistSec validates the allowlist section.
+func (p *parser) allowlistSec(raw *rawAllowlist) allowlist {
+	var a allowlist
+	target := scanner.AllowSecret
+	if t := raw.Target; t.set() {
+		switch v := strings.ToLower(strings.TrimSpace(t.Value)); v {
+		case scanner.AllowSecret, scanner.AllowLine:
+			target = v
+		default:
+			p.add(t.Line, t.Column, fmt.Sprintf("allowlist.target: want secret or line, found %q", excerpt(t.Value)))
+		}
+	}
+	for i, r := range raw.Regexes {
+		if i == maxAllowRegexes {
+			p.add(r.Line, r.Column, fmt.Sprintf("allowlist.regexes: more than %d expressions", maxAllowRegexes))
+			break
+		}
+		if !r.set() {
+			continue // the decoder has reported it
+		}
+		if msg := checkAllowRegex(r.Value); msg != "" {
+			p.add(r.Line, r.Column, "allowlist.regexes: "+msg)
+			continue
+		}
+		ar := scanner.AllowRegex{Pattern: r.Value, Target: target}
+		if !slices.Contains(a.regexes, ar) {
+			a.regexes = append(a.regexes, ar)
+		}
+	}
+	a.stopwords = p.allowStrings(raw.Stopwords, "stopwords", maxStopwords, checkStopword)
+	a.commits = p.allowStrings(raw.Commits, "commits", maxAllowCommits, checkCommit)
+	return a
+}
+
+// allowStrings validates a list of allowlist strings with check, which
+// returns the normalised value or what is wrong.
+func (p *parser) allowStrings(raw []located[string], key string, limit int, check func(string) (string, string)) []string {
+	var out []string
+	for i, s := range raw {
+		if i == limit {
+			p.add(s.Line, s.Column, fmt.Sprintf("allowlist.%s: more than %d entries", key, limit))
+			break
+		}
+		if !s.set() {
+			continue
+		}
+		v, msg := check(s.Value)
+		if msg != "" {
+			p.add(s.Line, s.Column, fmt.Sprintf("allowlist.%s: %s", key, msg))
+			continue
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// checkAllowRegex returns what is wrong with an allowlist expression.
+func checkAllowRegex(pattern string) string {
+	if len(pattern) > maxPatternLen {
+		return fmt.Sprintf("expression is %d bytes; the limit is %d", len(pattern), maxPatternLen)
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return fmt.Sprintf("%q does not compile (Go RE2 syntax: no lookaround, no backreferences): %v", excerpt(pattern), err)
+	}
+	if re.MatchString("") {
+		return fmt.Sprintf("%q matches the empty string, so it would allow every finding", excerpt(pattern))
+	}
+	return ""
+}
+
+// checkStopword lower-cases a stopword and returns what is wrong with it.
+func checkStopword(w string) (string, string) {
+	w = strings.ToLower(strings.TrimSpace(w))
+	switch {
+	case len(w) < minStopwordLen:
+		return "", fmt.Sprintf("%q is shorter than %d characters, so it would allow most secrets", w, minStopwordLen)
+	case len(w) > maxStopwordLen:
+		return "", fmt.Sprintf("stopword is longer than %d characters", maxStopwordLen)
+	}
+	return w, ""
+}
+
+// checkCommit lower-cases a commit id and returns what is wrong with it.
+func checkCommit(sha string) (string, string) {
+	sha = strings.ToLower(strings.TrimSpace(sha))
+	if !commitRe.MatchString(sha) {
+		return "", fmt.Sprintf("%q is not a full commit id (40 hexadecimal digits; abbreviated ids are refused)", excerpt(sha))
+	}
+	return sha, ""
+}
+
+// mergeAllowlists returns the union of org's and repo's allowlists, org's first.
+func mergeAllowlists(org, repo allowlist) allowlist {
+	regexes := slices.Clone(org.regexes)
+	for _, r := range repo.regexes {
+		if !slices.Contains(regexes, r) {
+			regexes = append(regexes, r)
+		}
+	}
+	return allowlist{
+		regexes:   regexes,
+		stopwords: union(org.stopwords, repo.stopwords),
+		commits:   union(org.commits, repo.commits),
+	}
+}
