@@ -258,6 +258,11 @@ func (e *e2e) pullRequest(action string, pr *fakegithub.PullRequest) []byte {
 }
 
 // waitRun waits for the completed pushguard check run on sha.
+// waitRunBound is how long waitRun waits for a check run: a bound for a
+// stuck job, not a measure of speed (the 3000-file commit takes over a
+// minute under -race on a busy 2-core machine).
+const waitRunBound = 3 * time.Minute
+
 func (e *e2e) waitRun(sha string) fakegithub.CheckRun {
 	e.t.Helper()
 	var run fakegithub.CheckRun
@@ -270,7 +275,7 @@ func (e *e2e) waitRun(sha string) fakegithub.CheckRun {
 		}
 		return false
 	}
-	if !poll.Wait(60*time.Second, completed) {
+	if !poll.Wait(waitRunBound, completed) {
 		e.t.Fatalf("no completed check run on %s; logs:\n%s", sha, e.logs.String())
 	}
 	return run
