@@ -155,8 +155,22 @@ func (r *Repo) mustGitAt(date time.Time, args ...string) string {
 	return out
 }
 
-// run runs a read-only git command for a handler.
-func (r *Repo) run(args ...string) (string, error) { return git(r.dir, nil, args...) }
+// run runs a read-only git command for a handler. The answer of a command
+// naming objects only by full SHA never changes, so it is cached.
+func (r *Repo) run(args ...string) (string, error) {
+	if !immutableGit(args) {
+		return git(r.dir, nil, args...)
+	}
+	key := r.dir + "\x00" + strings.Join(args, "\x00")
+	if out, ok := r.s.gitCache.get(key); ok {
+		return out, nil
+	}
+	out, err := git(r.dir, nil, args...)
+	if err == nil {
+		r.s.gitCache.put(key, out)
+	}
+	return out, err
+}
 
 // nextCommitTime is the date of the next commit: one minute after the last.
 func (s *Server) nextCommitTime() time.Time {
