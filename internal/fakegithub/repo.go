@@ -19,6 +19,7 @@ type Repo struct {
 	parent         *Repo
 	authorName     string
 	authorEmail    string
+	objects        *catFile // reads commit objects by SHA
 }
 
 // defaultBranch is the branch AddRepo creates and GitHub reports.
@@ -33,7 +34,8 @@ func (s *Server) AddRepo(owner, name string, installationID int64) *Repo {
 		s.tb.Fatalf("fakegithub: %v", err)
 	}
 	r := &Repo{s: s, owner: owner, name: name, installationID: installationID, dir: dir,
-		authorName: "The Octocat", authorEmail: "octocat@users.noreply.github.com"}
+		authorName: "The Octocat", authorEmail: "octocat@users.noreply.github.com", objects: &catFile{}}
+	s.tb.Cleanup(r.objects.close)
 	r.mustGit("init", "-q", "-b", defaultBranch)
 	s.mu.Lock()
 	defer s.mu.Unlock()
