@@ -31,27 +31,28 @@ type commitMeta struct {
 const commitFormat = "--format=%H%x1f%T%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1e"
 
 // commits reads the metadata of shas, in the order given: full SHAs from
-// the long-running cat-file (or the cache), anything else with git log.
+// the long-running cat-file (or the cache), anything else, or anything
+// cat-file could not read, with git log, whose error is the one to report.
 func (r *Repo) commits(shas ...string) ([]commitMeta, error) {
 	if len(shas) == 0 {
 		return nil, nil
 	}
-	if !slices.ContainsFunc(shas, func(sha string) bool { return !fullSHA(sha) }) {
-		metas := make([]commitMeta, 0, len(shas))
-		for _, sha := range shas {
-			raw, err := r.commitObject(sha)
-			if err != nil {
-				return nil, err
-			}
-			m, err := parseCommit(sha, raw)
-			if err != nil {
-				return nil, err
-			}
-			metas = append(metas, m)
-		}
-		return metas, nil
+	if slices.ContainsFunc(shas, func(sha string) bool { return !fullSHA(sha) }) {
+		return r.logCommits(shas)
 	}
-	return r.logCommits(shas)
+	metas := make([]commitMeta, 0, len(shas))
+	for _, sha := range shas {
+		raw, err := r.commitObject(sha)
+		if err != nil {
+			return r.logCommits(shas)
+		}
+		m, err := parseCommit(sha, raw)
+		if err != nil {
+			return nil, err
+		}
+		metas = append(metas, m)
+	}
+	return metas, nil
 }
 
 // commitObject is the raw commit object named by the full SHA sha.
