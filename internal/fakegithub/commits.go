@@ -1,7 +1,9 @@
 package fakegithub
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -28,11 +30,50 @@ type commitMeta struct {
 // commit per 0x1e.
 const commitFormat = "--format=%H%x1f%T%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1e"
 
-// commits reads the metadata of shas, in the order given.
+// commits reads the metadata of shas, in the order given: full SHAs from
+// the long-running cat-file (or the cache), anything else, or anything
+// cat-file could not read, with git log, whose error is the one to report.
 func (r *Repo) commits(shas ...string) ([]commitMeta, error) {
 	if len(shas) == 0 {
 		return nil, nil
 	}
+	if slices.ContainsFunc(shas, func(sha string) bool { return !fullSHA(sha) }) {
+		return r.logCommits(shas)
+	}
+	metas := make([]commitMeta, 0, len(shas))
+	for _, sha := range shas {
+		raw, err := r.commitObject(sha)
+		if err != nil {
+			return r.logCommits(shas)
+		}
+		m, err := parseCommit(sha, raw)
+		if err != nil {
+			return nil, err
+		}
+		metas = append(metas, m)
+	}
+	return metas, nil
+}
+
+// commitObject is the raw commit object named by the full SHA sha.
+func (r *Repo) commitObject(sha string) (string, error) {
+	key := r.dir + "\x00cat-file --batch\x00" + sha
+	if raw, ok := r.s.gitCache.get(key); ok {
+		return raw, nil
+	}
+	kind, raw, ok, err := r.objects.read(r.dir, sha)
+	if err != nil {
+		return "", err
+	}
+	if !ok || kind != "commit" {
+		return "", fmt.Errorf("%s is not a commit of %s", sha, r.FullName())
+	}
+	r.s.gitCache.put(key, raw)
+	return raw, nil
+}
+
+// logCommits reads the metadata of shas with git log.
+func (r *Repo) logCommits(shas []string) ([]commitMeta, error) {
 	out, err := r.run(append([]string{"log", "--no-walk=unsorted", commitFormat}, shas...)...)
 	if err != nil {
 		return nil, err
@@ -60,6 +101,11 @@ func (r *Repo) resolve(ref string) (string, bool) {
 	}
 	if strings.HasPrefix(ref, "-") {
 		return "", false
+	}
+	if fullSHA(ref) {
+		if _, err := r.commitObject(ref); err == nil {
+			return ref, true
+		}
 	}
 	out, err := r.run("rev-parse", "--verify", "-q", ref+"^{commit}")
 	if err != nil {

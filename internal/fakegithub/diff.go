@@ -2,7 +2,6 @@ package fakegithub
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -36,26 +35,21 @@ func githubStatus(letter byte) string {
 
 // diff lists the files changed from commit from (or the empty tree when "")
 // to commit to, with rename detection and per-file hunks, as GitHub does.
+// One git run gives both the raw listing and the patch (git separates them
+// with an empty NUL-terminated record); the line counts come from the hunks.
 func (r *Repo) diff(from, to string) ([]fileChange, error) {
 	if from == "" {
 		from = emptyTree
 	}
-	raw, err := r.run("diff", "-M", "--raw", "--no-abbrev", "-z", from, to)
-	if err != nil {
+	out, err := r.run("diff", "-M", "--raw", "--no-abbrev", "-z", "-p", "--no-color", "--no-ext-diff", from, to)
+	if err != nil || out == "" {
 		return nil, err
 	}
-	files, err := parseRaw(raw)
-	if err != nil {
-		return nil, err
+	raw, patch, ok := strings.Cut(out, "\x00\x00")
+	if !ok {
+		return nil, fmt.Errorf("diff %s %s: no patch after the raw listing", from, to)
 	}
-	num, err := r.run("diff", "-M", "--numstat", "-z", from, to)
-	if err != nil {
-		return nil, err
-	}
-	if err := applyNumstat(files, num); err != nil {
-		return nil, err
-	}
-	patch, err := r.run("diff", "-M", "-p", "--no-color", "--no-ext-diff", from, to)
+	files, err := parseRaw(raw + "\x00")
 	if err != nil {
 		return nil, err
 	}
@@ -65,8 +59,31 @@ func (r *Repo) diff(from, to string) ([]fileChange, error) {
 	}
 	for i := range files {
 		files[i].patch = hunks(sections[i])
+		files[i].binary = binarySection(sections[i])
+		files[i].additions, files[i].deletions = countLines(files[i].patch)
 	}
 	return files, nil
+}
+
+// binarySection reports whether git showed a patch section's file as
+// binary: a "Binary files … differ" line before any hunk.
+func binarySection(section string) bool {
+	header, _, _ := strings.Cut("\n"+section, "\n@@")
+	return strings.Contains(header, "\nBinary files ")
+}
+
+// countLines counts the added and deleted lines of a file's hunks, as
+// `git diff --numstat` does.
+func countLines(hunks string) (additions, deletions int) {
+	for line := range strings.Lines(hunks) {
+		switch line[0] {
+		case '+':
+			additions++
+		case '-':
+			deletions++
+		}
+	}
+	return additions, deletions
 }
 
 // parseRaw reads `git diff --raw -z` output.
@@ -94,33 +111,6 @@ func parseRaw(raw string) ([]fileChange, error) {
 		files = append(files, fc)
 	}
 	return files, nil
-}
-
-// applyNumstat fills additions, deletions and binary from `git diff
-// --numstat -z`, whose entries come in the same order as --raw.
-func applyNumstat(files []fileChange, num string) error {
-	fields := strings.Split(num, "\x00")
-	i := 0
-	for f := range files {
-		if i >= len(fields) {
-			return fmt.Errorf("numstat: too few entries")
-		}
-		parts := strings.SplitN(fields[i], "\t", 3)
-		if len(parts) != 3 {
-			return fmt.Errorf("numstat: unexpected entry %q", fields[i])
-		}
-		i++
-		if parts[2] == "" { // rename: old and new path follow
-			i += 2
-		}
-		if parts[0] == "-" {
-			files[f].binary = true
-			continue
-		}
-		files[f].additions, _ = strconv.Atoi(parts[0])
-		files[f].deletions, _ = strconv.Atoi(parts[1])
-	}
-	return nil
 }
 
 // splitPatch cuts `git diff -p` output into one section per file.

@@ -13,6 +13,11 @@
 //     need an installation token issued by the fake;
 //   - repositories are real git repositories made with the git CLI, so SHAs,
 //     patches and line numbers are exactly what git (and GitHub) produce;
+//     what git says about objects named by full SHA (commits, diffs,
+//     compares between SHAs, blobs, trees) never changes, so it is cached
+//     in a bounded LRU, and commits are read through one long-running
+//     `git cat-file --batch` per repository; answers about branches and
+//     other refs are always asked afresh;
 //   - check runs, comments, reactions, redeliveries and revocations are
 //     recorded for assertions, and faults (5xx, rate limits, delays) can be
 //     injected;

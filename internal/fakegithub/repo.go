@@ -19,6 +19,7 @@ type Repo struct {
 	parent         *Repo
 	authorName     string
 	authorEmail    string
+	objects        *catFile // reads commit objects by SHA
 }
 
 // defaultBranch is the branch AddRepo creates and GitHub reports.
@@ -33,7 +34,8 @@ func (s *Server) AddRepo(owner, name string, installationID int64) *Repo {
 		s.tb.Fatalf("fakegithub: %v", err)
 	}
 	r := &Repo{s: s, owner: owner, name: name, installationID: installationID, dir: dir,
-		authorName: "The Octocat", authorEmail: "octocat@users.noreply.github.com"}
+		authorName: "The Octocat", authorEmail: "octocat@users.noreply.github.com", objects: &catFile{}}
+	s.tb.Cleanup(r.objects.close)
 	r.mustGit("init", "-q", "-b", defaultBranch)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -155,8 +157,22 @@ func (r *Repo) mustGitAt(date time.Time, args ...string) string {
 	return out
 }
 
-// run runs a read-only git command for a handler.
-func (r *Repo) run(args ...string) (string, error) { return git(r.dir, nil, args...) }
+// run runs a read-only git command for a handler. The answer of a command
+// naming objects only by full SHA never changes, so it is cached.
+func (r *Repo) run(args ...string) (string, error) {
+	if !immutableGit(args) {
+		return git(r.dir, nil, args...)
+	}
+	key := r.dir + "\x00" + strings.Join(args, "\x00")
+	if out, ok := r.s.gitCache.get(key); ok {
+		return out, nil
+	}
+	out, err := git(r.dir, nil, args...)
+	if err == nil {
+		r.s.gitCache.put(key, out)
+	}
+	return out, err
+}
 
 // nextCommitTime is the date of the next commit: one minute after the last.
 func (s *Server) nextCommitTime() time.Time {

@@ -54,6 +54,9 @@ type Server struct {
 	mu    sync.Mutex
 	state state
 
+	// gitCache keeps the answers of git commands that name objects by SHA.
+	gitCache *gitCache
+
 	// reqMu guards requests apart from mu: a request is logged as it is
 	// answered, which handlers may do while holding mu.
 	reqMu    sync.Mutex
@@ -89,13 +92,14 @@ func New(tb testing.TB, opts Options) *Server {
 		tb.Fatalf("fakegithub: generate app key: %v", err)
 	}
 	s := &Server{
-		tb:      tb,
-		opts:    opts,
-		spec:    sp,
-		key:     key,
-		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}),
-		started: time.Now(),
-		state:   newState(),
+		tb:       tb,
+		opts:     opts,
+		spec:     sp,
+		key:      key,
+		keyPEM:   pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}),
+		started:  time.Now(),
+		state:    newState(),
+		gitCache: newGitCache(),
 	}
 	s.webhookSecret = "fake-webhook-secret-" + newTokenValue()[4:]
 	s.http = httptest.NewServer(s)
