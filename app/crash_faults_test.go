@@ -70,7 +70,10 @@ func TestCrashChild(t *testing.T) {
 	}
 	cfg := Config{AppID: c.AppID, PrivateKey: key, APIURL: c.GitHubURL, Redis: store.Redis{URL: "redis://unused"}, Workers: 8,
 		FingerprintKey: []byte("crash fingerprint key 0123456789"), MaxCommits: worker.DefaultMaxCommits,
-		LogFormat: "json", LogLevel: slog.LevelInfo}
+		LogFormat: "json", LogLevel: slog.LevelInfo,
+		// every job is of one installation: the per-installation cap must
+		// let the worker hold all of them, as the test needs
+		InstallationConcurrency: 16}
 	rdb := redis.NewClient(&redis.Options{Addr: c.RedisAddr, DB: c.RedisDB, Password: c.RedisPassword})
 	s, err := newService(cfg, newLogger(cfg, logs), serviceOptions{rdb: rdb, queue: crashQueueOptions(c.Queue), pollInterval: 50 * time.Millisecond})
 	if err != nil {
