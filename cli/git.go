@@ -13,8 +13,9 @@ import (
 )
 
 // newBranchRange matches a range from the all-zero SHA, as a pre-push hook
-// reads it for a branch the remote does not have yet.
-var newBranchRange = regexp.MustCompile(`^(?:0{40}|0{64})\.\.(.+)$`)
+// reads it for a branch the remote does not have yet. The revision after
+// the dots may not start with "-": git would read it as an option.
+var newBranchRange = regexp.MustCompile(`^(?:0{40}|0{64})\.\.([^-].*)$`)
 
 // gitSafeConfig is the configuration that keeps the user's and the
 // repository's settings from changing the text git prints: colour, pager,
