@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/internal/logkey"
+	"github.com/pushguard/pushguard/internal/wait"
 )
 
 // handBackTimeout bounds the Redis calls that hand an unfinished alert back
@@ -46,7 +47,7 @@ func (d *Dispatcher) loop(ctx context.Context) {
 				return
 			}
 			d.log.WarnContext(ctx, "read queued alerts", logkey.Component, "alert", logkey.Error, err)
-			sleep(ctx, d.cfg.Block)
+			wait.Sleep(ctx, d.cfg.Block)
 			continue
 		}
 		if ok {
@@ -156,12 +157,12 @@ func (d *Dispatcher) deliver(ctx context.Context, s Sender, a Alert) (int, error
 		if attempt >= d.cfg.MaxAttempts {
 			return attempt, fmt.Errorf("%d attempts: %w", attempt, err)
 		}
-		wait := d.backoff(attempt, err)
-		if time.Since(start)+wait > d.cfg.MaxElapsed {
+		pause := d.backoff(attempt, err)
+		if time.Since(start)+pause > d.cfg.MaxElapsed {
 			return attempt, fmt.Errorf("retries would pass %s: %w", d.cfg.MaxElapsed, err)
 		}
-		d.log.WarnContext(ctx, "alert delivery failed; will retry", append(attrs(a, "alert/"+s.Name()), logkey.Attempt, attempt, logkey.RetryAt, time.Now().Add(wait), logkey.Error, err.Error())...)
-		if !sleep(ctx, wait) {
+		d.log.WarnContext(ctx, "alert delivery failed; will retry", append(attrs(a, "alert/"+s.Name()), logkey.Attempt, attempt, logkey.RetryAt, time.Now().Add(pause), logkey.Error, err.Error())...)
+		if !wait.Sleep(ctx, pause) {
 			return attempt, ctx.Err()
 		}
 	}
@@ -186,17 +187,5 @@ func (d *Dispatcher) backoff(n int, err error) time.Duration {
 func (d *Dispatcher) report(sender string, ok bool, attempts int) {
 	if d.cfg.Observer != nil {
 		d.cfg.Observer.OnResult(sender, ok, attempts)
-	}
-}
-
-// sleep waits for w or the end of ctx; false when ctx ended.
-func sleep(ctx context.Context, w time.Duration) bool {
-	t := time.NewTimer(w)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/pushguard/pushguard/ghapp"
+	"github.com/pushguard/pushguard/internal/wait"
 )
 
 // Defaults for BudgetOptions.
@@ -173,12 +174,8 @@ func (b *Budget) PausedUntil(ctx context.Context, installation int64) (time.Time
 
 // sleepCtx waits d or until ctx ends.
 func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
+	if !wait.Sleep(ctx, d) {
 		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
+	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pushguard/pushguard/ghapp"
 	"github.com/pushguard/pushguard/internal/logkey"
+	"github.com/pushguard/pushguard/internal/wait"
 	"github.com/pushguard/pushguard/store"
 )
 
@@ -308,7 +309,7 @@ func (s *Sweeper) redeliver(ctx context.Context, guid string, p pendingDelivery,
 		st.throttled++
 		return nil
 	}
-	if st.redelivered+st.errors > 0 && !sleep(ctx, s.gap) {
+	if st.redelivered+st.errors > 0 && !wait.Sleep(ctx, s.gap) {
 		s.store.UnmarkRedelivered(context.WithoutCancel(ctx), guid)
 		return nil
 	}
@@ -377,19 +378,4 @@ func (s *Sweeper) paused(ctx context.Context) (bool, error) { return s.store.Swe
 func (s *Sweeper) logSummary(st sweepStats, err error) {
 	s.log.Info("redelivery sweep", "listed", st.listed, "failed", st.failed, "redelivered", st.redelivered,
 		"throttled", st.throttled, "gave_up", st.gaveUp, "errors", st.errors, "rate_limited", st.rateLimited, "ok", err == nil)
-}
-
-// sleep waits d, or until ctx ends; it reports whether the wait was whole.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
