@@ -62,14 +62,68 @@ type encodedRun struct {
 	lo, hi int
 }
 
+// encodedShape is what the keyword prefilter's pass over a line notes for
+// the encoded pass, so that the encoded pass need not read the line again:
+// most lines (code, prose) have no run of the base64 alphabet long enough to
+// hold a key and no percent sign, and are then not looked at.
+type encodedShape uint8
+
+const (
+	shapeLongRun encodedShape = 1 << iota // a run of minBase64Run base64 characters
+	shapePercent                          // a percent sign
+)
+
+// The keyword pass tracks a line's shape in a shapeTrack without a branch or
+// a second table: each byte's keywordSet entry holds, above its class, the
+// bits of shapeEntry. A base64 character's entry has every bit from 32 up
+// set, anything else's none, so run = (run+runUnit)&entry counts the current
+// run of the alphabet in units of runUnit above bit 32 and clears it at any
+// other byte; runUnit is chosen so that the count reaches longRunBit exactly
+// at minBase64Run (minBase64Run-1 units stay below 1<<16, minBase64Run reach
+// it; TestKeywordPassShape checks both edges), and a line whose or of every
+// run value has longRunBit held a run that long. pctBit marks '%'.
+type shapeTrack uint64
+
+const (
+	runUnit    shapeTrack = ((1<<16)/minBase64Run + 1) << 32
+	longRunBit shapeTrack = 1 << 48
+	pctBit     shapeTrack = 1 << 8
+	runMask    shapeTrack = math.MaxUint32 << 32
+)
+
+// shapeEntry is the shape bits of byte c's keywordSet entry.
+func shapeEntry(c byte) shapeTrack {
+	var e shapeTrack
+	if runClass[c]&clBase64 != 0 {
+		e |= runMask
+	}
+	if runClass[c]&clPct != 0 {
+		e |= pctBit
+	}
+	return e
+}
+
+// shape is the encodedShape of a line whose run values and pctBit entries
+// or together to seen.
+func (seen shapeTrack) shape() encodedShape {
+	var sh encodedShape
+	if seen&longRunBit != 0 {
+		sh |= shapeLongRun
+	}
+	if seen&pctBit != 0 {
+		sh |= shapePercent
+	}
+	return sh
+}
+
 // decodeLine finds the encoded runs of the current line and scans what they
 // decode to. col is the column of text's first byte (above 1 for a later
 // piece of a long line, whose first run may not start on a quantum).
 func (f *fileScan) decodeLine(num, col int, text []byte) {
-	if f.depth >= maxEncodingDepth || len(text) < minBase64Run || f.decoded >= maxDecodedFile {
+	if f.shape == 0 || f.depth >= maxEncodingDepth || len(text) < minBase64Run || f.decoded >= maxDecodedFile {
 		return
 	}
-	f.runs = findRuns(f.runs[:0], text)
+	f.runs = findRuns(f.runs[:0], text, f.shape)
 	limit := min(maxDecodedLine, maxDecodedFile-f.decoded)
 	budget := limit
 	textEnd := 0 // the end of the last run that decoded to text
@@ -245,35 +299,41 @@ func (f *fileScan) child() *fileScan {
 
 // findRuns appends the runs of text worth decoding, sorted by start: base64
 // (standard or URL-safe, with its padding), hex and percent-encoded tokens.
+// sh is text's shape: it looks for the alphabet's runs only in a line with a
+// long one, and for percent-escapes only in a line with a percent sign.
 // It looks at one byte in minBase64Run until one is in the alphabet, then
 // back to where that run starts and at the byte that ends a run long enough,
 // so that ordinary text, made of short words, costs a fraction of its length.
-func findRuns(runs []encodedRun, text []byte) []encodedRun {
-	for i := 0; i+minBase64Run <= len(text); {
+func findRuns(runs []encodedRun, text []byte, sh encodedShape) []encodedRun {
+	for i := 0; sh&shapeLongRun != 0 && i+minBase64Run <= len(text); {
 		p := i + minBase64Run - 1
 		if runClass[text[p]]&clBase64 == 0 {
 			i = p + 1 // no run of minBase64Run bytes starts in text[i:p+1]
 			continue
 		}
 		s, e := p, p+1
-		for s > i && runClass[text[s-1]]&clBase64 != 0 {
-			s--
+		all, some := runClass[text[p]], runClass[text[p]] // classes of every byte of the run, and of some
+		for ; s > i; s-- {
+			c := runClass[text[s-1]]
+			if c&clBase64 == 0 {
+				break
+			}
+			all, some = all&c, some|c
 		}
 		if q := s + minBase64Run - 1; q < len(text) && runClass[text[q]]&clBase64 == 0 {
 			i = q + 1 // the run from s is too short, and none as long holds q
 			continue
 		}
-		for e < len(text) && runClass[text[e]]&clBase64 != 0 {
-			e++
+		for ; e < len(text); e++ {
+			c := runClass[text[e]]
+			if c&clBase64 == 0 {
+				break
+			}
+			all, some = all&c, some|c
 		}
 		if e-s < minBase64Run {
 			i = e
 			continue
-		}
-		all, some := byte(0xff), byte(0)
-		for _, c := range text[s:e] {
-			all &= runClass[c]
-			some |= runClass[c]
 		}
 		switch n := e - s; {
 		case all&clHex != 0 && n >= minHexRun:
@@ -286,7 +346,7 @@ func findRuns(runs []encodedRun, text []byte) []encodedRun {
 		}
 		i = e
 	}
-	if containsByte(text, '%') {
+	if sh&shapePercent != 0 {
 		runs = percentRuns(runs, text)
 		slices.SortStableFunc(runs, func(a, b encodedRun) int { return a.s - b.s })
 	}
@@ -299,12 +359,13 @@ const (
 	clHex                // a hex digit
 	clStd                // + or /, of standard base64 only
 	clURL                // - or _, of URL-safe base64 only
+	clPct                // %, which starts a percent-escape
 )
 
 // runClass is the class of every byte value.
 const runClass = "" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
-	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x05\x00\x09\x00\x05\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x10\x00\x00\x00\x00\x00\x05\x00\x09\x00\x05\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x00\x00\x00\x00\x00\x00" +
 	"\x00\x03\x03\x03\x03\x03\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x09" +
 	"\x00\x03\x03\x03\x03\x03\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +

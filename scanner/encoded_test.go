@@ -229,7 +229,7 @@ func TestFindRuns(t *testing.T) {
 		t.Run(tt.line, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			for _, r := range findRuns(nil, []byte(tt.line)) {
+			for _, r := range findRuns(nil, []byte(tt.line), naiveShape([]byte(tt.line))) {
 				got = append(got, tt.line[r.s:r.e]+" "+r.enc)
 			}
 			if !slices.Equal(got, tt.want) {
@@ -282,6 +282,9 @@ func TestRunClass(t *testing.T) {
 		if b == '-' || b == '_' {
 			want |= clURL
 		}
+		if b == '%' {
+			want |= clPct
+		}
 		if int(runClass[c]) != want {
 			t.Errorf("runClass[%q] = %#x, want %#x", b, runClass[c], want)
 		}
@@ -301,10 +304,62 @@ func TestFindRunsMatchesScan(t *testing.T) {
 			b.WriteString(pieces[(rng>>33)%uint64(len(pieces))])
 		}
 		line := []byte(b.String())
-		if got, want := findRuns(nil, line), naiveRuns(line); !slices.Equal(got, want) {
+		if got, want := findRuns(nil, line, naiveShape(line)), naiveRuns(line); !slices.Equal(got, want) {
 			t.Fatalf("%q: runs %v, want %v", line, got, want)
 		}
 	}
+}
+
+// TestKeywordPassShape checks the encoded shape the keyword pass notes
+// (match and matchAt) against one computed byte by byte, on random lines and
+// on the edges: a run one short of long enough, exactly long enough, cut by
+// a separator, and a percent sign alone.
+func TestKeywordPassShape(t *testing.T) {
+	t.Parallel()
+	k := newKeywordSet([]string{"key", "token"})
+	lines := []string{
+		"", "%", "x%", strings.Repeat("a", minBase64Run-1), strings.Repeat("a", minBase64Run),
+		strings.Repeat("a", minBase64Run-1) + " " + strings.Repeat("b", minBase64Run-1),
+		"token=" + strings.Repeat("Q", minBase64Run) + "%",
+	}
+	pieces := []string{"QUJD", "ab12", "+/", "-_", "==", "=", " ", "%2F", ".", "token", "é"}
+	rng := uint64(7)
+	for n := 0; n < 2000; n++ {
+		var b strings.Builder
+		for k := 0; k < 1+n%40; k++ {
+			rng = rng*6364136223846793005 + 1442695040888963407
+			b.WriteString(pieces[(rng>>33)%uint64(len(pieces))])
+		}
+		lines = append(lines, b.String())
+	}
+	for _, line := range lines {
+		want := naiveShape([]byte(line))
+		if got := k.match([]byte(line), func(int32) {}); got != want {
+			t.Fatalf("match(%q) shape %b, want %b", line, got, want)
+		}
+		if got := k.matchAt([]byte(line), func(int32, int) {}); got != want {
+			t.Fatalf("matchAt(%q) shape %b, want %b", line, got, want)
+		}
+	}
+}
+
+// naiveShape is the encoded shape of text, found byte by byte.
+func naiveShape(text []byte) encodedShape {
+	var sh encodedShape
+	if bytes.IndexByte(text, '%') >= 0 {
+		sh |= shapePercent
+	}
+	run := 0
+	for _, c := range text {
+		run++
+		if !isAlnum(c) && strings.IndexByte("+/-_", c) < 0 {
+			run = 0
+		}
+		if run >= minBase64Run {
+			sh |= shapeLongRun
+		}
+	}
+	return sh
 }
 
 // naiveRuns is findRuns without skipping (and without percent runs).

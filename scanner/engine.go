@@ -61,6 +61,7 @@ type fileScan struct {
 	// decodeLo and decodeHi bound the runs decoded on line 1 of decoded
 	// text: the bytes around it were the parent line's, decoded there.
 	decodeLo, decodeHi int
+	shape              encodedShape // the current line's, noted by the keyword pass
 }
 
 type recentLine struct {
@@ -142,7 +143,7 @@ func (f *fileScan) collectCandidates(num int, text []byte) (allowed bool) {
 	if len(text) > longLine {
 		allowed = f.collectLong(num, text)
 	} else {
-		f.rs.keywords.match(text, func(kw int32) {
+		f.shape = f.rs.keywords.match(text, func(kw int32) {
 			allowed = allowed || f.rs.isAllow(kw)
 			f.addCandidates(num, kw)
 		})
@@ -164,7 +165,7 @@ func (f *fileScan) collectCandidates(num int, text []byte) (allowed bool) {
 func (f *fileScan) collectLong(num int, text []byte) (allowed bool) {
 	f.clearHits()
 	f.hitLimit = len(text) / anchorSpacing
-	f.rs.keywords.matchAt(text, func(kw int32, end int) {
+	f.shape = f.rs.keywords.matchAt(text, func(kw int32, end int) {
 		if f.addHit(kw, end) {
 			allowed = allowed || f.rs.isAllow(kw)
 			f.addCandidates(num, kw)

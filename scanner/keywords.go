@@ -13,7 +13,8 @@ package scanner
 // faster (BenchmarkKeywords); TestKeywordSetMatchesContains and
 // FuzzKeywordSet check it against strings.Contains.
 type keywordSet struct {
-	class   [256]uint8 // byte -> class; 0 for bytes in no keyword
+	class   [256]uint8      // byte -> class; 0 for bytes in no keyword
+	entry   [256]shapeTrack // byte -> its class, with the bits of shapeEntry
 	classes int
 	next    []uint32  // state*classes + class -> state, with hasOutput set on accepting states
 	out     [][]int32 // state -> keywords that end here (suffixes included)
@@ -30,6 +31,9 @@ func newKeywordSet(keywords []string) *keywordSet {
 	k.assignClasses(keywords)
 	goTo, fail := k.buildTrie(keywords)
 	k.buildDFA(goTo, fail)
+	for c := range k.entry {
+		k.entry[c] = shapeEntry(byte(c)) | shapeTrack(k.class[c])
+	}
 	return k
 }
 
@@ -139,32 +143,42 @@ func (k *keywordSet) buildDFA(goTo [][]int32, fail []int32) {
 
 // match calls fn with the index of every keyword occurrence in text, in
 // order of where the occurrence ends (a keyword occurring twice is reported
-// twice).
-func (k *keywordSet) match(text []byte, fn func(keyword int32)) {
+// twice), and returns text's encodedShape.
+func (k *keywordSet) match(text []byte, fn func(keyword int32)) encodedShape {
 	s, nc := uint32(0), uint32(k.classes)
-	next, class := k.next, &k.class
+	next, entry := k.next, &k.entry
+	var run, seen shapeTrack
 	for _, b := range text {
-		t := next[s*nc+uint32(class[b])]
+		e := entry[b]
+		t := next[s*nc+uint32(uint8(e))]
 		s = t &^ hasOutput
 		if t&hasOutput != 0 {
 			for _, id := range k.out[s] {
 				fn(id)
 			}
 		}
+		run = (run + runUnit) & e
+		seen |= run | e&pctBit
 	}
+	return seen.shape()
 }
 
 // matchAt is match that also passes the offset just past each occurrence.
-func (k *keywordSet) matchAt(text []byte, fn func(keyword int32, end int)) {
+func (k *keywordSet) matchAt(text []byte, fn func(keyword int32, end int)) encodedShape {
 	s, nc := uint32(0), uint32(k.classes)
-	next, class := k.next, &k.class
+	next, entry := k.next, &k.entry
+	var run, seen shapeTrack
 	for i, b := range text {
-		t := next[s*nc+uint32(class[b])]
+		e := entry[b]
+		t := next[s*nc+uint32(uint8(e))]
 		s = t &^ hasOutput
 		if t&hasOutput != 0 {
 			for _, id := range k.out[s] {
 				fn(id, i+1)
 			}
 		}
+		run = (run + runUnit) & e
+		seen |= run | e&pctBit
 	}
+	return seen.shape()
 }
