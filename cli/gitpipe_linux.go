@@ -1,29 +1,31 @@
 package cli
 
 import (
-	"io"
+	"os"
 	"syscall"
 )
 
 // fSetPipeSize is Linux's F_SETPIPE_SZ (F_LINUX_SPECIFIC_BASE + 7).
 const fSetPipeSize = 1024 + 7
 
-// widenPipe asks Linux for a 1 MiB pipe between git and pushguard (the
-// default holds 64 KiB): git blocks less often, and each read returns more,
-// so both wake up less. It is an optimisation: a refusal (a lower
-// /proc/sys/fs/pipe-max-size) changes nothing else.
-func widenPipe(r io.Reader) {
-	sc, ok := r.(interface {
-		SyscallConn() (syscall.RawConn, error)
-	})
-	if !ok {
-		return
+// gitPipeSize is the capacity asked for the pipe git writes to (the default
+// holds 64 KiB): git blocks less often, and pushguard can let its output
+// gather (gitPacing).
+const gitPipeSize = 1 << 20
+
+// gitPipe returns the pipe git's standard output goes through and its
+// capacity. Its ends are blocking, so reads are plain read(2) calls: the
+// runtime's poller would wake pushguard for each of git's 4 KiB writes.
+// Widening is an optimisation: if Linux refuses (a lower
+// /proc/sys/fs/pipe-max-size), the pipe keeps its size, which is returned.
+func gitPipe() (r, w *os.File, size int, err error) {
+	var p [2]int
+	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
+		return nil, nil, 0, os.NewSyscallError("pipe2", err)
 	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return
+	n, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(p[0]), fSetPipeSize, gitPipeSize)
+	if errno != 0 {
+		n = 0
 	}
-	_ = rc.Control(func(fd uintptr) {
-		_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, fd, fSetPipeSize, 1<<20)
-	})
+	return os.NewFile(uintptr(p[0]), "git-stdout"), os.NewFile(uintptr(p[1]), "git-stdout"), int(n), nil
 }

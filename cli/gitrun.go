@@ -4,19 +4,44 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // Read-ahead of git's output: up to readAheadChunks chunks of
 // readAheadChunk bytes (8 MiB) wait between git and the scanner, so git
 // never waits for a scanner busy on a dense stretch, and the scanner
 // drains what git printed while git computes a hard diff. The two run on
-// two cores at once; memory stays bounded.
+// two cores at once; memory stays bounded. Chunks are made as needed, so a
+// scanner that keeps up reuses two or three, which stay in the CPU's cache.
 const (
 	readAheadChunk  = 256 << 10
 	readAheadChunks = 32
 )
+
+// pacing lets git's output gather in the pipe instead of reading each of
+// git's writes as it comes: after a read of fewer than small bytes, the
+// reader sleeps for delay. Waking for every 4 KiB write cost as much CPU
+// as scanning, and on a machine whose cores share their resources that CPU
+// is taken from git itself. The zero pacing reads as fast as it can.
+type pacing struct {
+	small int
+	delay time.Duration
+	sleep func(time.Duration) // time.Sleep; a test's counter
+}
+
+// gitPacing is the pacing for a pipe of size bytes: a pause of 5 ms after
+// reading less than an eighth of the pipe. Git would need to print 200 MB/s
+// to fill the rest in that time; a stretch that fast is read in full reads,
+// with no pause. A small pipe (not widened) is read without pauses.
+func gitPacing(size int) pacing {
+	if size < gitPipeSize/2 {
+		return pacing{}
+	}
+	return pacing{small: size / 8, delay: 5 * time.Millisecond, sleep: time.Sleep}
+}
 
 // gitRun is a started git command whose standard output is read ahead.
 type gitRun struct {
@@ -24,6 +49,7 @@ type gitRun struct {
 	cmd    *exec.Cmd
 	out    *readAhead
 	stderr *headBuffer
+	pipe   *os.File // the read end of git's standard output
 	waited bool
 }
 
@@ -32,15 +58,19 @@ func startGit(ctx context.Context, what string, args []string) (*gitRun, error) 
 	cmd := exec.CommandContext(ctx, "git", args...)
 	g := &gitRun{what: what, cmd: cmd, stderr: &headBuffer{max: 4 << 10}}
 	cmd.Stderr = g.stderr
-	pipe, err := cmd.StdoutPipe()
+	r, w, size, err := gitPipe()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	widenPipe(pipe)
-	if err := cmd.Start(); err != nil {
+	cmd.Stdout = w
+	err = cmd.Start()
+	_ = w.Close() // git holds the write end now: its exit ends our reads
+	if err != nil {
+		_ = r.Close()
 		return nil, fmt.Errorf("run git: %w", err)
 	}
-	g.out = newReadAhead(pipe, readAheadChunk, readAheadChunks)
+	g.pipe = r
+	g.out = newReadAhead(r, readAheadChunk, readAheadChunks, gitPacing(size))
 	return g, nil
 }
 
@@ -60,8 +90,10 @@ func (g *gitRun) wait(kill bool) error {
 	if kill || !g.out.drained() {
 		_ = g.cmd.Process.Kill()
 	}
-	g.out.stop() // every read from the pipe has returned before Wait closes it
-	return g.cmd.Wait()
+	g.out.stop() // every read from the pipe has returned before it is closed
+	err := g.cmd.Wait()
+	_ = g.pipe.Close()
+	return err
 }
 
 // close kills git unless it was waited for (a scan that ended before
@@ -75,6 +107,9 @@ func (g *gitRun) close() {
 // readAhead reads r in a goroutine into a bounded set of chunks and hands
 // them out in order through Read.
 type readAhead struct {
+	size     int           // bytes in a chunk
+	made     int           // chunks made so far, at most cap(free); fill's own
+	pace     pacing        // pauses between small reads
 	full     chan []byte   // chunks read, in order; closed at r's end
 	free     chan []byte   // chunks to read into
 	done     chan struct{} // closed by stop: read no more
@@ -85,16 +120,39 @@ type readAhead struct {
 	eof      bool          // Read has seen the end
 }
 
-func newReadAhead(r io.Reader, chunk, chunks int) *readAhead {
+// newReadAhead starts reading r into up to chunks chunks of chunk bytes,
+// paced by pace.
+func newReadAhead(r io.Reader, chunk, chunks int, pace pacing) *readAhead {
 	ra := &readAhead{
+		size: chunk, pace: pace,
 		full: make(chan []byte, chunks), free: make(chan []byte, chunks),
 		done: make(chan struct{}), finished: make(chan struct{}),
 	}
-	for range chunks {
-		ra.free <- make([]byte, chunk)
-	}
 	go ra.fill(r)
 	return ra
+}
+
+// chunk returns a chunk to read into: one given back, a new one while
+// fewer than cap(free) exist, or else the next one given back. It returns
+// nil once stop is called.
+func (ra *readAhead) chunk() []byte {
+	select {
+	case buf := <-ra.free:
+		return buf
+	case <-ra.done:
+		return nil
+	default:
+	}
+	if ra.made < cap(ra.free) {
+		ra.made++
+		return make([]byte, ra.size)
+	}
+	select {
+	case buf := <-ra.free:
+		return buf
+	case <-ra.done:
+		return nil
+	}
 }
 
 // fill reads r into free chunks until its end, an error, or stop. Sends on
@@ -103,19 +161,14 @@ func (ra *readAhead) fill(r io.Reader) {
 	defer close(ra.finished)
 	defer close(ra.full)
 	for {
-		var buf []byte
-		select {
-		case buf = <-ra.free:
-		case <-ra.done:
+		buf := ra.chunk()
+		if buf == nil {
 			return
 		}
 		// Fill the chunk: the scanner is woken once per chunk, not once per
 		// write of git's, and a stretch git prints slowly costs nothing, as
 		// the scanner would only wait for it.
-		n, err := io.ReadFull(r, buf[:cap(buf)])
-		if err == io.ErrUnexpectedEOF {
-			err = io.EOF
-		}
+		n, err := ra.read(r, buf[:cap(buf)])
 		if n > 0 {
 			ra.full <- buf[:n]
 		} else {
@@ -128,6 +181,23 @@ func (ra *readAhead) fill(r io.Reader) {
 			return
 		}
 	}
+}
+
+// read fills buf from r, pausing after small reads, and returns how much it
+// read and r's error (io.EOF at its end).
+func (ra *readAhead) read(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		k, err := r.Read(buf[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+		if k < ra.pace.small && n < len(buf) {
+			ra.pace.sleep(ra.pace.delay)
+		}
+	}
+	return n, nil
 }
 
 // Read hands out the chunks in order, then r's error or io.EOF.
