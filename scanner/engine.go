@@ -394,7 +394,7 @@ func (f *fileScan) extendBlock(num int, text []byte, allowed bool) bool {
 	b.lines[len(b.lines)-1] = b.lines[len(b.lines)-1][:loc[1]]
 	joined := bytes.Join(b.lines, []byte("\n"))
 	r := b.rule
-	for _, m := range r.re.FindAllSubmatchIndex(joined, 1) {
+	for _, m := range r.pattern().FindAllSubmatchIndex(joined, 1) {
 		s, e := m[2*r.Group], m[2*r.Group+1]
 		if s < 0 {
 			continue

@@ -54,7 +54,7 @@ func TestLeadRangeHoldsOnTruePositives(t *testing.T) {
 		}
 		for _, tp := range r.TruePositives {
 			low := strings.ToLower(tp)
-			for _, m := range r.re.FindAllStringIndex(tp, -1) {
+			for _, m := range r.pattern().FindAllStringIndex(tp, -1) {
 				if !keywordWithin(low, r.Keywords, m[0]+r.leadLo, m[0]+r.leadHi) {
 					t.Errorf("%s: match %q holds no keyword %d to %d bytes in", r.ID, tp[m[0]:m[1]], r.leadLo, r.leadHi)
 				}
@@ -156,7 +156,7 @@ func TestLongLineAnchoredLikeWholeLine(t *testing.T) {
 		}
 		b.WriteString(longFiller)
 		text := []byte(b.String())
-		want := r.re.FindAllSubmatchIndex(text, -1)
+		want := r.pattern().FindAllSubmatchIndex(text, -1)
 		f := newFileScan(rs, testKey, func(Finding) {})
 		f.reset("x", "")
 		f.collectLong(1, text)

@@ -157,7 +157,8 @@ type Rule struct {
 type compiledRule struct {
 	Rule
 	index   int
-	re      *regexp.Regexp
+	reOnce  sync.Once
+	re      *regexp.Regexp // compiled on first use (see pattern)
 	begin   *regexp.Regexp
 	end     *regexp.Regexp
 	generic bool
@@ -199,16 +200,16 @@ func (r Rule) compile(index int) (*compiledRule, error) {
 	if r.Confidence < Low || r.Confidence > High {
 		problems = append(problems, "confidence not set")
 	}
-	re, err := regexp.Compile(r.Pattern)
-	if err != nil {
+	c := &compiledRule{Rule: r, index: index, generic: r.Confidence == Low, claims: claims(r)}
+	if syn, err := syntax.Parse(r.Pattern, syntax.Perl); err != nil {
 		problems = append(problems, fmt.Sprintf("pattern: %v", err))
-	} else if r.Group < 0 || r.Group > re.NumSubexp() {
-		problems = append(problems, fmt.Sprintf("group %d out of range (pattern has %d)", r.Group, re.NumSubexp()))
-	}
-	c := &compiledRule{Rule: r, index: index, re: re, generic: r.Confidence == Low, claims: claims(r)}
-	if syn, err := syntax.Parse(r.Pattern, syntax.Perl); err == nil {
+	} else {
+		if r.Group < 0 || r.Group > syn.MaxCap() {
+			problems = append(problems, fmt.Sprintf("group %d out of range (pattern has %d)", r.Group, syn.MaxCap()))
+		}
 		c.anchor(syn)
 	}
+	var err error
 	if r.Block != nil {
 		if c.begin, err = regexp.Compile(r.Block.Begin); err != nil {
 			problems = append(problems, fmt.Sprintf("block begin: %v", err))
@@ -224,4 +225,14 @@ func (r Rule) compile(index int) (*compiledRule, error) {
 		return nil, fmt.Errorf("rule %q: %s", r.ID, strings.Join(problems, "; "))
 	}
 	return c, nil
+}
+
+// pattern returns the rule's compiled pattern, compiling it on first use:
+// most scans meet the keywords of a few rules only, and compiling all ~700
+// patterns was most of a scan's start-up (BenchmarkNewRuleset). compile
+// parsed the pattern already, and regexp.Compile fails only where
+// syntax.Parse does, so this cannot panic.
+func (c *compiledRule) pattern() *regexp.Regexp {
+	c.reOnce.Do(func() { c.re = regexp.MustCompile(c.Pattern) })
+	return c.re
 }

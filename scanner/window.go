@@ -123,7 +123,7 @@ func (f *fileScan) runWindows(r *compiledRule, num int, text []byte, wins []wind
 				done = w.e
 				break
 			}
-			ms := r.re.FindAllSubmatchIndex(text[w.s:w.e], -1)
+			ms := r.pattern().FindAllSubmatchIndex(text[w.s:w.e], -1)
 			lo, hi := w.s > done, w.e < len(text)
 			if edgeMatch(ms, w, lo, hi) && w.e-w.s < winMax {
 				n := w.e - w.s
