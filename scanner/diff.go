@@ -42,11 +42,7 @@ type diffSink interface {
 	unreadableHunk()
 }
 
-var (
-	commitRe   = regexp.MustCompile(`^(?:commit|From) ([0-9a-f]{40}|[0-9a-f]{64})\b`)
-	hunkRe     = regexp.MustCompile(`^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @{2,}`)
-	oldRangeRe = regexp.MustCompile(`-\d+(?:,(\d+))?`)
-)
+var commitRe = regexp.MustCompile(`^(?:commit|From) ([0-9a-f]{40}|[0-9a-f]{64})\b`)
 
 // Limits of the line reader. A line longer than maxLine is scanned in pieces
 // of maxLine bytes that overlap by lineOverlap, so a secret straddling two
@@ -306,36 +302,102 @@ func (p *diffParser) header(text []byte) {
 
 // startHunk parses "@@ -a,b +c,d @@" (or a combined "@@@ -a,b -c,d +e,f @@@").
 func (p *diffParser) startHunk(s string) {
-	m := hunkRe.FindStringSubmatch(s)
-	if m == nil || (!p.inFile && !p.hunkOnly) {
+	h, ok := parseHunkHeader(s, p.oldLeft[:0])
+	if !ok || (!p.inFile && !p.hunkOnly) {
 		return
 	}
 	p.sawDiff = true
 	if !p.started {
 		p.beginFile(p.path)
 	}
-	p.parents = len(m[1]) - 1
+	p.parents = h.ats - 1
 	if p.parents > maxParents {
 		p.sink.unreadableHunk() // not a diff git writes: skip the hunk rather than do quadratic work
 		return
 	}
-	p.oldLeft = p.oldLeft[:0]
-	for _, om := range oldRangeRe.FindAllStringSubmatch(m[2], -1) {
-		p.oldLeft = append(p.oldLeft, rangeLen(om[1]))
-	}
+	p.oldLeft = h.oldLeft
 	if len(p.oldLeft) != p.parents {
 		p.sink.unreadableHunk()
 		return
 	}
-	start, err := strconv.Atoi(m[3])
+	start, err := strconv.Atoi(h.newStart)
 	if err != nil || start > maxLineNumber {
 		p.sink.unreadableHunk() // not a line number git could write
 		return
 	}
 	p.newLine = max(start, 1) // "+0,0" for an empty new file
-	p.newLeft = rangeLen(m[4])
+	p.newLeft = rangeLen(h.newLen)
 	p.inHunk = true
 }
+
+// hunkHeader is a hunk's header line, parsed: "@@ -a,b +c,d @@", or a
+// combined diff's "@@@ -a,b -c,d +e,f @@@".
+type hunkHeader struct {
+	ats      int    // the leading '@'s: one more than the commit's parents
+	oldLeft  []int  // each old range's length (rangeLen)
+	newStart string // c, as written
+	newLen   string // d, as written ("" when omitted)
+}
+
+// parseHunkHeader parses a hunk header, appending the old ranges' lengths to
+// oldLeft. It accepts what `^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))?
+// @{2,}` matches (TestParseHunkHeaderMatchesRegexp), without a regular
+// expression: git log -U0 prints a header for every few lines.
+func parseHunkHeader(s string, oldLeft []int) (h hunkHeader, ok bool) {
+	i := 0
+	for i < len(s) && s[i] == '@' {
+		i++
+	}
+	if h.ats = i; h.ats < 2 || !hasByteAt(s, i, ' ') {
+		return h, false
+	}
+	i++
+	for hasByteAt(s, i, '-') {
+		_, n, next, ok := parseRange(s, i+1)
+		if !ok || !hasByteAt(s, next, ' ') {
+			return h, false
+		}
+		oldLeft = append(oldLeft, rangeLen(n))
+		i = next + 1
+	}
+	if len(oldLeft) == 0 || !hasByteAt(s, i, '+') {
+		return h, false
+	}
+	start, n, next, ok := parseRange(s, i+1)
+	if !ok || !hasByteAt(s, next, ' ') || !hasByteAt(s, next+1, '@') || !hasByteAt(s, next+2, '@') {
+		return h, false
+	}
+	h.oldLeft, h.newStart, h.newLen = oldLeft, start, n
+	return h, true
+}
+
+// parseRange parses "a" or "a,b" (ASCII digits) at s[i:], returning a, b
+// ("" without a comma) and the offset after them.
+func parseRange(s string, i int) (a, b string, next int, ok bool) {
+	end := digitsEnd(s, i)
+	if end == i {
+		return "", "", i, false
+	}
+	a, next = s[i:end], end
+	if hasByteAt(s, next, ',') {
+		end = digitsEnd(s, next+1)
+		if end == next+1 {
+			return "", "", i, false
+		}
+		b, next = s[next+1:end], end
+	}
+	return a, b, next, true
+}
+
+// digitsEnd returns the offset after the ASCII digits starting at s[i:].
+func digitsEnd(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+func hasByteAt(s string, i int, c byte) bool { return i < len(s) && s[i] == c }
 
 func rangeLen(s string) int {
 	if s == "" {
