@@ -338,7 +338,7 @@ func findRuns(runs []encodedRun, text []byte, sh encodedShape) []encodedRun {
 		switch n := e - s; {
 		case all&clHex != 0 && n >= minHexRun:
 			runs = append(runs, encodedRun{s: s, e: s + n&^1, enc: EncodingHex})
-		case n >= minBase64Run && some&(clStd|clURL) != clStd|clURL:
+		case some&(clStd|clURL) != clStd|clURL: // one alphabet, not both (n >= minBase64Run: see above)
 			for k := 0; k < 2 && e < len(text) && text[e] == '='; k++ {
 				e++
 			}
