@@ -196,7 +196,7 @@ func (f *fileScan) dropEncodedForm(num, start, end int) {
 // claimed by a format-specific rule.
 func (f *fileScan) claimedAt(num, start, end int) bool {
 	for _, c := range f.claimed {
-		if c.line <= num && num <= c.endLine && (c.line != c.endLine || c.startCol <= end && start <= c.endCol) {
+		if c.overlaps(span{num, num, start, end}) {
 			return true
 		}
 	}
