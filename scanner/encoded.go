@@ -44,7 +44,7 @@ const (
 	maxEncodingDepth = 2        // layers decoded: base64 of base64, base64 of percent-encoding…
 	minBase64Run     = 20       // base64 characters that can hold a key (15 bytes)
 	minHexRun        = 32       // hex digits that can hold a key (16 bytes)
-	minPercentRun    = 16       // bytes of a percent-encoded token worth decoding
+	minPercentRun    = 16       // bytes of a percent-encoded token that counts as a run (see percentRuns)
 	decodeChunk      = 32 << 10 // encoded bytes decoded at a time (a multiple of 4)
 	decodeOverlap    = 1 << 10  // bytes consecutive chunks share (a multiple of 4)
 	maxDecodedLine   = 1 << 20  // decoded bytes per line (or piece of a long line)
@@ -378,8 +378,12 @@ const runClass = "" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 
-// percentRuns appends the tokens of text (runs of URL characters) that hold
-// a percent-escape.
+// percentRuns appends the tokens of text (runs of URL characters) of at
+// least minPercentRun bytes that hold a percent-escape. Only those of
+// minBase64Run bytes or more are decoded (decodeLine skips a shorter run of
+// any encoding), but a shorter one still ends the context of the run before
+// it (encodedRun.hi), so the scan of that run's decoded text does not read
+// into it.
 func percentRuns(runs []encodedRun, text []byte) []encodedRun {
 	for i := 0; i < len(text); {
 		j := bytes.IndexByte(text[i:], '%')
