@@ -12,9 +12,25 @@ package scanner
 // High-confidence rule with validators.
 func claims(r Rule) bool { return r.Confidence == High && len(r.Validators) > 0 }
 
-// span is a claimed stretch of text, in a Finding's coordinates.
+// span is a stretch of text in a Finding's coordinates: a claimed one, or
+// a finding's.
 type span struct {
 	line, endLine, startCol, endCol int
+}
+
+// spanOf is the span of a finding.
+func spanOf(fd Finding) span {
+	return span{fd.Line, fd.EndLine, fd.StartColumn, fd.EndColumn}
+}
+
+// overlaps reports whether s and t overlap: two spans over the same lines
+// where their columns do, and a span over several lines wherever the other
+// shares a line with it.
+func (s span) overlaps(t span) bool {
+	if s.line != t.line || s.endLine != t.endLine {
+		return s.line <= t.endLine && t.line <= s.endLine && (s.endLine > s.line || t.endLine > t.line)
+	}
+	return s.startCol <= t.endCol && t.startCol <= s.endCol
 }
 
 // claim records a span claimed by a rule.
@@ -34,7 +50,7 @@ func (f *fileScan) dropClaimed(line int) {
 			continue
 		}
 		for _, c := range f.claimed {
-			if overlaps(*p, Finding{Line: c.line, EndLine: c.endLine, StartColumn: c.startCol, EndColumn: c.endCol}) {
+			if spanOf(*p).overlaps(c) {
 				p.RuleID = ""
 				break
 			}

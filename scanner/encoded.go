@@ -44,7 +44,7 @@ const (
 	maxEncodingDepth = 2        // layers decoded: base64 of base64, base64 of percent-encoding…
 	minBase64Run     = 20       // base64 characters that can hold a key (15 bytes)
 	minHexRun        = 32       // hex digits that can hold a key (16 bytes)
-	minPercentRun    = 16       // bytes of a percent-encoded token worth decoding
+	minPercentRun    = 16       // bytes of a percent-encoded token that counts as a run (see percentRuns)
 	decodeChunk      = 32 << 10 // encoded bytes decoded at a time (a multiple of 4)
 	decodeOverlap    = 1 << 10  // bytes consecutive chunks share (a multiple of 4)
 	maxDecodedLine   = 1 << 20  // decoded bytes per line (or piece of a long line)
@@ -53,12 +53,14 @@ const (
 	decodedAfter     = 64       // and after it
 )
 
-// encodedRun is a stretch [s, e) of a line in one encoding. Bytes [lo, s)
-// and [e, hi) of the line are the context its decoded text is scanned with:
-// not before the end of a run decoded already, nor past the next run.
+// encodedRun is a stretch [s, e) of a line in one encoding; url marks
+// base64 in the URL-safe alphabet (with - or _). Bytes [lo, s) and [e, hi)
+// of the line are the context its decoded text is scanned with: not before
+// the end of a run decoded already, nor past the next run.
 type encodedRun struct {
 	s, e   int
 	enc    string
+	url    bool
 	lo, hi int
 }
 
@@ -143,7 +145,9 @@ func (f *fileScan) decodeLine(num, col int, text []byte) {
 			shifts = 4 // a piece of a long line: the run's true start is unknown
 		}
 		for k := 0; k < shifts && r.e-r.s-k >= minBase64Run; k++ {
-			if f.decodeRun(num, text, encodedRun{r.s + k, r.e, r.enc, r.lo, r.hi}, &budget) {
+			sub := r
+			sub.s += k
+			if f.decodeRun(num, text, sub, &budget) {
 				textEnd = r.e
 				break
 			}
@@ -163,16 +167,17 @@ func (f *fileScan) decodeRun(num int, text []byte, r encodedRun, budget *int) bo
 		if !asciiLead(r.enc, text[cs:ce]) {
 			return cs > r.s
 		}
-		f.decBuf, f.decPos = decode(f.decBuf[:0], f.decPos[:0], r.enc, text[cs:ce])
+		f.decBuf, f.decPos = decode(f.decBuf[:0], f.decPos[:0], r, text[cs:ce])
 		*budget -= max(len(f.decBuf), 1)
 		if !isText(f.decBuf) {
 			return cs > r.s
 		}
-		lo := r.lo
+		chunk := r
+		chunk.s, chunk.e = cs, ce
 		if cs > r.s {
-			lo = cs // a later chunk: the text before it is the run itself
+			chunk.lo = cs // a later chunk: the text before it is the run itself
 		}
-		f.scanDecoded(num, text, encodedRun{cs, ce, r.enc, lo, r.hi}, f.decBuf)
+		f.scanDecoded(num, text, chunk, f.decBuf)
 		if ce == r.e {
 			f.dropEncodedForm(num, f.cols.at(r.s), f.cols.at(r.e)-1)
 			break
@@ -196,7 +201,7 @@ func (f *fileScan) dropEncodedForm(num, start, end int) {
 // claimed by a format-specific rule.
 func (f *fileScan) claimedAt(num, start, end int) bool {
 	for _, c := range f.claimed {
-		if c.line <= num && num <= c.endLine && (c.line != c.endLine || c.startCol <= end && start <= c.endCol) {
+		if c.overlaps(span{num, num, start, end}) {
 			return true
 		}
 	}
@@ -338,11 +343,11 @@ func findRuns(runs []encodedRun, text []byte, sh encodedShape) []encodedRun {
 		switch n := e - s; {
 		case all&clHex != 0 && n >= minHexRun:
 			runs = append(runs, encodedRun{s: s, e: s + n&^1, enc: EncodingHex})
-		case n >= minBase64Run && some&(clStd|clURL) != clStd|clURL:
+		case some&(clStd|clURL) != clStd|clURL: // one alphabet, not both (n >= minBase64Run: see above)
 			for k := 0; k < 2 && e < len(text) && text[e] == '='; k++ {
 				e++
 			}
-			runs = append(runs, encodedRun{s: s, e: e, enc: EncodingBase64})
+			runs = append(runs, encodedRun{s: s, e: e, enc: EncodingBase64, url: some&clURL != 0})
 		}
 		i = e
 	}
@@ -373,8 +378,12 @@ const runClass = "" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 
-// percentRuns appends the tokens of text (runs of URL characters) that hold
-// a percent-escape.
+// percentRuns appends the tokens of text (runs of URL characters) of at
+// least minPercentRun bytes that hold a percent-escape. Only those of
+// minBase64Run bytes or more are decoded (decodeLine skips a shorter run of
+// any encoding), but a shorter one still ends the context of the run before
+// it (encodedRun.hi), so the scan of that run's decoded text does not read
+// into it.
 func percentRuns(runs []encodedRun, text []byte) []encodedRun {
 	for i := 0; i < len(text); {
 		j := bytes.IndexByte(text[i:], '%')
@@ -428,12 +437,13 @@ func asciiLead(enc string, src []byte) bool {
 	return true
 }
 
-// decode appends the decoding of src in encoding enc to dst, and for
-// percent-encoding the offset in src of each decoded byte (and of its end) to
-// pos. What does not decode (a stray character, a partial quantum) ends the
-// output early; an empty result is not text, so the run is then dropped.
-func decode(dst []byte, pos []int32, enc string, src []byte) ([]byte, []int32) {
-	switch enc {
+// decode appends the decoding of src, a stretch of run r, in r's encoding
+// to dst, and for percent-encoding the offset in src of each decoded byte
+// (and of its end) to pos. What does not decode (a stray character, a
+// partial quantum) ends the output early; an empty result is not text, so
+// the run is then dropped.
+func decode(dst []byte, pos []int32, r encodedRun, src []byte) ([]byte, []int32) {
+	switch r.enc {
 	case EncodingHex:
 		n := len(src) / 2
 		dst = append(dst, make([]byte, n)...)
@@ -447,7 +457,7 @@ func decode(dst []byte, pos []int32, enc string, src []byte) ([]byte, []int32) {
 		src = src[:len(src)-1]
 	}
 	b64 := base64.RawStdEncoding
-	if bytes.ContainsAny(src, "-_") {
+	if r.url {
 		b64 = base64.RawURLEncoding
 	}
 	n := b64.DecodedLen(len(src))

@@ -168,6 +168,7 @@ func TestEncodedClaims(t *testing.T) {
 		{"encoded block is one finding", "key: " + b64("-----BEGIN TEST KEY-----\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldY\nYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4\n-----END TEST KEY-----\n") + "\n",
 			[]string{"test-block 1:6-156 base64"}},
 		{"two layers", "v: " + b64(b64(tokA)) + "\n", []string{"test-token 1:4-46 base64+base64"}},
+		{"URL-safe base64", "v: " + base64.RawURLEncoding.EncodeToString([]byte("t = "+tokA+" ???")) + "\n", []string{"test-token 1:8-41 base64"}},
 		{"three layers are not decoded", "v: " + b64(b64(b64(tokA))) + "\n", nil},
 		{"allow marker", "v: " + b64(tokA) + " # pushguard:allow\n", nil},
 		{"binary is not text", "v: " + base64.StdEncoding.EncodeToString(append([]byte{0x89, 'P', 'N', 'G', 0, 1}, tokA...)) + "\n", nil},
@@ -383,7 +384,7 @@ func naiveRuns(text []byte) []encodedRun {
 			for k := 0; k < 2 && i < len(text) && text[i] == '='; k++ {
 				i++
 			}
-			runs = append(runs, encodedRun{s: s, e: i, enc: EncodingBase64})
+			runs = append(runs, encodedRun{s: s, e: i, enc: EncodingBase64, url: url})
 		}
 	}
 	return runs

@@ -320,7 +320,7 @@ func (f *fileScan) resolveOverlaps() {
 		}
 		for j := i + 1; j < len(f.pending); j++ {
 			b := f.pending[j]
-			if b.RuleID == "" || !overlaps(a, b) {
+			if b.RuleID == "" || !spanOf(a).overlaps(spanOf(b)) {
 				continue
 			}
 			if f.better(b, a) {
@@ -343,13 +343,6 @@ func (f *fileScan) better(b, a Finding) bool {
 		return b.Encoding == ""
 	}
 	return f.rs.byID[b.RuleID].index < f.rs.byID[a.RuleID].index
-}
-
-func overlaps(a, b Finding) bool {
-	if a.Line != b.Line || a.EndLine != b.EndLine {
-		return a.Line <= b.EndLine && b.Line <= a.EndLine && (a.EndLine > a.Line || b.EndLine > b.Line)
-	}
-	return a.StartColumn <= b.EndColumn && b.StartColumn <= a.EndColumn
 }
 
 // runBlockStart handles a multi-line rule that is a candidate on a line: the
