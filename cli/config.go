@@ -138,9 +138,6 @@ func readNamedOrDefault(named, def string) (path string, data []byte, err error)
 	if named == "" && errors.Is(err, fs.ErrNotExist) {
 		return path, nil, nil
 	}
-	if err == nil && data == nil {
-		data = []byte{}
-	}
 	return path, data, err
 }
 
