@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -53,6 +54,26 @@ func TestScanAllowlistExec(t *testing.T) {
 		got := runExe(t, exe, r.dir, nil, "scan", "--git", base+"..HEAD")
 		if got.code != 0 || !strings.Contains(got.stdout, "2 allowed by the configuration's allowlist") {
 			t.Errorf("exit %d, stdout %q", got.code, got.stdout)
+		}
+	})
+	t.Run("counted once on stderr", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "out.txt")
+		modes := []struct {
+			name string
+			args []string
+		}{
+			{"json to stdout", []string{"--format", "json"}},
+			{"text to stdout", nil},
+			{"text to -o", []string{"-o", out}},
+			{"json to --output", []string{"--format", "json", "--output", out}},
+		}
+		for _, m := range modes {
+			t.Run(m.name, func(t *testing.T) {
+				got := runExe(t, exe, r.dir, nil, append([]string{"scan", "--git", base + "..HEAD"}, m.args...)...)
+				if got.code != 0 || strings.Count(got.stderr, "allowed") != 1 || !strings.Contains(got.stderr, "2 findings allowed by .github/pushguard.yml allowlist") {
+					t.Errorf("exit %d, stderr %q; want 0 and the allowed count once", got.code, got.stderr)
+				}
+			})
 		}
 	})
 	t.Run("without the allowlist", func(t *testing.T) {

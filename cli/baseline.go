@@ -46,19 +46,10 @@ func loadBaseline(path string) (baseline, error) {
 	return base, nil
 }
 
-// writeBaseline writes every finding of the scan that is not ignored, those
-// the old baseline hid included, as a JSON report: the next run's baseline.
-func writeBaseline(path string, all []scanner.Finding, s report.Scan) error {
-	ignored := map[string]bool{}
-	for _, ig := range s.Ignored {
-		ignored[ig.Finding.Fingerprint] = true
-	}
-	var known []scanner.Finding
-	for _, f := range all {
-		if !ignored[f.Fingerprint] {
-			known = append(known, f)
-		}
-	}
+// writeBaseline writes known, every finding of the scan that is not ignored
+// (those the old baseline hid included; see triage), as a JSON report: the
+// next run's baseline.
+func writeBaseline(path string, known []scanner.Finding) error {
 	return createFile(path, func(f *os.File) error {
 		return report.JSON(f, report.Scan{Result: &scanner.Result{Findings: known}})
 	})

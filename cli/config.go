@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -39,8 +38,7 @@ func repoRoot(ctx context.Context, o *scanOptions) (string, error) {
 			}
 		}
 	}
-	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-toplevel").Output()
-	if top := strings.TrimSpace(string(out)); err == nil && top != "" {
+	if top, err := gitRevParse(ctx, "git rev-parse --show-toplevel", dir, "--show-toplevel"); err == nil && top != "" {
 		dir = top
 	}
 	abs, err := filepath.Abs(dir)
@@ -139,9 +137,6 @@ func readNamedOrDefault(named, def string) (path string, data []byte, err error)
 	data, err = os.ReadFile(path)
 	if named == "" && errors.Is(err, fs.ErrNotExist) {
 		return path, nil, nil
-	}
-	if err == nil && data == nil {
-		data = []byte{}
 	}
 	return path, data, err
 }

@@ -105,6 +105,20 @@ func gitError(what, stderr string, err error) error {
 	return fmt.Errorf("%s: %s (%w)", what, msg, err)
 }
 
+// gitRevParse runs git rev-parse args in dir and returns its output,
+// trimmed. A failure is an error starting with what and giving git's
+// message (see gitError).
+func gitRevParse(ctx context.Context, what, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir, "rev-parse"}, args...)...)
+	stderr := &headBuffer{max: 4 << 10}
+	cmd.Stderr = stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", gitError(what, stderr.String(), err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
 // headBuffer keeps the first max bytes written to it and discards the rest,
 // so a chatty child process cannot grow memory.
 type headBuffer struct {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"flag"
+	"slices"
 	"strings"
 )
 
@@ -101,25 +102,12 @@ func joinGitValue(opt, value string) string {
 // gitTakesValue reports whether a (with no "=") is a pass-through option
 // that takes the next argument as its value.
 func gitTakesValue(a string) bool {
-	if a == "-n" {
-		return true
-	}
-	for _, o := range gitValueOptions {
-		if a == o && !isGitFlagOption(a) {
-			return true
-		}
-	}
-	return false
+	return a == "-n" || (slices.Contains(gitValueOptions, a) && !isGitFlagOption(a))
 }
 
-func isGitFlagOption(a string) bool {
-	for _, o := range gitFlagOptions {
-		if a == o {
-			return true
-		}
-	}
-	return false
-}
+// isGitFlagOption reports whether a is a pass-through option without a
+// value.
+func isGitFlagOption(a string) bool { return slices.Contains(gitFlagOptions, a) }
 
 // checkGitOption returns a *UsageError unless a, which starts with "-", is
 // a git log option scan --git passes through: one that chooses commits.
@@ -133,13 +121,8 @@ func checkGitOption(a string) error {
 	if strings.HasPrefix(a, "-n") && isDigits(a[2:]) {
 		return nil
 	}
-	name, _, hasValue := strings.Cut(a, "=")
-	if hasValue {
-		for _, o := range gitValueOptions {
-			if name == o {
-				return nil
-			}
-		}
+	if name, _, hasValue := strings.Cut(a, "="); hasValue && slices.Contains(gitValueOptions, name) {
+		return nil
 	}
 	return Usagef("--git: git log option %q is not passed through: only options that choose commits are (%s, -n N); "+
 		"pushguard sets the output options (format, patch, colour) itself", a, "--all, --branches, --since, --until, --author, --grep, --no-merges, --first-parent, ...")

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 )
@@ -86,14 +85,10 @@ func InstallHook(ctx context.Context, e Env, args []string) error {
 // hooksDir returns the repository's hooks directory, which git resolves
 // (core.hooksPath, a linked worktree's common directory).
 func hooksDir(ctx context.Context, repo string) (string, error) {
-	cmd := exec.CommandContext(ctx, "git", "-C", repo, "rev-parse", "--path-format=absolute", "--git-path", "hooks")
-	stderr := &headBuffer{max: 4 << 10}
-	cmd.Stderr = stderr
-	out, err := cmd.Output()
+	dir, err := gitRevParse(ctx, "git rev-parse --git-path hooks", repo, "--path-format=absolute", "--git-path", "hooks")
 	if err != nil {
-		return "", gitError("git rev-parse --git-path hooks", stderr.String(), err)
+		return "", err
 	}
-	dir := strings.TrimSpace(string(out))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("hooks directory: %w", err)
 	}

@@ -108,15 +108,18 @@ func (l ignoreList) match(f scanner.Finding) (string, bool) {
 }
 
 // triage splits res's findings into those the ignore file names (listed as
-// ignored), those the baseline holds (counted), and those that count.
-func triage(res *scanner.Result, ignores ignoreList, base baseline) report.Scan {
-	out := report.Scan{Result: res}
+// ignored), those the baseline holds (counted), and those that count. It
+// also returns known, every finding not ignored (those the baseline hid
+// included) in input order: what --write-baseline writes.
+func triage(res *scanner.Result, ignores ignoreList, base baseline) (out report.Scan, known []scanner.Finding) {
+	out = report.Scan{Result: res}
 	var keep []scanner.Finding
 	for _, f := range res.Findings {
 		if reason, ok := ignores.match(f); ok {
 			out.Ignored = append(out.Ignored, report.Ignored{Finding: f, Reason: reason})
 			continue
 		}
+		known = append(known, f)
 		if base[f.Fingerprint] {
 			out.Baselined++
 			continue
@@ -124,5 +127,5 @@ func triage(res *scanner.Result, ignores ignoreList, base baseline) report.Scan 
 		keep = append(keep, f)
 	}
 	res.Findings = keep
-	return out
+	return out, known
 }

@@ -48,7 +48,9 @@ func render(format string, w io.Writer, s report.Scan, rules *scanner.Ruleset, v
 // them already (so they are shown once, not twice), and the summary line
 // when the report went to a file. Findings the configuration's allowlist
 // dropped are counted, whatever the format (a JSON report is a list of
-// findings, with no place for the count).
+// findings, with no place for the count), on a line of their own naming
+// the configuration; the summary line leaves them out, so they are counted
+// once.
 func writeNotices(o *scanOptions, stderr io.Writer, s report.Scan, configName string) {
 	if s.Result != nil && s.Result.Allowed > 0 {
 		fmt.Fprintf(stderr, "pushguard: %s\n", repoconfig.AllowedSummary(s.Result.Allowed, configName))
@@ -59,6 +61,19 @@ func writeNotices(o *scanOptions, stderr io.Writer, s report.Scan, configName st
 		}
 	}
 	if !o.toStdout() {
-		fmt.Fprintf(stderr, "pushguard: %s (report in %s)\n", report.Summary(s), o.output)
+		fmt.Fprintf(stderr, "pushguard: %s (report in %s)\n", report.Summary(withoutAllowed(s)), o.output)
 	}
+}
+
+// withoutAllowed returns s with a copy of its result whose allowlist count
+// is 0, for a summary that leaves that count to the line naming the
+// configuration.
+func withoutAllowed(s report.Scan) report.Scan {
+	if s.Result == nil || s.Result.Allowed == 0 {
+		return s
+	}
+	res := *s.Result
+	res.Allowed = 0
+	s.Result = &res
+	return s
 }

@@ -171,14 +171,13 @@ func Scan(ctx context.Context, e Env, args []string) error {
 	}
 	dropIgnoredPaths(res, p.ignoredPath)
 	dropAllowedCommits(res, p.config)
-	all := slices.Clone(res.Findings)
-	out := triage(res, p.ignores, p.baseline)
+	out, known := triage(res, p.ignores, p.baseline)
 	writeNotices(o, e.Stderr, out, p.configName)
 	if err := writeReport(o, e.Stdout, out, p.scanner.Rules(), e.Version); err != nil {
 		return err
 	}
 	if o.writeBaseline != "" {
-		if err := writeBaseline(o.writeBaseline, all, out); err != nil {
+		if err := writeBaseline(o.writeBaseline, known); err != nil {
 			return fmt.Errorf("write baseline: %w", err)
 		}
 	}
