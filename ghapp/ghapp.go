@@ -28,6 +28,7 @@ type App struct {
 	apiURL  string   // the API URL as configured
 	apps    *ghinstallation.AppsTransport
 	rt      http.RoundTripper
+	timeout time.Duration // bounds one request to GitHub; see timeoutTransport
 	mu      sync.Mutex
 	clients map[int64]*github.Client
 	// rateRemaining, when set, is told each installation's rate limit left.
@@ -55,13 +56,14 @@ func New(appID int64, privateKeyPEM []byte, apiURL string, rt http.RoundTripper)
 		return nil, fmt.Errorf("github app private key: %w", err)
 	}
 	apps.BaseURL = strings.TrimSuffix(apiURL, "/")
-	return &App{apiURL: configured, appID: appID, base: base, apps: apps, rt: rt, clients: map[int64]*github.Client{}}, nil
+	return &App{apiURL: configured, appID: appID, base: base, apps: apps, rt: rt, timeout: requestTimeout, clients: map[int64]*github.Client{}}, nil
 }
 
 // newClient returns a go-github client for rt at the configured API URL.
+// rt bounds its own requests: the client sets no Client.Timeout (see
+// timeoutTransport).
 func (g *App) newClient(rt http.RoundTripper) *github.Client {
-	// No Client.Timeout: see timeoutTransport.
-	c := github.NewClient(&http.Client{Transport: timeoutTransport{base: rt, timeout: requestTimeout}})
+	c := github.NewClient(&http.Client{Transport: rt})
 	// The URL is used as given: https://api.github.com/, or a GitHub
 	// Enterprise Server's https://HOST/api/v3/ (validated at start-up).
 	c.BaseURL = g.base
@@ -71,7 +73,12 @@ func (g *App) newClient(rt http.RoundTripper) *github.Client {
 
 // App returns a client authenticated as the App itself (for its hook
 // deliveries).
-func (g *App) App() *github.Client { return g.newClient(g.apps) }
+func (g *App) App() *github.Client { return g.newClient(g.bound(g.apps)) }
+
+// bound limits each request rt carries to the App's request timeout.
+func (g *App) bound(rt http.RoundTripper) http.RoundTripper {
+	return timeoutTransport{base: rt, timeout: g.timeout}
+}
 
 // Installation returns the cached client for an installation.
 func (g *App) Installation(id int64) *github.Client {
@@ -80,7 +87,10 @@ func (g *App) Installation(id int64) *github.Client {
 	if c, ok := g.clients[id]; ok {
 		return c
 	}
-	var rt http.RoundTripper = ghinstallation.NewFromAppsTransport(g.apps, id)
+	// The timeout bounds the request to GitHub (its token fetch included)
+	// and sits under wrap: a budget's pacing waits are bounded by the
+	// caller's context, not by the request timeout.
+	rt := g.bound(ghinstallation.NewFromAppsTransport(g.apps, id))
 	if g.rateRemaining != nil {
 		rt = rateTransport{base: rt, observe: g.rateRemaining, installation: id}
 	}
@@ -126,8 +136,10 @@ func (g *App) ObserveRateLimit(observe func(installation int64, remaining int)) 
 }
 
 // WrapInstallation has wrap wrap each installation's transport (under the
-// client, over the installation token): for a budget shared by replicas.
-// Call it before the first Installation.
+// client, over the installation token and the request timeout): for a
+// budget shared by replicas. A wait in wrap is bounded by the request's
+// own context, not by the request timeout. Call it before the first
+// Installation.
 func (g *App) WrapInstallation(wrap func(installation int64, rt http.RoundTripper) http.RoundTripper) {
 	g.wrap = wrap
 }
