@@ -41,7 +41,7 @@ func allowedImports() map[string][]string {
 		"scanner":             {},
 		"scanner/report":      {"scanner"},
 		"webhook":             {"queue"},
-		"internal/fakegithub": {},
+		"internal/fakegithub": {"internal/wait"},
 		"queue/queuetest":     {},
 		"internal/golden":     {},
 		"internal/poll":       {},
