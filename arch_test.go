@@ -45,7 +45,7 @@ func allowedImports() map[string][]string {
 		"queue/queuetest":     {},
 		"internal/golden":     {},
 		"internal/poll":       {},
-		"internal/redistest":  {},
+		"internal/redistest":  {"internal/poll"},
 		"validity":            {"internal/logkey"},
 		"revoke":              {},
 	}
