@@ -41,11 +41,11 @@ func allowedImports() map[string][]string {
 		"scanner":             {},
 		"scanner/report":      {"scanner"},
 		"webhook":             {"queue"},
-		"internal/fakegithub": {},
+		"internal/fakegithub": {"internal/wait"},
 		"queue/queuetest":     {},
 		"internal/golden":     {},
 		"internal/poll":       {},
-		"internal/redistest":  {},
+		"internal/redistest":  {"internal/poll"},
 		"validity":            {"internal/logkey"},
 		"revoke":              {},
 	}

@@ -112,29 +112,35 @@ func (s *Store) Resolved(ctx context.Context, d Decision) error {
 // why the secret was not revoked; it changes no decision. d.Reason may be
 // empty.
 func (s *Store) NotRevoked(ctx context.Context, d Decision) error {
-	d.Fingerprint = strings.ToLower(d.Fingerprint)
-	if err := d.validate(false); err != nil {
+	d, err := s.prepare(d, false)
+	if err != nil {
 		return err
+	}
+	return s.appendAudit(ctx, ActionRevokeNotSent, d)
+}
+
+// prepare readies d for storing: the fingerprint lower-cased, d validated
+// (a reason required when needReason), the note redacted, a zero At now
+// and At in UTC.
+func (s *Store) prepare(d Decision, needReason bool) (Decision, error) {
+	d.Fingerprint = strings.ToLower(d.Fingerprint)
+	if err := d.validate(needReason); err != nil {
+		return Decision{}, err
 	}
 	d.Note = s.redactNote(d.Note)
 	if d.At.IsZero() {
 		d.At = s.now()
 	}
 	d.At = d.At.UTC()
-	return s.appendAudit(ctx, ActionRevokeNotSent, d)
+	return d, nil
 }
 
 // decide stores d as Dismiss describes, audited as action.
 func (s *Store) decide(ctx context.Context, action Action, d Decision) error {
-	d.Fingerprint = strings.ToLower(d.Fingerprint)
-	if err := d.Validate(); err != nil {
+	d, err := s.prepare(d, true)
+	if err != nil {
 		return err
 	}
-	d.Note = s.redactNote(d.Note)
-	if d.At.IsZero() {
-		d.At = s.now()
-	}
-	d.At = d.At.UTC()
 	old, found, err := s.get(ctx, d.Repo, d.Fingerprint)
 	if err != nil {
 		return err

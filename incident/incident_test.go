@@ -3,6 +3,7 @@ package incident
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -398,5 +399,43 @@ func TestKeepClosedRecordsWithoutReopening(t *testing.T) {
 	inc, _ = mustSight(t, s, si)
 	if inc.State != Dismissed || inc.SightingCount != 2 || len(inc.History) != 1 {
 		t.Fatalf("state %s, count %d, history %+v", inc.State, inc.SightingCount, inc.History)
+	}
+}
+
+// TestConcurrentFirstSightingIsFirstOnce: of the Sight calls racing to open
+// one incident, exactly one is told it is the first, even for a caller
+// whose transaction lost to another and was retried.
+func TestConcurrentFirstSightingIsFirstOnce(t *testing.T) {
+	s, _, _ := testStore(t, nil)
+	const rounds, n = 20, 8
+	for r := range rounds {
+		fp := fingerprint(fmt.Sprintf("rule-%d", r))
+		start := make(chan struct{})
+		firsts := make(chan bool, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				si := sighting(7, sha(i), 1, t0)
+				si.Fingerprint = fp
+				<-start
+				_, first, err := s.Sight(context.Background(), si)
+				if err != nil {
+					t.Error(err)
+				}
+				firsts <- first
+			})
+		}
+		close(start)
+		wg.Wait()
+		close(firsts)
+		count := 0
+		for f := range firsts {
+			if f {
+				count++
+			}
+		}
+		if count != 1 {
+			t.Errorf("round %d: %d of %d concurrent sightings told they were first; want 1", r, count, n)
+		}
 	}
 }

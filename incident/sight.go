@@ -23,6 +23,7 @@ func (s *Store) Sight(ctx context.Context, si Sighting) (inc Incident, first boo
 	seen := s.seenKey(si.Installation, si.Fingerprint)
 	place := placeHash(si.Place)
 	fn := func(tx *redis.Tx, inc *Incident, exists bool) (bool, error) {
+		first = false // a retry after a concurrent Sight opened it is not first
 		if !exists {
 			*inc = newIncident(si)
 			first = true

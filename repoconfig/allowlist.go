@@ -85,39 +85,29 @@ func (p *parser) allowlistSec(raw *rawAllowlist) allowlist {
 			p.add(t.Line, t.Column, fmt.Sprintf("allowlist.target: want secret or line, found %q", excerpt(t.Value)))
 		}
 	}
-	for i, r := range raw.Regexes {
-		if i == maxAllowRegexes {
-			p.add(r.Line, r.Column, fmt.Sprintf("allowlist.regexes: more than %d expressions", maxAllowRegexes))
-			break
+	a.regexes = allowItems(p, raw.Regexes, "regexes", "expressions", maxAllowRegexes, func(v string) (scanner.AllowRegex, string) {
+		if msg := checkAllowRegex(v); msg != "" {
+			return scanner.AllowRegex{}, msg
 		}
-		if !r.set() {
-			continue // the decoder has reported it
-		}
-		if msg := checkAllowRegex(r.Value); msg != "" {
-			p.add(r.Line, r.Column, "allowlist.regexes: "+msg)
-			continue
-		}
-		ar := scanner.AllowRegex{Pattern: r.Value, Target: target}
-		if !slices.Contains(a.regexes, ar) {
-			a.regexes = append(a.regexes, ar)
-		}
-	}
-	a.stopwords = p.allowStrings(raw.Stopwords, "stopwords", maxStopwords, checkStopword)
-	a.commits = p.allowStrings(raw.Commits, "commits", maxAllowCommits, checkCommit)
+		return scanner.AllowRegex{Pattern: v, Target: target}, ""
+	})
+	a.stopwords = allowItems(p, raw.Stopwords, "stopwords", "entries", maxStopwords, checkStopword)
+	a.commits = allowItems(p, raw.Commits, "commits", "entries", maxAllowCommits, checkCommit)
 	return a
 }
 
-// allowStrings validates a list of allowlist strings with check, which
-// returns the normalised value or what is wrong.
-func (p *parser) allowStrings(raw []located[string], key string, limit int, check func(string) (string, string)) []string {
-	var out []string
+// allowItems validates the list of allowlist.<key> with check, which
+// returns the normalised item or what is wrong, and drops repeats. Past
+// limit items it reports "more than limit <noun>" and stops.
+func allowItems[T comparable](p *parser, raw []located[string], key, noun string, limit int, check func(string) (T, string)) []T {
+	var out []T
 	for i, s := range raw {
 		if i == limit {
-			p.add(s.Line, s.Column, fmt.Sprintf("allowlist.%s: more than %d entries", key, limit))
+			p.add(s.Line, s.Column, fmt.Sprintf("allowlist.%s: more than %d %s", key, limit, noun))
 			break
 		}
 		if !s.set() {
-			continue
+			continue // the decoder has reported it
 		}
 		v, msg := check(s.Value)
 		if msg != "" {
@@ -133,14 +123,13 @@ func (p *parser) allowStrings(raw []located[string], key string, limit int, chec
 
 // checkAllowRegex returns what is wrong with an allowlist expression.
 func checkAllowRegex(pattern string) string {
-	if len(pattern) > maxPatternLen {
+	_, fault, err := checkRegex(pattern)
+	switch fault {
+	case regexTooLong:
 		return fmt.Sprintf("expression is %d bytes; the limit is %d", len(pattern), maxPatternLen)
-	}
-	re, err := regexp.Compile(pattern)
-	if err != nil {
+	case regexInvalid:
 		return fmt.Sprintf("%q does not compile (Go RE2 syntax: no lookaround, no backreferences): %v", excerpt(pattern), err)
-	}
-	if re.MatchString("") {
+	case regexMatchesEmpty:
 		return fmt.Sprintf("%q matches the empty string, so it would allow every finding", excerpt(pattern))
 	}
 	return ""
@@ -169,14 +158,8 @@ func checkCommit(sha string) (string, string) {
 
 // mergeAllowlists returns the union of org's and repo's allowlists, org's first.
 func mergeAllowlists(org, repo allowlist) allowlist {
-	regexes := slices.Clone(org.regexes)
-	for _, r := range repo.regexes {
-		if !slices.Contains(regexes, r) {
-			regexes = append(regexes, r)
-		}
-	}
 	return allowlist{
-		regexes:   regexes,
+		regexes:   union(org.regexes, repo.regexes),
 		stopwords: union(org.stopwords, repo.stopwords),
 		commits:   union(org.commits, repo.commits),
 	}

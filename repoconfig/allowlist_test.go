@@ -70,6 +70,8 @@ func TestParseAllowlistProblems(t *testing.T) {
 			[]string{`:2:13: allowlist.commits: "0123abc" is not a full commit id (40 hexadecimal digits; abbreviated ids are refused)`}},
 		{"regexes as scalar", yml("allowlist:", "  regexes: abc"),
 			[]string{`:2:12: allowlist.regexes: want a list of strings, found "abc"`}},
+		{"too many regexes", yml("allowlist:", "  regexes: ["+strings.Repeat("a1, ", maxAllowRegexes)+"b2]"),
+			[]string{`:2:` + "413" + `: allowlist.regexes: more than 100 expressions`}},
 		{"too many stopwords", yml("allowlist:", "  stopwords: ["+strings.Repeat("abc, ", maxStopwords)+"abd]"),
 			[]string{`:2:` + "515" + `: allowlist.stopwords: more than 100 entries`}},
 	}

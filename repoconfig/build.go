@@ -229,11 +229,11 @@ const failOnWant = "low, medium, high, any or live"
 
 // failOn validates fail_on: a confidence (low, medium, high), "any" (every
 // finding, the same as low) or "live" (only keys a validity check found
-// live).
+// live), in any case and with spaces around.
 func (p *parser) failOn(cfg *Config, f located[string]) {
 	live := false
 	cfg.failLive = &live
-	switch f.Value {
+	switch strings.ToLower(strings.TrimSpace(f.Value)) {
 	case FailOnAny:
 		cfg.failOn = scanner.Low
 		return

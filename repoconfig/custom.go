@@ -62,20 +62,47 @@ func normalizeKeyword(k string) (string, string) {
 	return k, ""
 }
 
+// regexFault is which of checkRegex's checks an expression fails.
+type regexFault int
+
+// The faults of checkRegex.
+const (
+	regexOK           regexFault = iota
+	regexTooLong                 // longer than maxPatternLen
+	regexInvalid                 // does not compile (the error says why)
+	regexMatchesEmpty            // matches the empty string, so everything
+)
+
+// checkRegex compiles an expression a file supplies (a custom rule's
+// pattern, an allowlist expression) with the limits they share; each caller
+// words the fault for its key.
+func checkRegex(pattern string) (*regexp.Regexp, regexFault, error) {
+	if len(pattern) > maxPatternLen {
+		return nil, regexTooLong, nil
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, regexInvalid, err
+	}
+	if re.MatchString("") {
+		return nil, regexMatchesEmpty, nil
+	}
+	return re, regexOK, nil
+}
+
 // checkPattern compiles a custom pattern with the built-in rules' safety
 // limits and returns what is wrong with it.
 func checkPattern(pattern string, group int) string {
 	if pattern == "" {
 		return "pattern is required"
 	}
-	if len(pattern) > maxPatternLen {
+	re, fault, err := checkRegex(pattern)
+	switch fault {
+	case regexTooLong:
 		return fmt.Sprintf("pattern is %d bytes; the limit is %d", len(pattern), maxPatternLen)
-	}
-	re, err := regexp.Compile(pattern)
-	if err != nil {
+	case regexInvalid:
 		return fmt.Sprintf("pattern does not compile (Go RE2 syntax: no lookaround, no backreferences, repeat counts up to 1000): %v", err)
-	}
-	if re.MatchString("") {
+	case regexMatchesEmpty:
 		return "pattern matches the empty string, so it would match every line; require at least the credential's fixed prefix or length"
 	}
 	if group < 0 || group > re.NumSubexp() {

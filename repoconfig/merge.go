@@ -54,11 +54,11 @@ func Merge(org, repo *Config) *Config {
 }
 
 // union returns a's items then b's that a lacks, in a new slice.
-func union(a, b []string) []string {
+func union[T comparable](a, b []T) []T {
 	out := slices.Clone(a)
-	for _, s := range b {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
+	for _, v := range b {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
 		}
 	}
 	return out

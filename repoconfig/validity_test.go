@@ -34,6 +34,39 @@ func TestFailOnAndValidity(t *testing.T) {
 	}
 }
 
+// TestFailOnSpellings: fail_on takes any/live in any case and with spaces
+// around, as it takes the confidences, and none of them is a problem.
+func TestFailOnSpellings(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		value    string
+		failLive bool
+		failOn   scanner.Confidence
+	}{
+		{"live", true, scanner.Low},
+		{"Live", true, scanner.Low},
+		{"LIVE", true, scanner.Low},
+		{"' live '", true, scanner.Low},
+		{"any", false, scanner.Low},
+		{"Any", false, scanner.Low},
+		{"ANY", false, scanner.Low},
+		{"' Any '", false, scanner.Low},
+		{"High", false, scanner.High},
+		{"' medium '", false, scanner.Medium},
+	}
+	for _, tc := range tests {
+		t.Run(tc.value, func(t *testing.T) {
+			c, problems := Parse(testPath, yml("fail_on: "+tc.value), builtin(t))
+			if len(problems) != 0 {
+				t.Errorf("problems %v", problems)
+			}
+			if c.FailOnLive() != tc.failLive || c.FailOn() != tc.failOn {
+				t.Errorf("FailOnLive %v FailOn %v; want %v %v", c.FailOnLive(), c.FailOn(), tc.failLive, tc.failOn)
+			}
+		})
+	}
+}
+
 func TestMergeFailOnAndValidity(t *testing.T) {
 	t.Parallel()
 	parse := func(lines ...string) *Config {

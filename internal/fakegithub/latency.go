@@ -3,7 +3,8 @@ package fakegithub
 import (
 	"math/rand/v2"
 	"net/http"
-	"time"
+
+	"github.com/pushguard/pushguard/internal/wait"
 )
 
 // latency waits a random time from Options.MinLatency to MaxLatency before
@@ -17,10 +18,5 @@ func (s *Server) latency(r *http.Request) {
 	if hi > lo {
 		d += rand.N(hi - lo + 1)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-r.Context().Done():
-	}
+	wait.Sleep(r.Context(), d)
 }

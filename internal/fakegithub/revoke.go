@@ -74,7 +74,6 @@ func (s *Server) takeRevokeBudget(c *call) bool {
 	h.Set("X-Ratelimit-Used", strconv.Itoa(min(used, revokeLimit)))
 	h.Set("X-Ratelimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 	if used > revokeLimit {
-		h.Set("X-Ratelimit-Used", strconv.Itoa(revokeLimit))
 		writeError(c.w, http.StatusForbidden, "API rate limit exceeded for "+ip+".")
 		return false
 	}

@@ -66,9 +66,9 @@ func TestRevokeCredentialsRateLimit(t *testing.T) {
 		}
 	}
 	resp := postRevoke(t, s, "", "ghp_b")
-	if resp.StatusCode != http.StatusForbidden || resp.Header.Get("X-Ratelimit-Remaining") != "0" || resp.Header.Get("X-Ratelimit-Reset") == "" {
-		t.Errorf("61st call: status %d, remaining %q, reset %q; want 403, 0, a time", resp.StatusCode,
-			resp.Header.Get("X-Ratelimit-Remaining"), resp.Header.Get("X-Ratelimit-Reset"))
+	if resp.StatusCode != http.StatusForbidden || resp.Header.Get("X-Ratelimit-Remaining") != "0" || resp.Header.Get("X-Ratelimit-Used") != "60" || resp.Header.Get("X-Ratelimit-Reset") == "" {
+		t.Errorf("61st call: status %d, remaining %q, used %q, reset %q; want 403, 0, 60, a time", resp.StatusCode,
+			resp.Header.Get("X-Ratelimit-Remaining"), resp.Header.Get("X-Ratelimit-Used"), resp.Header.Get("X-Ratelimit-Reset"))
 	}
 	if got := s.RevokeCalls(); got != 60 {
 		t.Errorf("accepted calls %d, want 60", got)

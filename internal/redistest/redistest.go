@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/pushguard/pushguard/internal/poll"
 )
 
 // startTimeout bounds how long a process may take to answer, a cluster to
@@ -106,15 +108,12 @@ func (s *Server) waitPing(t testing.TB) {
 // waitFor polls ok until it holds, or fails the test with s's log.
 func waitFor(t testing.TB, s *Server, what string, ok func(ctx context.Context) bool) {
 	t.Helper()
-	deadline := time.Now().Add(startTimeout)
-	for time.Now().Before(deadline) {
+	if poll.Wait(startTimeout, func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		done := ok(ctx)
-		cancel()
-		if done {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+		defer cancel()
+		return ok(ctx)
+	}) {
+		return
 	}
 	t.Fatalf("redistest: %s did not %s within %v; its log:\n%s", s.Addr, what, startTimeout, s.Log())
 }
