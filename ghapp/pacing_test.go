@@ -36,15 +36,15 @@ func (p pacer) RoundTrip(r *http.Request) (*http.Response, error) {
 // answering slower than the timeout still fails the request.
 func TestInstallationTimeoutBoundsGitHubNotPacing(t *testing.T) {
 	t.Parallel()
-	const timeout = time.Second
+	const timeout = 5 * time.Second // roomy: a token fetch and a check run must fit in it under -race on a loaded machine
 	tests := []struct {
 		name    string
 		hold    time.Duration // the pacer's wait before each write
 		latency time.Duration // GitHub's delay before each answer
 		wantErr error         // nil: the check run is created
 	}{
-		{name: "pacing wait longer than the timeout", hold: 2 * timeout},
-		{name: "GitHub slower than the timeout", latency: 3 * timeout, wantErr: context.DeadlineExceeded},
+		{name: "pacing wait longer than the timeout", hold: timeout + time.Second},
+		{name: "GitHub slower than the timeout", latency: timeout + 2*time.Second, wantErr: context.DeadlineExceeded},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
