@@ -139,11 +139,5 @@ func gitHubTokens(items []checks.Item) (tokens, others []checks.Item) {
 // activeGitHubTokens are the report's active GitHub-token findings, one per
 // fingerprint.
 func activeGitHubTokens(r *checks.Report) []checks.Item {
-	var out []checks.Item
-	for _, it := range r.Items {
-		if it.Active() && checks.IsGitHubToken(it.RuleID) {
-			out = append(out, it)
-		}
-	}
-	return uniqueByFingerprint(out)
+	return uniqueByFingerprint(r.ActiveGitHubTokens())
 }
