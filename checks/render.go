@@ -478,6 +478,7 @@ func short(sha string) string {
 	return sha
 }
 
+// plural is a noun's plural ending for a count of n.
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -485,6 +486,7 @@ func plural(n int) string {
 	return "s"
 }
 
+// pluralWas ends a noun and its "was" for a count of n.
 func pluralWas(n int) string {
 	if n == 1 {
 		return " was"
@@ -492,6 +494,7 @@ func pluralWas(n int) string {
 	return "s were"
 }
 
+// pronoun stands for n things.
 func pronoun(n int) string {
 	if n == 1 {
 		return "it"
