@@ -31,13 +31,7 @@ func (r *envReader) redis() store.Redis {
 		DB:               r.int("REDIS_DB", -1, 0, 1<<20), // -1: not set, which is not a problem
 	}
 	v.DB = max(v.DB, 0)
-	switch tls := strings.ToLower(r.str("REDIS_TLS", "")); tls {
-	case "", "0", "false", "off":
-	case "1", "true", "on":
-		v.TLS = true
-	default:
-		r.problem("REDIS_TLS must be true or false, not %q", tls)
-	}
+	v.TLS = r.bool("REDIS_TLS", []string{"1", "true", "on"}, []string{"0", "false", "off"})
 	if err := v.Check(); err != nil {
 		for _, p := range strings.Split(err.Error(), "\n") { // errors.Join's separator
 			r.problem("%s", p)
