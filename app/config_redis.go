@@ -1,8 +1,6 @@
 package app
 
 import (
-	"strings"
-
 	"github.com/pushguard/pushguard/store"
 )
 
@@ -32,10 +30,8 @@ func (r *envReader) redis() store.Redis {
 	}
 	v.DB = max(v.DB, 0)
 	v.TLS = r.bool("REDIS_TLS", []string{"1", "true", "on"}, []string{"0", "false", "off"})
-	if err := v.Check(); err != nil {
-		for _, p := range strings.Split(err.Error(), "\n") { // errors.Join's separator
-			r.problem("%s", p)
-		}
+	for _, err := range v.Problems() {
+		r.problem("%s", err)
 	}
 	return v
 }
