@@ -37,7 +37,7 @@ func allowedImports() map[string][]string {
 		"decisions":           {},
 		"deploy":              {},
 		"checks":              {"scanner"},
-		"queue":               {},
+		"queue":               {"internal/wait"},
 		"scanner":             {},
 		"scanner/report":      {"scanner"},
 		"webhook":             {"queue"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -128,9 +129,7 @@ func loadConfig(getenv func(string) string, needWebhook bool) (Config, error) {
 // revocation reads PUSHGUARD_AUTO_REVOKE_PUBLIC and
 // PUSHGUARD_REVOKE_PREFIXES.
 func (r *envReader) revocation(c *Config) {
-	auto := strings.ToLower(r.str("PUSHGUARD_AUTO_REVOKE_PUBLIC", "false"))
-	r.check(auto == "true" || auto == "false", "PUSHGUARD_AUTO_REVOKE_PUBLIC must be true or false, not %q", auto)
-	c.AutoRevokePublic = auto == "true"
+	c.AutoRevokePublic = r.bool("PUSHGUARD_AUTO_REVOKE_PUBLIC", []string{"true"}, []string{"false"})
 	if v := r.str("PUSHGUARD_REVOKE_PREFIXES", ""); v != "" {
 		var err error
 		c.RevokePrefixes, err = revoke.ParsePrefixes(v)
@@ -184,6 +183,21 @@ func (r *envReader) int(name string, def, lo, hi int) int {
 		return def
 	}
 	return n
+}
+
+// bool reads a flag that is false when unset: one of yes (any case) is
+// true, one of no false, and anything else a problem (and false). Each flag
+// keeps the words it has always accepted.
+func (r *envReader) bool(name string, yes, no []string) bool {
+	v := strings.ToLower(r.str(name, ""))
+	switch {
+	case v == "" || slices.Contains(no, v):
+		return false
+	case slices.Contains(yes, v):
+		return true
+	}
+	r.problem("%s must be true or false, not %q", name, v)
+	return false
 }
 
 // secret reads NAME, or the file named by NAME_FILE; setting both is a

@@ -33,13 +33,7 @@ func (c LoopConfig) Alerting() bool { return c.SlackWebhookURL != "" || c.AlertW
 // loop reads the LoopConfig, recording every problem.
 func (r *envReader) loop() LoopConfig {
 	var c LoopConfig
-	switch v := strings.ToLower(r.str("PUSHGUARD_VALIDITY_CHECKS", "false")); v {
-	case "true", "1":
-		c.ValidityChecks = true
-	case "false", "0":
-	default:
-		r.problem("PUSHGUARD_VALIDITY_CHECKS must be true or false, not %q", v)
-	}
+	c.ValidityChecks = r.bool("PUSHGUARD_VALIDITY_CHECKS", []string{"true", "1"}, []string{"false", "0"})
 	c.SlackWebhookURL = string(r.secret("PUSHGUARD_SLACK_WEBHOOK_URL", false))
 	c.AlertWebhookURL = r.str("PUSHGUARD_ALERT_WEBHOOK_URL", "")
 	c.AlertWebhookSecret = r.secret("PUSHGUARD_ALERT_WEBHOOK_SECRET", c.AlertWebhookURL != "")

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"strings"
-
 	"github.com/pushguard/pushguard/store"
 )
 
@@ -31,17 +29,9 @@ func (r *envReader) redis() store.Redis {
 		DB:               r.int("REDIS_DB", -1, 0, 1<<20), // -1: not set, which is not a problem
 	}
 	v.DB = max(v.DB, 0)
-	switch tls := strings.ToLower(r.str("REDIS_TLS", "")); tls {
-	case "", "0", "false", "off":
-	case "1", "true", "on":
-		v.TLS = true
-	default:
-		r.problem("REDIS_TLS must be true or false, not %q", tls)
-	}
-	if err := v.Check(); err != nil {
-		for _, p := range strings.Split(err.Error(), "\n") { // errors.Join's separator
-			r.problem("%s", p)
-		}
+	v.TLS = r.bool("REDIS_TLS", []string{"1", "true", "on"}, []string{"0", "false", "off"})
+	for _, err := range v.Problems() {
+		r.problem("%s", err)
 	}
 	return v
 }

@@ -103,3 +103,42 @@ func TestServeRefusesEmptySecret(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestBoolFlagsKeepTheirWords: each boolean variable accepts the words it
+// always has (in any case, unset being false), and no others.
+func TestBoolFlagsKeepTheirWords(t *testing.T) {
+	t.Parallel()
+	flags := []struct {
+		name    string
+		read    func(*envReader) bool
+		yes, no []string
+		refused []string
+	}{
+		{"PUSHGUARD_AUTO_REVOKE_PUBLIC", func(r *envReader) bool { var c Config; r.revocation(&c); return c.AutoRevokePublic },
+			[]string{"true", "TRUE"}, []string{"", "false", "False"}, []string{"1", "0", "on", "off", "yes"}},
+		{"PUSHGUARD_VALIDITY_CHECKS", func(r *envReader) bool { return r.loop().ValidityChecks },
+			[]string{"true", "1", "True"}, []string{"", "false", "0", "FALSE"}, []string{"on", "off", "yes"}},
+		{"REDIS_TLS", func(r *envReader) bool { return r.redis().TLS },
+			[]string{"true", "1", "on", "ON"}, []string{"", "false", "0", "off", "Off"}, []string{"yes", "no", "2"}},
+	}
+	for _, f := range flags {
+		for want, words := range map[bool][]string{true: f.yes, false: f.no} {
+			for _, w := range words {
+				t.Run(f.name+"="+w, func(t *testing.T) {
+					r := &envReader{getenv: envOf(map[string]string{f.name: w})}
+					if got := f.read(r); got != want || strings.Contains(strings.Join(r.problems, "\n"), "must be true or false") {
+						t.Errorf("%s=%q: %v, problems %q; want %v and no problem", f.name, w, got, r.problems, want)
+					}
+				})
+			}
+		}
+		for _, w := range f.refused {
+			t.Run(f.name+"="+w, func(t *testing.T) {
+				r := &envReader{getenv: envOf(map[string]string{f.name: w})}
+				if got := f.read(r); got || !strings.Contains(strings.Join(r.problems, "\n"), f.name+" must be true or false, not ") {
+					t.Errorf("%s=%q: %v, problems %q; want false and a problem", f.name, w, got, r.problems)
+				}
+			})
+		}
+	}
+}

@@ -98,10 +98,10 @@ func TestE2EDeadLetter(t *testing.T) {
 	// OnDead completes the check run before asynq archives the job: the job
 	// reaches the dead-letter store a moment after the run completes.
 	q := queue.New(e.rdb, queue.Options{Name: e.qname, KeyPrefix: e.prefix})
-	var dead []queue.DeadJob
+	var dead []queue.JobInfo
 	poll.Until(t, 30*time.Second, func() bool {
 		var err error
-		if dead, err = q.Dead(context.Background(), 10); err != nil {
+		if dead, err = q.List(context.Background(), queue.StateDead, 10); err != nil {
 			t.Fatal(err)
 		}
 		return len(dead) > 0

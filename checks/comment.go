@@ -112,18 +112,12 @@ func activeFirst(items []Item) []Item {
 // commentTable renders the findings within budget characters and returns
 // how many rows did not fit.
 func commentTable(r Report, budget int) (string, int) {
-	if r.ValidityChecked {
-		return table("| Where | Provider | Secret (redacted) | Validity | Fingerprint | Status |\n|---|---|---|---|---|---|\n",
-			r.Items, func(it Item) string {
-				return fmt.Sprintf("| %s | %s | `%s` | %s | `%s` | %s |\n", where(r, it), mdEscape(htmlEscape(it.Provider)),
-					mdEscape(it.Redacted), validityCell(it), short(it.Fingerprint), commentStatus(r, it))
-			}, budget)
-	}
-	return table("| Where | Provider | Secret (redacted) | Fingerprint | Status |\n|---|---|---|---|---|\n",
-		r.Items, func(it Item) string {
-			return fmt.Sprintf("| %s | %s | `%s` | `%s` | %s |\n", where(r, it), mdEscape(htmlEscape(it.Provider)),
-				mdEscape(it.Redacted), short(it.Fingerprint), commentStatus(r, it))
-		}, budget)
+	const validityAt = 3 // the Validity column, when validity checks ran
+	header := validityColumn(r, []string{"Where", "Provider", "Secret (redacted)", "Fingerprint", "Status"}, validityAt, "Validity")
+	return table(mdHeader(header), r.Items, func(it Item) string {
+		return mdRow(validityColumn(r, []string{where(r, it), mdEscape(htmlEscape(it.Provider)), "`" + mdEscape(it.Redacted) + "`",
+			"`" + short(it.Fingerprint) + "`", commentStatus(r, it)}, validityAt, validityCell(it)))
+	}, budget)
 }
 
 // commentStatus says whether a finding is active, and if not, why.

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -165,12 +166,42 @@ func configSection(r Report) string {
 // findingsTable renders the findings as a markdown table of at most budget
 // characters and returns how many rows did not fit.
 func findingsTable(r Report, budget int) (string, int) {
-	if r.ValidityChecked {
-		return table("| | Where | Provider | Secret (redacted) | Validity | Added in | Fingerprint |\n|---|---|---|---|---|---|---|\n",
-			r.Items, func(it Item) string { return tableRow(r, it) }, budget)
+	header := validityColumn(r, []string{"", "Where", "Provider", "Secret (redacted)", "Added in", "Fingerprint"}, tableValidityAt, "Validity")
+	return table(mdHeader(header), r.Items, func(it Item) string { return tableRow(r, it) }, budget)
+}
+
+// tableValidityAt is where the Validity column goes in the check run's
+// table, when validity checks ran.
+const tableValidityAt = 4
+
+// validityColumn splices the Validity column's cell into cells at index at
+// when the report's keys were checked; otherwise the table has no such
+// column.
+func validityColumn(r Report, cells []string, at int, cell string) []string {
+	if !r.ValidityChecked {
+		return cells
 	}
-	return table("| | Where | Provider | Secret (redacted) | Added in | Fingerprint |\n|---|---|---|---|---|---|\n",
-		r.Items, func(it Item) string { return tableRow(r, it) }, budget)
+	return slices.Insert(cells, at, cell)
+}
+
+// mdHeader is a markdown table's header line (an empty name is an empty
+// cell) and its separator line.
+func mdHeader(names []string) string {
+	var b strings.Builder
+	b.WriteString("|")
+	for _, n := range names {
+		if n != "" {
+			b.WriteString(" " + n)
+		}
+		b.WriteString(" |")
+	}
+	b.WriteString("\n" + strings.Repeat("|---", len(names)) + "|\n")
+	return b.String()
+}
+
+// mdRow is a markdown table row of cells.
+func mdRow(cells []string) string {
+	return "| " + strings.Join(cells, " | ") + " |\n"
 }
 
 // table renders items as markdown rows under header, within budget
@@ -191,6 +222,7 @@ func table(header string, items []Item, row func(Item) string, budget int) (stri
 	return b.String(), 0
 }
 
+// tableRow is a finding's row of the check run's table.
 func tableRow(r Report, it Item) string {
 	status := "🔴"
 	switch {
@@ -199,12 +231,8 @@ func tableRow(r Report, it Item) string {
 	case it.Advisory:
 		status = advisoryLabel(r)
 	}
-	if r.ValidityChecked {
-		return fmt.Sprintf("| %s | %s | %s | `%s` | %s | %s | `%s` |\n",
-			status, where(r, it), mdEscape(htmlEscape(it.Provider)), mdEscape(it.Redacted), validityCell(it), short(it.Commit), short(it.Fingerprint))
-	}
-	return fmt.Sprintf("| %s | %s | %s | `%s` | %s | `%s` |\n",
-		status, where(r, it), mdEscape(htmlEscape(it.Provider)), mdEscape(it.Redacted), short(it.Commit), short(it.Fingerprint))
+	return mdRow(validityColumn(r, []string{status, where(r, it), mdEscape(htmlEscape(it.Provider)), "`" + mdEscape(it.Redacted) + "`",
+		short(it.Commit), "`" + short(it.Fingerprint) + "`"}, tableValidityAt, validityCell(it)))
 }
 
 // where is a finding's table cell: its file and line at the head (linked
@@ -478,6 +506,7 @@ func short(sha string) string {
 	return sha
 }
 
+// plural is a noun's plural ending for a count of n.
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -485,6 +514,7 @@ func plural(n int) string {
 	return "s"
 }
 
+// pluralWas ends a noun and its "was" for a count of n.
 func pluralWas(n int) string {
 	if n == 1 {
 		return " was"
@@ -492,6 +522,7 @@ func pluralWas(n int) string {
 	return "s were"
 }
 
+// pronoun stands for n things.
 func pronoun(n int) string {
 	if n == 1 {
 		return "it"

@@ -29,15 +29,16 @@ func IsGitHubToken(ruleID string) bool {
 	return false
 }
 
-// ActiveGitHubTokens counts the active findings that are GitHub tokens.
-func (r Report) ActiveGitHubTokens() int {
-	n := 0
+// ActiveGitHubTokens lists the active findings that are GitHub tokens, in
+// report order (a token found twice is listed twice).
+func (r Report) ActiveGitHubTokens() []Item {
+	var out []Item
 	for _, it := range r.Items {
 		if it.Active() && IsGitHubToken(it.RuleID) {
-			n++
+			out = append(out, it)
 		}
 	}
-	return n
+	return out
 }
 
 // actions are the check run's buttons for r. GitHub allows three: while a
@@ -45,7 +46,7 @@ func (r Report) ActiveGitHubTokens() int {
 // data (still available as `/pushguard dismiss all test-data`).
 func actions(r Report) []*github.CheckRunAction {
 	b := buttons(r.Active() > 0)
-	if r.ActiveGitHubTokens() == 0 {
+	if len(r.ActiveGitHubTokens()) == 0 {
 		return b
 	}
 	revoke := &github.CheckRunAction{Label: "Revoke GitHub tokens", Description: "Revoke them through GitHub's API", Identifier: ActionRevokeTokens}

@@ -150,7 +150,7 @@ func TestUnavailable(t *testing.T) {
 				"Enqueue": func() error { return q.Enqueue(ctx, testJob("d-down")) },
 				"Ping":    func() error { return q.Ping(ctx) },
 				"Stats":   func() error { _, err := q.Stats(ctx); return err },
-				"Dead":    func() error { _, err := q.Dead(ctx, 10); return err },
+				"List":    func() error { _, err := q.List(ctx, queue.StateDead, 10); return err },
 				"Requeue": func() error { return q.Requeue(ctx, "x") },
 				"Run": func() error {
 					return q.Run(ctx, func(context.Context, queue.Job) error { return nil }, queue.WorkerOptions{})

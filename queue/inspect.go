@@ -4,15 +4,15 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/hibiken/asynq"
 
 	"github.com/pushguard/pushguard/internal/logkey"
 )
 
-// defaultDeadLimit is how many dead jobs Dead lists when limit is 0.
-const defaultDeadLimit = 100
+// defaultListLimit is how many jobs List lists when limit is 0, and the
+// page size of deadIDs.
+const defaultListLimit = 100
 
 // Stats counts the queue's jobs by state.
 type Stats struct {
@@ -21,15 +21,6 @@ type Stats struct {
 	Scheduled int // to run at a later time
 	Retry     int // failed, waiting for their next try
 	Dead      int // in the dead-letter store
-}
-
-// DeadJob is a job in the dead-letter store.
-type DeadJob struct {
-	ID        string    // the job's ID, for Requeue
-	Job       Job       // zero if the stored payload could not be decoded
-	LastError string    // the error of its last try
-	FailedAt  time.Time // when its last try failed
-	Retried   int       // how many times it was retried
 }
 
 // The asynq Inspector takes no context: the methods below check ctx before
@@ -54,30 +45,6 @@ func (q *Queue) Stats(ctx context.Context) (Stats, error) {
 		Retry:     info.Retry,
 		Dead:      info.Archived,
 	}, nil
-}
-
-// Dead lists up to limit jobs of the dead-letter store (100 when limit is
-// 0), oldest first.
-func (q *Queue) Dead(ctx context.Context, limit int) ([]DeadJob, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("list dead jobs: %w", err)
-	}
-	if limit <= 0 {
-		limit = defaultDeadLimit
-	}
-	if ok, err := q.exists(); err != nil || !ok {
-		return nil, err
-	}
-	tasks, err := q.inspector.ListArchivedTasks(q.opts.Name, asynq.PageSize(limit))
-	if err != nil {
-		return nil, unavailable("list dead jobs", err)
-	}
-	dead := make([]DeadJob, 0, len(tasks))
-	for _, t := range tasks {
-		job, _ := unmarshalJob(t.Payload)
-		dead = append(dead, DeadJob{ID: t.ID, Job: job, LastError: t.LastErr, FailedAt: t.LastFailedAt, Retried: t.Retried})
-	}
-	return dead, nil
 }
 
 // Requeue runs a dead job again, under a new ID and with all its retries.

@@ -45,9 +45,9 @@ func TestRequeue(t *testing.T) {
 	if err := q.Requeue(ctx, "no-such-job"); !errors.Is(err, queue.ErrNotFound) {
 		t.Errorf("Requeue of an unknown job = %v, want ErrNotFound", err)
 	}
-	list, err := q.Dead(ctx, 10)
+	list, err := q.List(ctx, queue.StateDead, 10)
 	if err != nil || len(list) != 1 {
-		t.Fatalf("Dead = %+v, %v; want one job", list, err)
+		t.Fatalf("List dead = %+v, %v; want one job", list, err)
 	}
 	if err := q.Requeue(ctx, list[0].ID); err != nil {
 		t.Fatalf("Requeue: %v", err)

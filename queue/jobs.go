@@ -57,7 +57,7 @@ func (q *Queue) List(ctx context.Context, state State, limit int) ([]JobInfo, er
 		return nil, fmt.Errorf("list jobs: unknown state %q", state)
 	}
 	if limit <= 0 {
-		limit = defaultDeadLimit
+		limit = defaultListLimit
 	}
 	if ok, err := q.exists(); err != nil || !ok {
 		return nil, err
@@ -144,14 +144,14 @@ func (q *Queue) deadIDs(ctx context.Context) ([]string, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("list dead jobs: %w", err)
 		}
-		tasks, err := q.inspector.ListArchivedTasks(q.opts.Name, asynq.PageSize(defaultDeadLimit), asynq.Page(page))
+		tasks, err := q.inspector.ListArchivedTasks(q.opts.Name, asynq.PageSize(defaultListLimit), asynq.Page(page))
 		if err != nil {
 			return nil, unavailable("list dead jobs", err)
 		}
 		for _, t := range tasks {
 			ids = append(ids, t.ID)
 		}
-		if len(tasks) < defaultDeadLimit {
+		if len(tasks) < defaultListLimit {
 			return ids, nil
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/pushguard/pushguard/internal/logkey"
+	"github.com/pushguard/pushguard/internal/wait"
 )
 
 // Defaults for WorkerOptions.
@@ -155,10 +156,8 @@ func (w *worker) settle(ctx context.Context) {
 		if err == nil || ctx.Err() != nil || time.Now().After(deadline) {
 			return
 		}
-		select {
-		case <-ctx.Done():
+		if !wait.Sleep(ctx, 200*time.Millisecond) {
 			return
-		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }

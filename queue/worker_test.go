@@ -65,16 +65,16 @@ func TestRetriesExhaustedJobIsDead(t *testing.T) {
 	if dead[0].Error() != "boom 3" || !reflect.DeepEqual(deadJob, job) {
 		t.Errorf("OnDead(%+v, %v), want the job and boom 3", deadJob, dead[0])
 	}
-	list, err := q.Dead(ctx, 10)
+	list, err := q.List(ctx, queue.StateDead, 10)
 	if err != nil || len(list) != 1 {
-		t.Fatalf("Dead = %+v, %v; want one job", list, err)
+		t.Fatalf("List dead = %+v, %v; want one job", list, err)
 	}
 	d := list[0]
 	if d.ID != job.DeliveryID || d.LastError != "boom 3" || d.Retried != 2 || !reflect.DeepEqual(d.Job, job) {
 		t.Errorf("dead job = %+v, want ID %s, LastError boom 3, Retried 2", d, job.DeliveryID)
 	}
-	if time.Since(d.FailedAt) > time.Minute {
-		t.Errorf("FailedAt = %v, want just now", d.FailedAt)
+	if time.Since(d.LastFailedAt) > time.Minute {
+		t.Errorf("LastFailedAt = %v, want just now", d.LastFailedAt)
 	}
 	if got, err := q.Stats(ctx); err != nil || got != (queue.Stats{Dead: 1}) {
 		t.Errorf("Stats = %+v, %v; want one dead", got, err)
@@ -106,9 +106,9 @@ func TestPermanentIsDeadAtOnce(t *testing.T) {
 	if calls, _, _ := r.snapshot(); len(calls) != 1 {
 		t.Errorf("tried %d times, want 1", len(calls))
 	}
-	list, err := q.Dead(ctx, 0)
+	list, err := q.List(ctx, queue.StateDead, 0)
 	if err != nil || len(list) != 1 || list[0].LastError != "installation gone" || list[0].Retried != 0 {
-		t.Errorf("Dead = %+v, %v; want one job, LastError installation gone, Retried 0", list, err)
+		t.Errorf("List dead = %+v, %v; want one job, LastError installation gone, Retried 0", list, err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/alicebob/miniredis/v2"
@@ -67,10 +68,16 @@ func (r Redis) Topology() string {
 // Embedded reports whether r is the embedded in-memory Redis.
 func (r Redis) Embedded() bool { return r.Topology() == TopologyEmbedded }
 
-// Check lists what is wrong with r: more than one topology, a URL that is
-// not redis:// or rediss://, Sentinel without a master name, an address
-// that is not host:port, or settings that do not apply to its topology.
+// Check is r's Problems as one error (one problem a line), nil when r is
+// valid.
 func (r Redis) Check() error {
+	return errors.Join(r.Problems()...)
+}
+
+// Problems lists what is wrong with r: more than one topology, a URL that
+// is not redis:// or rediss://, Sentinel without a master name, an address
+// that is not host:port, or settings that do not apply to its topology.
+func (r Redis) Problems() []error {
 	var errs []error
 	named := 0
 	for _, set := range []bool{r.URL != "", len(r.SentinelAddrs) > 0, len(r.ClusterAddrs) > 0} {
@@ -95,7 +102,7 @@ func (r Redis) Check() error {
 	if topology == TopologyCluster && r.DB != 0 {
 		errs = append(errs, errors.New("REDIS_DB must be 0 with REDIS_CLUSTER_ADDRS: a Redis Cluster has only DB 0"))
 	}
-	return errors.Join(errs...)
+	return slices.DeleteFunc(errs, func(err error) bool { return err == nil })
 }
 
 // checkAddrs checks a list of host:port addresses.

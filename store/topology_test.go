@@ -41,6 +41,10 @@ func TestRedisCheck(t *testing.T) {
 			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 				t.Errorf("Check() = %v, want %q", err, tc.want)
 			}
+			probs := tc.r.Problems()
+			if joined := errors.Join(probs...); (joined == nil) != (err == nil) || joined != nil && joined.Error() != err.Error() {
+				t.Errorf("Problems() = %q, want what Check() says: %v", probs, err)
+			}
 		})
 	}
 }

@@ -108,28 +108,31 @@ func (w *Worker) sightAll(ctx context.Context, job queue.Job, r *checks.Report) 
 
 // checkValidity asks each supported key's provider whether it is live, a
 // few at a time, and records the answers on the report and the incidents.
-// A finding from the scan cache (which never holds the secret) shows the
-// validity its incident last recorded instead.
+// A key found in several places is one key: it is checked once (with the
+// first finding that holds its secret, and that finding's companions), its
+// answer is shown on every finding of its fingerprint and recorded once on
+// its incident. A key whose findings all come from the scan cache (which
+// never holds the secret) shows the validity its incident last recorded.
 func (w *Worker) checkValidity(ctx context.Context, job queue.Job, r *checks.Report, incs map[string]incident.Incident) error {
 	type check struct {
-		it    *checks.Item
-		extra map[string]string
+		it     *checks.Item
+		extra  map[string]string
+		status string
 	}
-	var todo []check
+	var todo []*check
+	byFP := map[string]*check{}
 	for i := range r.Items {
 		it := &r.Items[i]
-		if it.Dismissed != nil || !w.validity.Supports(it.RuleID) {
+		if it.Dismissed != nil || !w.validity.Supports(it.RuleID) || it.Secret() == "" {
 			continue
 		}
-		if it.Secret() == "" {
-			if v := incs[it.Fingerprint].CurrentValidity(); v != incident.ValidityUnchecked && v != "" {
-				it.Validity = v
-			}
-			continue
+		if _, have := byFP[it.Fingerprint]; !have {
+			c := &check{it: it, extra: companions(r.Items, *it)}
+			byFP[it.Fingerprint] = c
+			todo = append(todo, c)
 		}
-		todo = append(todo, check{it, companions(r.Items, *it)})
 	}
-	ctx, cancel := context.WithTimeout(ctx, w.validityBudget)
+	budget, cancel := context.WithTimeout(ctx, w.validityBudget)
 	defer cancel()
 	sem := make(chan struct{}, validityConcurrency)
 	var wg sync.WaitGroup
@@ -137,21 +140,29 @@ func (w *Worker) checkValidity(ctx context.Context, job queue.Job, r *checks.Rep
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			res := w.validity.Check(ctx, c.it.RuleID, c.it.Fingerprint, c.it.Secret(), c.extra)
-			c.it.Validity = statusWord(res.Status)
+			res := w.validity.Check(budget, c.it.RuleID, c.it.Fingerprint, c.it.Secret(), c.extra)
+			c.status = statusWord(res.Status)
 		})
 	}
 	wg.Wait()
-	ctx = context.WithoutCancel(ctx) // the budget bounds the checks, not the recording
+	for i := range r.Items {
+		it := &r.Items[i]
+		if it.Dismissed != nil || !w.validity.Supports(it.RuleID) {
+			continue
+		}
+		if c, ok := byFP[it.Fingerprint]; ok {
+			it.Validity = c.status
+		} else if v := incs[it.Fingerprint].CurrentValidity(); v != incident.ValidityUnchecked && v != "" {
+			it.Validity = v
+		}
+	}
 	if w.incidents == nil {
 		return nil
 	}
-	for _, it := range r.Items {
-		if it.Validity == "" || it.Secret() == "" {
-			continue
-		}
-		if err := w.incidents.RecordValidity(ctx, job.InstallationID, it.Fingerprint, it.Validity, w.now()); err != nil {
-			return fmt.Errorf("record validity of %s: %w", short(it.Fingerprint), err)
+	ctx = context.WithoutCancel(ctx) // the budget bounds the checks, not the recording
+	for _, c := range todo {
+		if err := w.incidents.RecordValidity(ctx, job.InstallationID, c.it.Fingerprint, c.status, w.now()); err != nil {
+			return fmt.Errorf("record validity of %s: %w", short(c.it.Fingerprint), err)
 		}
 	}
 	return nil

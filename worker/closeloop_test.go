@@ -6,14 +6,18 @@ import (
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/pushguard/pushguard/checks"
+	"github.com/pushguard/pushguard/incident"
 	"github.com/pushguard/pushguard/queue"
+	"github.com/pushguard/pushguard/queue/queuetest"
 	"github.com/pushguard/pushguard/scanner"
 	"github.com/pushguard/pushguard/validity"
 )
@@ -168,5 +172,63 @@ func TestValidityBudgetEndsSlowChecks(t *testing.T) {
 		if it.Validity != checks.ValidityUnknown {
 			t.Errorf("%s at line %d: validity %q, want %q", it.RuleID, it.Line, it.Validity, checks.ValidityUnknown)
 		}
+	}
+}
+
+// TestOneValidityCheckPerKey: a key found in several commits and files is
+// one key. It is checked once (one provider call), every finding shows the
+// answer, and its incident records one result, so the bounded validity
+// history keeps its older results.
+func TestOneValidityCheckPerKey(t *testing.T) {
+	var calls atomic.Int32
+	api := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"login":"octocat"}`)
+	}))
+	t.Cleanup(api.Close)
+	checker, err := validity.New(validity.Options{
+		HTTPClient: api.Client(), GitHubAPIURL: api.URL, CacheTTL: -1, PerProviderRate: rate.Inf,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := queuetest.Redis(t)
+	incs, err := incident.New(incident.Config{Redis: rdb, Prefix: queuetest.Name(t, rdb) + ":"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := scanner.CRC32Token("ghp_", randomFrom(rand.New(rand.NewSource(13)), "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 30))
+	var items []checks.Item
+	for i, path := range []string{"ci/a.env", "ci/b.env", "deploy/c.env"} {
+		items = append(items, scanItems(t, strings.Repeat(strconv.Itoa(i+1), 40), map[string]string{path: "TOKEN = \"" + token + "\"\n"})...)
+	}
+	if len(items) != 3 {
+		t.Fatalf("%d findings, want 3", len(items))
+	}
+	report := &checks.Report{Items: items}
+	job := queue.Job{InstallationID: 1, Owner: "octo-org", Repo: "payments", Ref: "refs/heads/main"}
+	w := New(Options{Validity: checker, Incidents: incs})
+	seen, err := w.sightAll(context.Background(), job, report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.checkValidity(context.Background(), job, report, seen); err != nil {
+		t.Fatal(err)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("%d provider calls for one key, want 1", n)
+	}
+	for _, it := range report.Items {
+		if it.Validity != checks.ValidityLive {
+			t.Errorf("%s in %s: validity %q, want %q", it.RuleID, it.Path, it.Validity, checks.ValidityLive)
+		}
+	}
+	inc, err := incs.Get(context.Background(), job.InstallationID, items[0].Fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inc.Validity) != 1 {
+		t.Errorf("incident holds %d validity results after one check, want 1", len(inc.Validity))
 	}
 }

@@ -131,7 +131,7 @@ func (w *Worker) scanFile(ctx context.Context, repo repoRef, sha string, f *gith
 	case patch != "":
 		r, err = repo.sc.ScanPatch(ctx, f.GetFilename(), sha, strings.NewReader(patch))
 	default:
-		r, err = w.scanBlob(ctx, repo, sha, f)
+		r, err = w.scanBlob(ctx, repo, f.GetFilename(), sha, f.GetSHA())
 	}
 	if err != nil {
 		return fmt.Errorf("scan %s in %s: %w", f.GetFilename(), sha, err)
@@ -143,16 +143,19 @@ func (w *Worker) scanFile(ctx context.Context, repo repoRef, sha string, f *gith
 	return nil
 }
 
-// scanBlob scans a file GitHub sent no patch for, whole.
-func (w *Worker) scanBlob(ctx context.Context, repo repoRef, sha string, f *github.CommitFile) (*scanner.Result, error) {
-	data, skip, err := w.fetchFile(ctx, repo, f.GetFilename(), sha, f.GetSHA())
+// scanBlob scans the file at path in commit sha whole (blobSHA, when
+// known, saves a lookup for a file above 1 MB): a file GitHub sent no patch
+// for, or one read again. A file fetchFile does not read is listed as
+// skipped.
+func (w *Worker) scanBlob(ctx context.Context, repo repoRef, path, sha, blobSHA string) (*scanner.Result, error) {
+	data, skip, err := w.fetchFile(ctx, repo, path, sha, blobSHA)
 	if err != nil {
 		return nil, err
 	}
 	if skip != "" {
-		return &scanner.Result{Skipped: []scanner.Skipped{{Path: f.GetFilename(), Commit: sha, Reason: skip}}}, nil
+		return &scanner.Result{Skipped: []scanner.Skipped{{Path: path, Commit: sha, Reason: skip}}}, nil
 	}
-	return repo.sc.ScanFile(ctx, f.GetFilename(), sha, bytes.NewReader(data))
+	return repo.sc.ScanFile(ctx, path, sha, bytes.NewReader(data))
 }
 
 // fetchFile reads a file at a commit, or says why it is not read: missing,

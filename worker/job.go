@@ -266,7 +266,7 @@ func (w *Worker) applyPolicy(ctx context.Context, job queue.Job, cfg *repoconfig
 		if cfg.Ignored(it.Path) || (it.AtHead != nil && cfg.Ignored(it.AtHead.Path)) {
 			continue
 		}
-		if allowedCommit(cfg, it.Commit) {
+		if cfg.CommitAllowed(it.Commit) {
 			r.Allowed++
 			continue
 		}

@@ -58,10 +58,3 @@ func (w *Worker) readConfig(ctx context.Context, gh *github.Client, owner, name,
 	}
 	return cfg, lines, nil
 }
-
-// allowedCommit reports whether the configuration's allowlist.commits
-// accepts the findings of commit sha: they are dropped from the report and
-// counted in its Allowed.
-func allowedCommit(cfg *repoconfig.Config, sha string) bool {
-	return cfg.CommitAllowed(sha)
-}

@@ -1,7 +1,6 @@
 package worker
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -74,11 +73,7 @@ func (w *Worker) readTokens(ctx context.Context, repo repoRef, items []checks.It
 // secretsAt scans a file at a commit and maps each fingerprint found to its
 // secret; a file that cannot be read gives none.
 func (w *Worker) secretsAt(ctx context.Context, repo repoRef, commit, path string) (map[string]string, error) {
-	data, skip, err := w.fetchFile(ctx, repo, path, commit, "")
-	if err != nil || skip != "" {
-		return nil, err
-	}
-	res, err := repo.sc.ScanFile(ctx, path, commit, bytes.NewReader(data))
+	res, err := w.scanBlob(ctx, repo, path, commit, "")
 	if err != nil {
 		return nil, fmt.Errorf("scan %s at %s again: %w", path, commit, err)
 	}
@@ -144,11 +139,5 @@ func gitHubTokens(items []checks.Item) (tokens, others []checks.Item) {
 // activeGitHubTokens are the report's active GitHub-token findings, one per
 // fingerprint.
 func activeGitHubTokens(r *checks.Report) []checks.Item {
-	var out []checks.Item
-	for _, it := range r.Items {
-		if it.Active() && checks.IsGitHubToken(it.RuleID) {
-			out = append(out, it)
-		}
-	}
-	return uniqueByFingerprint(out)
+	return uniqueByFingerprint(r.ActiveGitHubTokens())
 }

@@ -124,6 +124,7 @@ func (w *Worker) autoRevoke(ctx context.Context, log *slog.Logger, job queue.Job
 	return nil
 }
 
+// plural is a noun's plural ending for a count of n.
 func plural(n int) string {
 	if n == 1 {
 		return ""
